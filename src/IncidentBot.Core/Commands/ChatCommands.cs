@@ -1,0 +1,132 @@
+using IncidentBot.Core.Domain;
+
+namespace IncidentBot.Core.Commands;
+
+/// <summary>A command typed in chat or the console, already checked for shape (not for permission or state).</summary>
+public abstract record ChatCommand
+{
+    /// <summary>False for the few commands that make sense without an incident (declare, list, help).</summary>
+    public abstract bool RequiresIncident { get; }
+
+    /// <summary>The command keyword in its canonical spelling, e.g. "impact-started".</summary>
+    public abstract string Name { get; }
+}
+
+/// <summary>Start an incident. <paramref name="Severity"/> is a configured name or null; an empty title with no severity means "open the form".</summary>
+public sealed record DeclareCommand(string? Severity, string Title) : ChatCommand
+{
+    public override bool RequiresIncident => false;
+    public override string Name => "declare";
+}
+
+/// <summary>Set the status: investigating, identified, monitoring (alias mitigated) or resolved.</summary>
+public sealed record StatusCommand(IncidentStatus Status, string? Message) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "status";
+}
+
+/// <summary>Change the severity to a configured name (canonical spelling).</summary>
+public sealed record SeverityCommand(string Severity) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "severity";
+}
+
+/// <summary>Give a configured role (canonical spelling) to a person.</summary>
+public sealed record RoleCommand(string Role, PersonTarget Person) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "role";
+}
+
+/// <summary>Show who holds which role.</summary>
+public sealed record RolesCommand() : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "roles";
+}
+
+/// <summary>Post a stakeholder update.</summary>
+public sealed record UpdateCommand(string Text) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "update";
+}
+
+/// <summary>Add a note to the timeline.</summary>
+public sealed record NoteCommand(string Text) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "note";
+}
+
+/// <summary>Add a follow-up action. A mention as the last word becomes <paramref name="Owner"/> and is removed from <paramref name="Text"/>.</summary>
+public sealed record ActionCommand(string Text, PersonTarget? Owner) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "action";
+}
+
+/// <summary>Resolve, with an optional summary.</summary>
+public sealed record ResolveCommand(string? Summary) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "resolve";
+}
+
+/// <summary>Close as a false alarm; the reason is required.</summary>
+public sealed record CancelCommand(string Reason) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "cancel";
+}
+
+/// <summary>Close as a duplicate of another incident. Whether it names itself is checked by the handler.</summary>
+public sealed record DuplicateCommand(int OfIncidentNumber) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "duplicate";
+}
+
+/// <summary>Reopen a closed incident.</summary>
+public sealed record ReopenCommand() : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "reopen";
+}
+
+/// <summary>Record when impact began.</summary>
+public sealed record ImpactStartedCommand(TimeSpec When) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "impact-started";
+}
+
+/// <summary>List open incidents.</summary>
+public sealed record ListCommand() : ChatCommand
+{
+    public override bool RequiresIncident => false;
+    public override string Name => "list";
+}
+
+/// <summary>Show the incident's timeline.</summary>
+public sealed record TimelineCommand() : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "timeline";
+}
+
+/// <summary>Show help; <paramref name="Topic"/> is a canonical command name when one was given.</summary>
+public sealed record HelpCommand(string? Topic) : ChatCommand
+{
+    public override bool RequiresIncident => false;
+    public override string Name => "help";
+}
+
+/// <summary>A person named in a command: a resolved mention, or "me" (the person typing, <paramref name="IsSelf"/>, no key).</summary>
+public sealed record PersonTarget(string? PersonKey, string? DisplayName, bool IsSelf)
+{
+    /// <summary>"me": the person typing.</summary>
+    public static PersonTarget Self { get; } = new(null, null, true);
+}
