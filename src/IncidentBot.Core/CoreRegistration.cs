@@ -1,0 +1,47 @@
+using IncidentBot.Core.Messaging;
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Features;
+using IncidentBot.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Core;
+
+public static class CoreRegistration
+{
+    /// <summary>The incident core: options, storage, mediator and handlers, the outbox worker.</summary>
+    public static IServiceCollection AddIncidentCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<IncidentsOptions>().BindConfiguration(IncidentsOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IncidentsOptions>, IncidentsOptionsDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IncidentsOptions>, IncidentsOptionsValidator>());
+        services.AddOptions<FacilitatorOptions>().BindConfiguration(FacilitatorOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FacilitatorOptions>, FacilitatorOptionsValidator>());
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
+
+        services.AddIncidentStorage();
+
+        services.AddMediatorCore();
+        services.AddMediatorHandlersFrom(typeof(CoreRegistration).Assembly);
+        services.TryAddScoped<IncidentWorkspace>();
+
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddScoped<OutboxWriter>();
+        services.TryAddSingleton<OutboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        return services;
+    }
+
+    /// <summary>Adds a platform's executor of outbox intents (Slack, Teams, the console's channel view …).</summary>
+    public static IServiceCollection AddOutboxExecutor<TExecutor>(this IServiceCollection services)
+        where TExecutor : class, IOutboxExecutor
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxExecutor, TExecutor>());
+        return services;
+    }
+}

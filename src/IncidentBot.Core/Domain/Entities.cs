@@ -1,0 +1,127 @@
+namespace IncidentBot.Core.Domain;
+
+/// <summary>A person seen by the bot, with the display name last seen for them.</summary>
+public sealed class Person
+{
+    public required string Key { get; set; }
+    public required string DisplayName { get; set; }
+    public string? TenantId { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Why someone is a member; one row per reason so a leave only removes what it should.</summary>
+public enum MembershipSource
+{
+    Declarer = 0,
+    RoleHolder = 1,
+    Channel = 2,
+    Explicit = 3,
+}
+
+public sealed class IncidentMember
+{
+    public long Id { get; set; }
+    public long IncidentId { get; set; }
+    public required string PersonKey { get; set; }
+    public MembershipSource Source { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTime Since { get; set; }
+    public DateTime? Until { get; set; }
+    public string? TenantId { get; set; }
+}
+
+/// <summary>A role held by a person for a while; a handover ends one row and starts another.</summary>
+public sealed class RoleAssignment
+{
+    public long Id { get; set; }
+    public long IncidentId { get; set; }
+    public required string Role { get; set; }
+    public required string PersonKey { get; set; }
+    public required string AssignedBy { get; set; }
+    public DateTime AssignedAt { get; set; }
+    public DateTime? RelievedAt { get; set; }
+    public string? TenantId { get; set; }
+}
+
+public enum TimelineKind
+{
+    Declared = 0,
+    StatusChanged = 1,
+    SeverityChanged = 2,
+    RoleAssigned = 3,
+    Update = 4,
+    Note = 5,
+    Captured = 6,
+    ActionItemAdded = 7,
+    ImpactStartedSet = 8,
+    Resolved = 9,
+    Cancelled = 10,
+    MarkedDuplicate = 11,
+    DuplicateMerged = 12,
+    Reopened = 13,
+    MemberJoined = 14,
+    MemberLeft = 15,
+}
+
+public sealed class TimelineEntry
+{
+    public long Id { get; set; }
+    public long IncidentId { get; set; }
+    public TimelineKind Kind { get; set; }
+
+    /// <summary>When it happened (a captured message keeps its original time).</summary>
+    public DateTime OccurredAt { get; set; }
+
+    /// <summary>When the bot recorded it.</summary>
+    public DateTime RecordedAt { get; set; }
+
+    public required string AuthorKey { get; set; }
+    public string Text { get; set; } = string.Empty;
+    public string? Before { get; set; }
+    public string? After { get; set; }
+
+    /// <summary>The platform's id of a captured message (e.g. <c>slack:C123:1712345678.000100</c>): the same message is stored once.</summary>
+    public string? ExternalId { get; set; }
+
+    public string? Link { get; set; }
+    public bool Hidden { get; set; }
+
+    /// <summary>Set on entries copied in when a duplicate incident's timeline joined this one.</summary>
+    public int? MergedFromNumber { get; set; }
+
+    public string? TenantId { get; set; }
+}
+
+public sealed class ActionItem
+{
+    public long Id { get; set; }
+    public long IncidentId { get; set; }
+    public required string Text { get; set; }
+    public string? OwnerKey { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public bool Done { get; set; }
+    public string? TenantId { get; set; }
+}
+
+/// <summary>
+/// Where an incident lives on a platform (a Slack channel, a Teams channel or thread). Adapters write
+/// these; the core reads them to know which incident a command typed in a channel is about.
+/// </summary>
+public sealed class IncidentChannel
+{
+    public long Id { get; set; }
+    public long IncidentId { get; set; }
+    public required string Platform { get; set; }
+    public required string ChannelId { get; set; }
+    public string? TenantId { get; set; }
+    public string? Name { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>Named counters; the incident number comes from one row, incremented in the declaring transaction.</summary>
+public sealed class Counter
+{
+    public required string Name { get; set; }
+    public long Value { get; set; }
+}

@@ -1,0 +1,388 @@
+namespace IncidentBot.Core.Domain;
+
+/// <summary>
+/// The incident and its rules. Every method that changes state appends the timeline entry that records
+/// it (who, when, what, before → after), so no caller can forget to.
+/// </summary>
+public sealed class Incident
+{
+    public const int MaxTitleLength = 200;
+    public const int MaxTextLength = 4000;
+
+    public long Id { get; set; }
+    public int Number { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public string? Service { get; set; }
+    public required string Severity { get; set; }
+    public IncidentStatus Status { get; set; }
+    public bool IsPrivate { get; set; }
+
+    public required string DeclaredBy { get; set; }
+    public required string Platform { get; set; }
+    public string? TenantId { get; set; }
+
+    public DateTime DeclaredAt { get; set; }
+    public DateTime? ImpactStartedAt { get; set; }
+    public DateTime? IdentifiedAt { get; set; }
+    public DateTime? MitigatedAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public DateTime? ClosedAt { get; set; }
+
+    public string? Summary { get; set; }
+    public string? CancelReason { get; set; }
+    public int? DuplicateOfNumber { get; set; }
+
+    /// <summary>
+    /// Optimistic concurrency for state changes (status, severity, roles …): two at once cannot both win silently.
+    /// Appends (notes, captures, action items) leave it alone, so a busy incident's timeline never conflicts.
+    /// </summary>
+    public int Version { get; set; }
+
+    public List<TimelineEntry> Timeline { get; set; } = [];
+    public List<RoleAssignment> Roles { get; set; } = [];
+    public List<IncidentMember> Members { get; set; } = [];
+    public List<ActionItem> ActionItems { get; set; } = [];
+    public List<IncidentChannel> Channels { get; set; } = [];
+
+    public string Reference => $"INC-{Number}";
+
+    public bool IsOpen => !Status.IsClosed();
+
+    public static Incident Declare(int number, string title, string severity, Actor by, DateTime now,
+        string? description = null, string? service = null, bool isPrivate = false)
+    {
+        title = (title ?? string.Empty).Trim();
+        if (title.Length == 0)
+        {
+            throw new IncidentRuleException("An incident needs a title.");
+        }
+
+        if (title.Length > MaxTitleLength)
+        {
+            throw new IncidentRuleException($"The title is too long (at most {MaxTitleLength} characters).");
+        }
+
+        var incident = new Incident
+        {
+            Number = number,
+            Title = title,
+            Description = Clip(description),
+            Service = string.IsNullOrWhiteSpace(service) ? null : service.Trim(),
+            Severity = severity,
+            Status = IncidentStatus.Investigating,
+            IsPrivate = isPrivate,
+            DeclaredBy = by.PersonKey,
+            Platform = by.Platform,
+            TenantId = by.TenantId,
+            DeclaredAt = now,
+        };
+        incident.AddMember(by.PersonKey, MembershipSource.Declarer, now);
+        incident.Record(TimelineKind.Declared, by, now, $"Declared {severity}: {title}", after: IncidentStatus.Investigating.ToWord());
+        return incident;
+    }
+
+    public TimelineEntry ChangeStatus(IncidentStatus to, Actor by, DateTime now, string? message = null)
+    {
+        if (to is IncidentStatus.Cancelled or IncidentStatus.Duplicate)
+        {
+            throw new IncidentRuleException($"Use cancel or duplicate to mark {Reference} {to.ToWord()}.");
+        }
+
+        EnsureOpen("change its status");
+        if (to == IncidentStatus.Resolved)
+        {
+            return Resolve(by, now, message);
+        }
+
+        if (Status == to)
+        {
+            throw new IncidentRuleException($"{Reference} is already {to.ToWord()}.");
+        }
+
+        Version++;
+        var before = Status;
+        Status = to;
+        if (to >= IncidentStatus.Identified)
+        {
+            IdentifiedAt ??= now;
+        }
+
+        if (to >= IncidentStatus.Monitoring)
+        {
+            MitigatedAt ??= now;
+        }
+
+        var text = $"Status {before.ToWord()} → {to.ToWord()}" + (string.IsNullOrWhiteSpace(message) ? string.Empty : $": {message.Trim()}");
+        return Record(TimelineKind.StatusChanged, by, now, Clip(text)!, before.ToWord(), to.ToWord());
+    }
+
+    public TimelineEntry Resolve(Actor by, DateTime now, string? summary)
+    {
+        EnsureOpen("resolve it");
+        Version++;
+        var before = Status;
+        Status = IncidentStatus.Resolved;
+        IdentifiedAt ??= now;
+        MitigatedAt ??= now;
+        ResolvedAt = now;
+        ClosedAt = now;
+        if (!string.IsNullOrWhiteSpace(summary))
+        {
+            Summary = Clip(summary);
+        }
+
+        return Record(TimelineKind.Resolved, by, now, Summary is null ? "Resolved" : $"Resolved: {Summary}", before.ToWord(), Status.ToWord());
+    }
+
+    public TimelineEntry Cancel(Actor by, DateTime now, string reason)
+    {
+        EnsureOpen("cancel it");
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new IncidentRuleException("Say why the incident is cancelled (for example: false alarm, monitor flapped).");
+        }
+
+        Version++;
+        var before = Status;
+        Status = IncidentStatus.Cancelled;
+        CancelReason = Clip(reason);
+        ClosedAt = now;
+        return Record(TimelineKind.Cancelled, by, now, $"Cancelled: {CancelReason}", before.ToWord(), Status.ToWord());
+    }
+
+    /// <summary>Marks this incident a duplicate of <paramref name="target"/> and copies its timeline there.</summary>
+    public IReadOnlyList<TimelineEntry> MarkDuplicateOf(Incident target, Actor by, DateTime now)
+    {
+        EnsureOpen("mark it a duplicate");
+        if (target.Id == Id || target.Number == Number)
+        {
+            throw new IncidentRuleException("An incident cannot be a duplicate of itself.");
+        }
+
+        if (target.Status == IncidentStatus.Duplicate)
+        {
+            throw new IncidentRuleException($"{target.Reference} is itself a duplicate of INC-{target.DuplicateOfNumber}; mark this one a duplicate of that.");
+        }
+
+        if (IsPrivate && !target.IsPrivate)
+        {
+            throw new IncidentRuleException($"{Reference} is private and {target.Reference} is not: its timeline would become visible to everyone.");
+        }
+
+        var copied = new List<TimelineEntry>();
+        var knownExternal = target.Timeline.Where(e => e.ExternalId != null).Select(e => e.ExternalId).ToHashSet();
+        foreach (var entry in Timeline.Where(e => e.MergedFromNumber == null).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id))
+        {
+            if (entry.ExternalId != null && !knownExternal.Add(entry.ExternalId))
+            {
+                continue; // the same message was captured in both: keep one.
+            }
+
+            var copy = new TimelineEntry
+            {
+                Kind = entry.Kind,
+                OccurredAt = entry.OccurredAt,
+                RecordedAt = now,
+                AuthorKey = entry.AuthorKey,
+                Text = entry.Text,
+                Before = entry.Before,
+                After = entry.After,
+                ExternalId = entry.ExternalId,
+                Link = entry.Link,
+                Hidden = entry.Hidden,
+                MergedFromNumber = Number,
+                TenantId = entry.TenantId,
+            };
+            target.Timeline.Add(copy);
+            copied.Add(copy);
+        }
+
+        Version++;
+        var before = Status;
+        Status = IncidentStatus.Duplicate;
+        DuplicateOfNumber = target.Number;
+        ClosedAt = now;
+        target.Record(TimelineKind.DuplicateMerged, by, now, $"{Reference} ({Title}) marked a duplicate of this incident; its timeline joined this one");
+        copied.Add(Record(TimelineKind.MarkedDuplicate, by, now, $"Duplicate of {target.Reference}", before.ToWord(), Status.ToWord()));
+        return copied;
+    }
+
+    public TimelineEntry Reopen(Actor by, DateTime now)
+    {
+        if (IsOpen)
+        {
+            throw new IncidentRuleException($"{Reference} is open ({Status.ToWord()}); only resolved, cancelled or duplicate incidents can be reopened.");
+        }
+
+        Version++;
+        var before = Status;
+        Status = IncidentStatus.Investigating;
+        ResolvedAt = null;
+        ClosedAt = null;
+        DuplicateOfNumber = null;
+        CancelReason = null;
+        return Record(TimelineKind.Reopened, by, now, "Reopened", before.ToWord(), Status.ToWord());
+    }
+
+    public TimelineEntry ChangeSeverity(string severity, Actor by, DateTime now)
+    {
+        EnsureOpen("change its severity");
+        if (string.Equals(Severity, severity, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IncidentRuleException($"{Reference} is already {Severity}.");
+        }
+
+        Version++;
+        var before = Severity;
+        Severity = severity;
+        return Record(TimelineKind.SeverityChanged, by, now, $"Severity {before} → {severity}", before, severity);
+    }
+
+    public TimelineEntry SetImpactStarted(DateTime at, Actor by, DateTime now)
+    {
+        if (at > now)
+        {
+            throw new IncidentRuleException("Impact cannot start in the future.");
+        }
+
+        Version++;
+        var before = ImpactStartedAt;
+        ImpactStartedAt = at;
+        return Record(TimelineKind.ImpactStartedSet, by, now, $"Impact started at {at:yyyy-MM-dd HH:mm} UTC",
+            before?.ToString("O"), at.ToString("O"));
+    }
+
+    /// <summary>Gives <paramref name="role"/> to a person; the previous holder, if any, hands it over.</summary>
+    public TimelineEntry AssignRole(string role, string personKey, Actor by, DateTime now)
+    {
+        EnsureOpen("assign roles");
+        var current = CurrentHolder(role);
+        if (current?.PersonKey == personKey)
+        {
+            throw new IncidentRuleException($"They already hold the {role} role on {Reference}.");
+        }
+
+        Version++;
+        if (current != null)
+        {
+            current.RelievedAt = now;
+        }
+
+        Roles.Add(new RoleAssignment
+        {
+            Role = role,
+            PersonKey = personKey,
+            AssignedBy = by.PersonKey,
+            AssignedAt = now,
+            TenantId = by.TenantId,
+        });
+        AddMember(personKey, MembershipSource.RoleHolder, now);
+        var text = current is null ? $"{role} assigned" : $"{role} handed over";
+        return Record(TimelineKind.RoleAssigned, by, now, text, current?.PersonKey, personKey);
+    }
+
+    public RoleAssignment? CurrentHolder(string role) =>
+        Roles.LastOrDefault(r => r.RelievedAt == null && string.Equals(r.Role, role, StringComparison.OrdinalIgnoreCase));
+
+    public TimelineEntry PostUpdate(string text, Actor by, DateTime now) =>
+        Record(TimelineKind.Update, by, now, RequireText(text, "update"));
+
+    public TimelineEntry AddNote(string text, Actor by, DateTime now) =>
+        Record(TimelineKind.Note, by, now, RequireText(text, "note"));
+
+    public (ActionItem Item, TimelineEntry Entry) AddActionItem(string text, string? ownerKey, Actor by, DateTime now)
+    {
+        var item = new ActionItem
+        {
+            Text = RequireText(text, "action item"),
+            OwnerKey = ownerKey,
+            CreatedBy = by.PersonKey,
+            CreatedAt = now,
+            TenantId = by.TenantId,
+        };
+        ActionItems.Add(item);
+        var entry = Record(TimelineKind.ActionItemAdded, by, now, $"Action item: {item.Text}", after: ownerKey);
+        return (item, entry);
+    }
+
+    /// <summary>Adds a membership reason; returns false when the person was already a member for that reason.</summary>
+    public bool AddMember(string personKey, MembershipSource source, DateTime now)
+    {
+        var existing = Members.FirstOrDefault(m => m.PersonKey == personKey && m.Source == source);
+        if (existing is { Active: true })
+        {
+            return false;
+        }
+
+        if (existing != null)
+        {
+            existing.Active = true;
+            existing.Since = now;
+            existing.Until = null;
+            return true;
+        }
+
+        Members.Add(new IncidentMember { PersonKey = personKey, Source = source, Since = now, TenantId = TenantId });
+        return true;
+    }
+
+    public bool RemoveMember(string personKey, MembershipSource source, DateTime now)
+    {
+        var existing = Members.FirstOrDefault(m => m.PersonKey == personKey && m.Source == source && m.Active);
+        if (existing is null)
+        {
+            return false;
+        }
+
+        existing.Active = false;
+        existing.Until = now;
+        return true;
+    }
+
+    public bool IsMember(string personKey) => Members.Any(m => m.Active && m.PersonKey == personKey);
+
+    public TimelineEntry Record(TimelineKind kind, Actor by, DateTime now, string text, string? before = null, string? after = null)
+    {
+        var entry = new TimelineEntry
+        {
+            Kind = kind,
+            OccurredAt = now,
+            RecordedAt = now,
+            AuthorKey = by.PersonKey,
+            Text = text,
+            Before = before,
+            After = after,
+            TenantId = by.TenantId,
+        };
+        Timeline.Add(entry);
+        return entry;
+    }
+
+    private void EnsureOpen(string what)
+    {
+        if (!IsOpen)
+        {
+            throw new IncidentRuleException($"{Reference} is {Status.ToWord()}; reopen it first to {what}.");
+        }
+    }
+
+    private static string RequireText(string? text, string what)
+    {
+        var clipped = Clip(text);
+        return string.IsNullOrWhiteSpace(clipped) ? throw new IncidentRuleException($"The {what} needs some text.") : clipped;
+    }
+
+    private static string? Clip(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        return text.Length > MaxTextLength
+            ? throw new IncidentRuleException($"That text is too long (at most {MaxTextLength} characters).")
+            : text;
+    }
+}

@@ -1,0 +1,27 @@
+using IncidentBot.Core.Domain;
+using MediatR;
+
+namespace IncidentBot.Core.Features.ActionItems;
+
+/// <summary>A follow-up, optionally with an owner; it lands in the review doc.</summary>
+public sealed record AddActionItem(Actor Actor, int Number, string Text, string? OwnerKey = null, string? OwnerName = null) : IRequest<IncidentSummary>;
+
+internal sealed class AddActionItemHandler(IncidentWorkspace workspace) : IRequestHandler<AddActionItem, IncidentSummary>
+{
+    public async Task<IncidentSummary> Handle(AddActionItem request, CancellationToken cancellationToken)
+    {
+        if (request.OwnerKey is not null && !PersonKey.IsValid(request.OwnerKey))
+        {
+            throw new IncidentRuleException($"'{request.OwnerKey}' is not a person.");
+        }
+
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        incident.AddActionItem(request.Text, request.OwnerKey, request.Actor, workspace.Now);
+        if (request.OwnerKey is not null && request.OwnerName is not null)
+        {
+            await People.RememberAsync(workspace.Db, request.OwnerKey, request.OwnerName, request.Actor.TenantId, workspace.Now, cancellationToken);
+        }
+
+        return await workspace.CommitAsync(incident, "action item added", request.Actor, cancellationToken);
+    }
+}

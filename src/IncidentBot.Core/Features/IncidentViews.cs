@@ -1,0 +1,51 @@
+using IncidentBot.Core.Domain;
+
+namespace IncidentBot.Core.Features;
+
+public sealed record PersonView(string Key, string Name);
+
+public sealed record IncidentSummary(
+    long Id, int Number, string Title, string Severity, IncidentStatus Status, bool IsPrivate, string? Service,
+    DateTime DeclaredAt, PersonView? Lead, string LeadRole)
+{
+    public string Reference => $"INC-{Number}";
+}
+
+public sealed record RoleView(string Role, PersonView Holder, DateTime Since);
+
+public sealed record RoleHistoryView(string Role, PersonView Holder, PersonView AssignedBy, DateTime From, DateTime? To);
+
+public sealed record TimelineEntryView(
+    long Id, TimelineKind Kind, DateTime OccurredAt, PersonView Author, string Text,
+    string? Before, string? After, string? Link, bool Hidden, int? MergedFromNumber)
+{
+    /// <summary>One line a person reads: "Status investigating → identified", "commander: Alice → Bob".</summary>
+    public string Describe() => Kind switch
+    {
+        TimelineKind.RoleAssigned => $"{Text}: {Before ?? "nobody"} → {After}",
+        _ => Text,
+    };
+}
+
+public sealed record ActionItemView(long Id, string Text, PersonView? Owner, bool Done, PersonView CreatedBy, DateTime CreatedAt);
+
+public sealed record ChannelView(string Platform, string ChannelId, string? Name);
+
+public sealed record IncidentDetails(
+    IncidentSummary Summary,
+    string? Description,
+    string? ResolutionSummary,
+    string? CancelReason,
+    int? DuplicateOfNumber,
+    PersonView DeclaredBy,
+    DateTime? ImpactStartedAt,
+    DateTime? IdentifiedAt,
+    DateTime? MitigatedAt,
+    DateTime? ResolvedAt,
+    DateTime? ClosedAt,
+    IReadOnlyList<RoleView> Roles,
+    IReadOnlyList<RoleHistoryView> RoleHistory,
+    IReadOnlyList<PersonView> Members,
+    IReadOnlyList<ActionItemView> ActionItems,
+    IReadOnlyList<TimelineEntryView> Timeline,
+    IReadOnlyList<ChannelView> Channels);

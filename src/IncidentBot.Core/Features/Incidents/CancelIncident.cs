@@ -1,0 +1,20 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Outbox;
+using MediatR;
+
+namespace IncidentBot.Core.Features.Incidents;
+
+/// <summary>A false alarm: closed without a review.</summary>
+public sealed record CancelIncident(Actor Actor, int Number, string Reason) : IRequest<IncidentSummary>;
+
+internal sealed class CancelIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<CancelIncident, IncidentSummary>
+{
+    public async Task<IncidentSummary> Handle(CancelIncident request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        incident.Cancel(request.Actor, workspace.Now, request.Reason);
+        workspace.Enqueue(new RefreshStatusCard(incident.Id));
+        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Cancelled, incident.CancelReason));
+        return await workspace.CommitAsync(incident, "cancelled", request.Actor, cancellationToken);
+    }
+}

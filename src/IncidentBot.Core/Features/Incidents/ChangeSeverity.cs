@@ -1,0 +1,22 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Outbox;
+using MediatR;
+
+namespace IncidentBot.Core.Features.Incidents;
+
+public sealed record ChangeSeverity(Actor Actor, int Number, string Severity) : IRequest<IncidentSummary>;
+
+internal sealed class ChangeSeverityHandler(IncidentWorkspace workspace) : IRequestHandler<ChangeSeverity, IncidentSummary>
+{
+    public async Task<IncidentSummary> Handle(ChangeSeverity request, CancellationToken cancellationToken)
+    {
+        var severity = workspace.Incidents.CanonicalSeverity(request.Severity)
+            ?? throw new IncidentRuleException($"Unknown severity '{request.Severity}'. Choose one of: {string.Join(", ", workspace.Incidents.SeverityNames)}.");
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        var before = incident.Severity;
+        incident.ChangeSeverity(severity, request.Actor, workspace.Now);
+        workspace.Enqueue(new RefreshStatusCard(incident.Id));
+        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.SeverityChanged, null));
+        return await workspace.CommitAsync(incident, $"severity {before} → {severity}", request.Actor, cancellationToken);
+    }
+}

@@ -1,0 +1,29 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Outbox;
+using MediatR;
+
+namespace IncidentBot.Core.Features.Incidents;
+
+/// <summary>investigating → identified → monitoring → resolved (moving back is allowed: things regress).</summary>
+public sealed record ChangeStatus(Actor Actor, int Number, IncidentStatus Status, string? Message = null) : IRequest<IncidentSummary>;
+
+internal sealed class ChangeStatusHandler(IncidentWorkspace workspace) : IRequestHandler<ChangeStatus, IncidentSummary>
+{
+    public async Task<IncidentSummary> Handle(ChangeStatus request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        var before = incident.Status;
+        incident.ChangeStatus(request.Status, request.Actor, workspace.Now, request.Message);
+        if (incident.Status == IncidentStatus.Resolved)
+        {
+            ResolveIncidentHandler.EnqueueResolution(workspace, incident);
+        }
+        else
+        {
+            workspace.Enqueue(new RefreshStatusCard(incident.Id));
+            workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.StatusChanged, request.Message));
+        }
+
+        return await workspace.CommitAsync(incident, $"status {before.ToWord()} → {incident.Status.ToWord()}", request.Actor, cancellationToken);
+    }
+}

@@ -1,0 +1,69 @@
+using IncidentBot.Core.Domain;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace IncidentBot.Core.Features.Incidents;
+
+/// <summary>An incident with its roles, members, action items and timeline, if the actor may see it.</summary>
+public sealed record GetIncident(Actor Actor, int Number, bool IncludeHidden = false) : IRequest<IncidentDetails>;
+
+internal sealed class GetIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<GetIncident, IncidentDetails>
+{
+    public async Task<IncidentDetails> Handle(GetIncident request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.Visible(request.Actor).AsNoTracking()
+            .Include(i => i.Roles).Include(i => i.Members).Include(i => i.ActionItems).Include(i => i.Channels)
+            .Include(i => i.Timeline)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(i => i.Number == request.Number, cancellationToken)
+            ?? throw new IncidentNotFoundException(request.Number);
+
+        var showHidden = request.IncludeHidden && workspace.IsFacilitator(request.Actor);
+        var timeline = incident.Timeline
+            .Where(t => showHidden || !t.Hidden)
+            .OrderBy(t => t.OccurredAt).ThenBy(t => t.Id)
+            .ToList();
+
+        var keys = new List<string?> { incident.DeclaredBy };
+        keys.AddRange(incident.Roles.SelectMany(r => new[] { r.PersonKey, r.AssignedBy }));
+        keys.AddRange(incident.Members.Select(m => m.PersonKey));
+        keys.AddRange(incident.ActionItems.SelectMany(a => new[] { a.OwnerKey, a.CreatedBy }));
+        keys.AddRange(timeline.Select(t => t.AuthorKey));
+        keys.AddRange(timeline.Where(t => t.Kind == TimelineKind.RoleAssigned).SelectMany(t => new[] { t.Before, t.After }));
+        var names = await People.NamesAsync(workspace.Db, keys, cancellationToken);
+
+        string? NameOrValue(string? value) => value is not null && names.TryGetValue(value, out var n) ? n : value;
+
+        var lead = workspace.Incidents.LeadRole;
+        var holder = incident.CurrentHolder(lead);
+        var summary = new IncidentSummary(incident.Id, incident.Number, incident.Title, incident.Severity, incident.Status, incident.IsPrivate,
+            incident.Service, incident.DeclaredAt, holder is null ? null : People.View(holder.PersonKey, names), lead);
+        var roleOrder = workspace.Incidents.RoleNames.ToList();
+
+        return new IncidentDetails(
+            summary,
+            incident.Description,
+            incident.Summary,
+            incident.CancelReason,
+            incident.DuplicateOfNumber,
+            People.View(incident.DeclaredBy, names),
+            incident.ImpactStartedAt,
+            incident.IdentifiedAt,
+            incident.MitigatedAt,
+            incident.ResolvedAt,
+            incident.ClosedAt,
+            incident.Roles.Where(r => r.RelievedAt == null)
+                .OrderBy(r => roleOrder.FindIndex(n => string.Equals(n, r.Role, StringComparison.OrdinalIgnoreCase)) is var i && i < 0 ? int.MaxValue : i)
+                .Select(r => new RoleView(r.Role, People.View(r.PersonKey, names), r.AssignedAt)).ToList(),
+            incident.Roles.OrderBy(r => r.AssignedAt).ThenBy(r => r.Id)
+                .Select(r => new RoleHistoryView(r.Role, People.View(r.PersonKey, names), People.View(r.AssignedBy, names), r.AssignedAt, r.RelievedAt)).ToList(),
+            incident.Members.Where(m => m.Active).Select(m => m.PersonKey).Distinct().Select(k => People.View(k, names)).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList(),
+            incident.ActionItems.OrderBy(a => a.Id)
+                .Select(a => new ActionItemView(a.Id, a.Text, a.OwnerKey is null ? null : People.View(a.OwnerKey, names), a.Done, People.View(a.CreatedBy, names), a.CreatedAt)).ToList(),
+            timeline.Select(t => new TimelineEntryView(t.Id, t.Kind, t.OccurredAt, People.View(t.AuthorKey, names), t.Text,
+                t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.Before) : t.Before,
+                t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.After) : t.After,
+                t.Link, t.Hidden, t.MergedFromNumber)).ToList(),
+            incident.Channels.Select(c => new ChannelView(c.Platform, c.ChannelId, c.Name)).ToList());
+    }
+}

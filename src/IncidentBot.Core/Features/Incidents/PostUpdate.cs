@@ -1,0 +1,21 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Outbox;
+using MediatR;
+
+namespace IncidentBot.Core.Features.Incidents;
+
+/// <summary>A status update for stakeholders: into the timeline, the channel and the announcements channel.</summary>
+public sealed record PostUpdate(Actor Actor, int Number, string Text) : IRequest<IncidentSummary>;
+
+internal sealed class PostUpdateHandler(IncidentWorkspace workspace) : IRequestHandler<PostUpdate, IncidentSummary>
+{
+    public async Task<IncidentSummary> Handle(PostUpdate request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        var entry = incident.PostUpdate(request.Text, request.Actor, workspace.Now);
+        workspace.Enqueue(new PostToIncident(incident.Id, $"Update from {request.Actor.DisplayName}: {entry.Text}", request.Actor.PersonKey));
+        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Update, entry.Text));
+        workspace.Enqueue(new RefreshStatusCard(incident.Id));
+        return await workspace.CommitAsync(incident, "update posted", request.Actor, cancellationToken);
+    }
+}

@@ -1,0 +1,20 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Outbox;
+using MediatR;
+
+namespace IncidentBot.Core.Features.Incidents;
+
+/// <summary>Bring a resolved, cancelled or duplicate incident back to investigating.</summary>
+public sealed record ReopenIncident(Actor Actor, int Number) : IRequest<IncidentSummary>;
+
+internal sealed class ReopenIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<ReopenIncident, IncidentSummary>
+{
+    public async Task<IncidentSummary> Handle(ReopenIncident request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        incident.Reopen(request.Actor, workspace.Now);
+        workspace.Enqueue(new RefreshStatusCard(incident.Id));
+        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Reopened, null));
+        return await workspace.CommitAsync(incident, "reopened", request.Actor, cancellationToken);
+    }
+}

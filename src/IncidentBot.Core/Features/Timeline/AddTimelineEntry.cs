@@ -1,0 +1,78 @@
+using IncidentBot.Core.Domain;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace IncidentBot.Core.Features.Timeline;
+
+/// <summary>
+/// Add something to the timeline: a note typed by a responder, or a message captured from chat (reaction, pin,
+/// message action) with its own author, time and link. A captured message carries its platform id in
+/// <see cref="ExternalId"/>; capturing it again changes nothing.
+/// </summary>
+public sealed record AddTimelineEntry(
+    Actor Actor,
+    int Number,
+    string Text,
+    string? ExternalId = null,
+    string? AuthorKey = null,
+    string? AuthorName = null,
+    DateTimeOffset? OccurredAt = null,
+    string? Link = null) : IRequest<AddTimelineEntryResult>;
+
+public sealed record AddTimelineEntryResult(IncidentSummary Incident, long EntryId, bool AlreadyCaptured);
+
+internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRequestHandler<AddTimelineEntry, AddTimelineEntryResult>
+{
+    public async Task<AddTimelineEntryResult> Handle(AddTimelineEntry request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        var db = workspace.Db;
+        if (request.ExternalId is { } externalId)
+        {
+            var existing = await db.TimelineEntries.AsNoTracking()
+                .Where(t => t.IncidentId == incident.Id && t.ExternalId == externalId)
+                .Select(t => (long?)t.Id)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (existing is { } id)
+            {
+                return new AddTimelineEntryResult(await workspace.SummarizeAsync(incident, cancellationToken), id, AlreadyCaptured: true);
+            }
+        }
+
+        var now = workspace.Now;
+        TimelineEntry entry;
+        if (request.ExternalId is null && request.AuthorKey is null)
+        {
+            entry = incident.AddNote(request.Text, request.Actor, now);
+        }
+        else
+        {
+            var author = request.AuthorKey is { } key && PersonKey.IsValid(key) ? key : request.Actor.PersonKey;
+            entry = incident.Record(TimelineKind.Captured, request.Actor with { PersonKey = author }, now,
+                string.IsNullOrWhiteSpace(request.Text) ? "(no text)" : request.Text.Trim());
+            entry.OccurredAt = (request.OccurredAt ?? new DateTimeOffset(now)).UtcDateTime;
+            entry.ExternalId = request.ExternalId;
+            entry.Link = request.Link;
+            if (author != request.Actor.PersonKey)
+            {
+                await People.RememberAsync(db, author, request.AuthorName, request.Actor.TenantId, now, cancellationToken);
+            }
+        }
+
+        try
+        {
+            var summary = await workspace.CommitAsync(incident, request.ExternalId is null ? "note added" : "message captured", request.Actor, cancellationToken);
+            return new AddTimelineEntryResult(summary, entry.Id, AlreadyCaptured: false);
+        }
+        catch (DbUpdateException) when (request.ExternalId is not null)
+        {
+            // Two deliveries of the same capture raced past the check; the unique index kept one. Report that one.
+            db.ChangeTracker.Clear();
+            var id = await db.TimelineEntries.AsNoTracking()
+                .Where(t => t.IncidentId == incident.Id && t.ExternalId == request.ExternalId)
+                .Select(t => t.Id).FirstAsync(cancellationToken);
+            var fresh = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+            return new AddTimelineEntryResult(await workspace.SummarizeAsync(fresh, cancellationToken), id, AlreadyCaptured: true);
+        }
+    }
+}

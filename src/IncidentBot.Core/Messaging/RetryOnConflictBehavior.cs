@@ -1,0 +1,32 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Storage;
+using MediatR;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Core.Messaging;
+
+/// <summary>
+/// Two people changing one incident at the same moment (both click "identified") is normal at 3 a.m. The loser's
+/// request is simply run again on fresh data, a few times, before anyone is bothered with it.
+/// </summary>
+public sealed class RetryOnConflictBehavior<TRequest, TResponse>(IncidentDbContext db, ILogger<RetryOnConflictBehavior<TRequest, TResponse>> logger)
+    : IPipelineBehavior<TRequest, TResponse>
+{
+    private const int Attempts = 4;
+
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await next();
+            }
+            catch (IncidentConflictException) when (attempt < Attempts)
+            {
+                logger.LogDebug("{Request} conflicted with a concurrent change; retrying (attempt {Attempt})", typeof(TRequest).Name, attempt + 1);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using IncidentBot.Core.Domain;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Core.Options;
+
+/// <summary>
+/// The part of <c>Reviews</c> the core needs from the start: facilitators see every incident,
+/// private ones included.
+/// </summary>
+public sealed class FacilitatorOptions
+{
+    public const string Section = "Reviews";
+
+    /// <summary>People as <c>platform:id</c> (<c>slack:U…</c>, <c>teams:&lt;aadObjectId&gt;</c>, <c>console:&lt;name&gt;</c>).</summary>
+    public List<string> Facilitators { get; set; } = [];
+
+    public bool IsFacilitator(string personKey) =>
+        Facilitators.Any(f => string.Equals(f, personKey, StringComparison.OrdinalIgnoreCase));
+}
+
+internal sealed class FacilitatorOptionsValidator : IValidateOptions<FacilitatorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FacilitatorOptions options)
+    {
+        var bad = options.Facilitators.Select((f, i) => (f, i)).Where(x => !PersonKey.IsValid(x.f)).ToList();
+        return bad.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(bad.Select(x =>
+                $"Reviews:Facilitators:{x.i} '{x.f}' is not a person: write platform:id (slack:U024BE7LH, teams:<aadObjectId>, console:<name>)."));
+    }
+}
+
+/// <summary>Settings under <c>Outbox</c>: how side effects (chat posts, card updates) are retried.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>How often the worker looks for due intents when nothing wakes it. Default 2 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Failures (not rate limits) before an intent is given up and marked failed. Default 10 (≈ 1.5 hours of backoff).</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>How long one replica holds an intent it is running. Default 2 min.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboxOptions options)
+    {
+        var errors = new List<string>();
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add("Outbox:PollInterval must be positive (for example 00:00:02).");
+        }
+
+        if (options.MaxAttempts < 1)
+        {
+            errors.Add("Outbox:MaxAttempts must be at least 1.");
+        }
+
+        if (options.LeaseDuration < TimeSpan.FromSeconds(5))
+        {
+            errors.Add("Outbox:LeaseDuration must be at least 00:00:05.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Core.Options;
+
+/// <summary>A named level or role with a line that explains it (shown in forms and help).</summary>
+public sealed class NamedOption
+{
+    public string Name { get; set; } = string.Empty;
+    public string Description { get; set; } = string.Empty;
+}
+
+/// <summary>Settings under <c>Incidents</c>.</summary>
+public sealed class IncidentsOptions
+{
+    public const string Section = "Incidents";
+
+    /// <summary>Ordered, most severe first. Default SEV1…SEV4.</summary>
+    public List<NamedOption> Severities { get; set; } = [];
+
+    /// <summary>Severity when a declare names none. Default: the last but one (SEV3).</summary>
+    public string? DefaultSeverity { get; set; }
+
+    /// <summary>Roles; the first is the lead. Default commander, communications, scribe.</summary>
+    public List<NamedOption> Roles { get; set; } = [];
+
+    /// <summary>IANA zone in which times typed without a zone (<c>impact-started 14:05</c>) are read. Default UTC.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public IReadOnlyList<string> SeverityNames => Severities.Select(s => s.Name).ToList();
+
+    public IReadOnlyList<string> RoleNames => Roles.Select(r => r.Name).ToList();
+
+    public string LeadRole => Roles[0].Name;
+
+    public string EffectiveDefaultSeverity =>
+        DefaultSeverity is { Length: > 0 } configured
+            ? Severities.First(s => string.Equals(s.Name, configured, StringComparison.OrdinalIgnoreCase)).Name
+            : Severities[Math.Max(0, Severities.Count - 2)].Name;
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>0 is the most severe.</summary>
+    public int RankOf(string severity) =>
+        Severities.FindIndex(s => string.Equals(s.Name, severity, StringComparison.OrdinalIgnoreCase));
+
+    public string? CanonicalSeverity(string? name) =>
+        Severities.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))?.Name;
+
+    public string? CanonicalRole(string? name) =>
+        Roles.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))?.Name;
+}
+
+/// <summary>Fills defaults after binding: binding a list appends to it, so defaults cannot live in the initialiser.</summary>
+internal sealed class IncidentsOptionsDefaults : IPostConfigureOptions<IncidentsOptions>
+{
+    public void PostConfigure(string? name, IncidentsOptions options)
+    {
+        if (options.Severities.Count == 0)
+        {
+            options.Severities.AddRange(
+            [
+                new() { Name = "SEV1", Description = "Critical: customers broadly affected, revenue or data at risk" },
+                new() { Name = "SEV2", Description = "Major: a key feature is down or badly degraded for many customers" },
+                new() { Name = "SEV3", Description = "Minor: partial degradation, a workaround exists" },
+                new() { Name = "SEV4", Description = "Low: little customer impact; worth tracking" },
+            ]);
+        }
+
+        if (options.Roles.Count == 0)
+        {
+            options.Roles.AddRange(
+            [
+                new() { Name = "commander", Description = "Leads the response: decides, delegates, keeps the status current" },
+                new() { Name = "communications", Description = "Keeps stakeholders and customers informed" },
+                new() { Name = "scribe", Description = "Captures what happens in the timeline" },
+            ]);
+        }
+    }
+}
+
+internal sealed class IncidentsOptionsValidator : IValidateOptions<IncidentsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IncidentsOptions options)
+    {
+        var errors = new List<string>();
+        CheckNames(options.Severities, "Incidents:Severities", errors);
+        CheckNames(options.Roles, "Incidents:Roles", errors);
+        if (options.DefaultSeverity is { Length: > 0 } d && options.CanonicalSeverity(d) is null)
+        {
+            errors.Add($"Incidents:DefaultSeverity '{d}' is not one of Incidents:Severities ({string.Join(", ", options.SeverityNames)}).");
+        }
+
+        if (!TryZone(options.TimeZone))
+        {
+            errors.Add($"Incidents:TimeZone '{options.TimeZone}' is not a known IANA time zone (for example Europe/Berlin, America/New_York, UTC).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static bool TryZone(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return false;
+        }
+        catch (InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+
+    private static void CheckNames(List<NamedOption> list, string key, List<string> errors)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            var n = list[i].Name;
+            if (string.IsNullOrWhiteSpace(n) || n.Any(char.IsWhiteSpace))
+            {
+                errors.Add($"{key}:{i}:Name must be one word (got '{n}').");
+            }
+        }
+
+        var dupes = list.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (dupes.Count > 0)
+        {
+            errors.Add($"{key} names must be unique (repeated: {string.Join(", ", dupes)}).");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace IncidentBot.Core.Outbox;
+
+/// <summary>
+/// Carries out intents on one platform. Runs at least once per intent (a crash after the call but before the
+/// outcome is stored repeats it), so an executor checks what it already did (a stored channel id, a message ts).
+/// </summary>
+public interface IOutboxExecutor
+{
+    /// <summary>Stable name stored on each row (e.g. <c>slack</c>); renaming it orphans pending rows.</summary>
+    string Name { get; }
+
+    bool Handles(Type intentType);
+
+    /// <summary>Returns a short outcome to record; throw <see cref="OutboxRetryException"/> to be called again later.</summary>
+    Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Thrown by an executor to be retried after <see cref="RetryAfter"/> (a 429's <c>Retry-After</c>). Rate limits
+/// do not count towards giving up: a 429 storm delays posts, it never loses them.
+/// </summary>
+public sealed class OutboxRetryException(string message, TimeSpan retryAfter, Exception? inner = null) : Exception(message, inner)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

@@ -1,0 +1,41 @@
+namespace IncidentBot.Core.Outbox;
+
+/// <summary>
+/// A platform-neutral thing that must happen after a change: "ensure the incident's channel", "refresh the
+/// status card". Each platform's executor knows how to do it there. Intents carry ids, not snapshots, so an
+/// executor running late renders the incident as it is then.
+/// </summary>
+public interface IOutboxIntent
+{
+    long IncidentId { get; }
+}
+
+/// <summary>Create (or find again) the incident's channel and record it.</summary>
+public sealed record EnsureIncidentChannel(long IncidentId) : IOutboxIntent;
+
+/// <summary>Bring people into the incident's channel.</summary>
+public sealed record InviteToIncident(long IncidentId, IReadOnlyList<string> PersonKeys) : IOutboxIntent;
+
+/// <summary>Post the status card, or update it in place when it exists.</summary>
+public sealed record RefreshStatusCard(long IncidentId) : IOutboxIntent;
+
+public enum AnnouncementKind
+{
+    Declared,
+    SeverityChanged,
+    StatusChanged,
+    Update,
+    Resolved,
+    Cancelled,
+    Duplicate,
+    Reopened,
+}
+
+/// <summary>Tell the announcements channel (a private incident's title never goes there).</summary>
+public sealed record AnnounceIncident(long IncidentId, AnnouncementKind Kind, string? Text) : IOutboxIntent;
+
+/// <summary>Post a message in the incident's channel (an update, the resolution summary).</summary>
+public sealed record PostToIncident(long IncidentId, string Text, string? AuthorKey) : IOutboxIntent;
+
+/// <summary>Book the resolved incident's review (the reviews module executes it).</summary>
+public sealed record ScheduleIncidentReview(long IncidentId) : IOutboxIntent;

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using IncidentBot.Core.Storage;
+
+namespace IncidentBot.Core.Outbox;
+
+/// <summary>
+/// Writes intents into the change's own DbContext, so they commit (or not) with it. One row per executor
+/// that handles the intent; none when no executor does (e.g. no chat platform configured). Intents name the
+/// incident by id, so a new incident is saved before its intents are enqueued (in the same transaction).
+/// </summary>
+public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimeProvider clock, OutboxSignal signal)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly IOutboxExecutor[] _executors = executors.ToArray();
+
+    public void Enqueue(IncidentDbContext db, IOutboxIntent intent)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var type = intent.GetType();
+        foreach (var executor in _executors.Where(e => e.Handles(type)))
+        {
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Kind = IntentTypes.NameOf(type),
+                Executor = executor.Name,
+                Payload = JsonSerializer.Serialize(intent, type, Json),
+                IncidentId = intent.IncidentId == 0 ? null : intent.IncidentId,
+                OrderingKey = $"incident:{intent.IncidentId}",
+                Status = OutboxStatus.Pending,
+                CreatedAt = now,
+                DueAt = now,
+            });
+            signal.Raise();
+        }
+    }
+
+    public static IOutboxIntent Deserialize(OutboxMessage message) =>
+        (IOutboxIntent)(JsonSerializer.Deserialize(message.Payload, IntentTypes.TypeOf(message.Kind), Json)
+            ?? throw new InvalidOperationException($"Outbox row {message.Id} has an empty payload."));
+}
+
+/// <summary>The stable names under which intents are stored.</summary>
+public static class IntentTypes
+{
+    private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal);
+    private static readonly Dictionary<Type, string> ByType = [];
+    private static readonly Lock Gate = new();
+
+    static IntentTypes()
+    {
+        Register<EnsureIncidentChannel>("incident.channel.ensure");
+        Register<InviteToIncident>("incident.invite");
+        Register<RefreshStatusCard>("incident.card.refresh");
+        Register<AnnounceIncident>("incident.announce");
+        Register<PostToIncident>("incident.post");
+        Register<ScheduleIncidentReview>("review.schedule");
+    }
+
+    /// <summary>Modules with intents of their own register them here, once, at start-up.</summary>
+    public static void Register<T>(string name) where T : IOutboxIntent
+    {
+        lock (Gate)
+        {
+            ByName[name] = typeof(T);
+            ByType[typeof(T)] = name;
+        }
+    }
+
+    public static string NameOf(Type type)
+    {
+        lock (Gate)
+        {
+            return ByType.TryGetValue(type, out var n) ? n : throw new InvalidOperationException($"Intent type {type.Name} is not registered.");
+        }
+    }
+
+    public static Type TypeOf(string name)
+    {
+        lock (Gate)
+        {
+            return ByName.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"Unknown intent kind '{name}'.");
+        }
+    }
+}
+
+/// <summary>Wakes the worker when something was enqueued, so intents run at once instead of at the next poll.</summary>
+public sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Raise()
+    {
+        try
+        {
+            if (_semaphore.CurrentCount == 0)
+            {
+                _semaphore.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already raised: one wake-up is enough.
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => _semaphore.Dispose();
+}

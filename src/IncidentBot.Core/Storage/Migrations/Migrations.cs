@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace IncidentBot.Core.Storage.Migrations;
+
+// One class per step and provider; the SQL lives in the .sql file of the same id.
+
+[DbContext(typeof(SqliteIncidentDbContext))]
+[Migration("20261121000000_Initial")]
+public sealed class SqliteInitial() : SqlMigration("Sqlite", "20261121000000_Initial");
+
+[DbContext(typeof(PostgresIncidentDbContext))]
+[Migration("20261121000000_Initial")]
+public sealed class PostgresInitial() : SqlMigration("Postgres", "20261121000000_Initial");
