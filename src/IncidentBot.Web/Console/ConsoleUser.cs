@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+using IncidentBot.Core.Domain;
+using Microsoft.AspNetCore.Http;
+
+namespace IncidentBot.Web.Console;
+
+/// <summary>The console's person: a name the visitor chooses, kept in a cookie, acting as <c>console:&lt;name&gt;</c>.</summary>
+public static partial class ConsoleUser
+{
+    public const string CookieName = "incidentbot-console-user";
+
+    public static string? Current(HttpContext context) =>
+        context.Request.Cookies.TryGetValue(CookieName, out var name) && IsValid(name) ? name : null;
+
+    public static Actor? CurrentActor(HttpContext context) => Current(context) is { } name ? Actor.Console(name) : null;
+
+    public static void Set(HttpContext context, string name) =>
+        context.Response.Cookies.Append(CookieName, name, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            IsEssential = true,
+            MaxAge = TimeSpan.FromDays(30),
+        });
+
+    public static bool IsValid(string? name) => name is { Length: > 0 and <= 64 } && NamePattern().IsMatch(name);
+
+    [GeneratedRegex(@"^[\p{L}\p{N}._-]+$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,76 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features;
+using IncidentBot.Core.Features.Chat;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Options;
+using IncidentBot.Web.Console;
+using Microsoft.AspNetCore.Http;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Web.Pages.Incidents;
+
+/// <summary>One incident: status, roles, members, action items and the whole timeline; commands here imply it.</summary>
+[ConsolePage]
+public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> incidents) : PageModel
+{
+    public IncidentDetails? Incident { get; private set; }
+
+    public string? NotFoundMessage { get; private set; }
+
+    public int Number { get; private set; }
+
+    public IncidentsOptions IncidentOptions => incidents.Value;
+
+    [TempData]
+    public string? Reply { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(int number, CancellationToken cancellationToken)
+    {
+        Number = number;
+        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        {
+            return Redirect($"/?returnUrl={Uri.EscapeDataString($"/incidents/{number}")}");
+        }
+
+        ViewData["User"] = ConsoleUser.Current(HttpContext);
+        try
+        {
+            Incident = await mediator.Send(new GetIncident(actor, number, IncludeHidden: false), cancellationToken);
+            return Page();
+        }
+        catch (IncidentNotFoundException notFound)
+        {
+            NotFoundMessage = notFound.Message;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostCommandAsync(int number, string? text, CancellationToken cancellationToken)
+    {
+        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        {
+            return Redirect("/");
+        }
+
+        var reply = await mediator.Send(new RunChatCommand(actor, text, new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
+        Reply = ConsoleReplies.Describe(reply);
+
+        // A declare from an incident page leads to the new incident.
+        var target = reply.IncidentNumber ?? number;
+        return Redirect($"/incidents/{target}");
+    }
+
+    public string Local(DateTime utc) => TimeDisplay.Format(utc, IncidentOptions.Zone);
+
+    public string Zone => IncidentOptions.TimeZone;
+}
+
+internal static class TimeDisplay
+{
+    public static string Format(DateTime utc, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+using IncidentBot.Core;
+using IncidentBot.Web;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace IncidentBot;
+
+/// <summary>The composition root: one <c>Add…</c> per module, so this file reads as the table of contents.</summary>
+public static class IncidentBotHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(IncidentBotHost).Assembly.GetName().Name,
+        });
+
+        builder.Services.AddIncidentCore();
+        builder.Services.AddIncidentWeb();
+        builder.Services.AddHealthChecks();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        MapEndpoints(app);
+        return app;
+    }
+
+    internal static void MapEndpoints(WebApplication app)
+    {
+        // Liveness: the process answers. Readiness: and its database is reachable.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        app.MapIncidentWeb();
+    }
+}
