@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Features.Timeline;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Tests.Infrastructure;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentBot.Tests.Core.Outbox;
+
+/// <summary>Side effects written with the change, run after it, retried, kept in order, and never lost across restarts.</summary>
+public class OutboxTests
+{
+    private static readonly Actor Alice = CoreHarness.Alice;
+
+    private static Task<CoreHarness> StartAsync(TestDatabase db, RecordingExecutor executor, FakeClock? clock = null) =>
+        CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(executor), clock: clock);
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Declare_WritesItsIntentsInTheSameTransaction(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        await using var core = await StartAsync(db, new RecordingExecutor());
+
+        var incident = await core.SendAsync(new DeclareIncident(Alice, "API latency"));
+
+        var kinds = await core.WithDbAsync(d => d.OutboxMessages.Where(o => o.IncidentId == incident.Id).OrderBy(o => o.Id).Select(o => o.Kind).ToListAsync());
+        Assert.Equal(["incident.channel.ensure", "incident.invite", "incident.card.refresh", "incident.announce"], kinds);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ProcessKilledBeforeIntentsRan_RunsThemOnceAfterRestart(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeClock();
+        int number;
+
+        // First process: the change commits, its first intent fails, then the process dies.
+        var crashing = new RecordingExecutor { Behaviour = _ => throw new HttpRequestException("connection reset") };
+        await using (var first = await StartAsync(db, crashing, clock))
+        {
+            number = (await first.SendAsync(new DeclareIncident(Alice, "Cache stampede"))).Number;
+            await first.SendAsync(new ResolveIncident(Alice, number, "warmed the cache"));
+            await first.Outbox.RunDueAsync(CancellationToken.None);
+            Assert.Empty(crashing.Ran);
+        }
+
+        // Second process, same database: everything still pending runs, in order, exactly once.
+        var healthy = new RecordingExecutor();
+        await using var second = await StartAsync(db, healthy, clock);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        while (await second.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        Assert.Equal(
+            [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
+             typeof(RefreshStatusCard), typeof(PostToIncident), typeof(AnnounceIncident), typeof(ScheduleIncidentReview)],
+            healthy.Ran.Select(i => i.GetType()));
+        Assert.Equal(0, await second.Outbox.RunDueAsync(CancellationToken.None));
+        var rows = await second.WithDbAsync(d => d.OutboxMessages.ToListAsync());
+        Assert.All(rows, r => Assert.Equal(OutboxStatus.Done, r.Status));
+        Assert.Equal(2, rows.OrderBy(r => r.Id).First().Attempts);
+        Assert.Contains("resolved after", healthy.Ran.OfType<PostToIncident>().Single().Text);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task RateLimited_IsRetriedAfterRetryAfter_WithoutCountingAsFailure_AndKeepsOrder(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeClock();
+        var limited = 0;
+        var executor = new RecordingExecutor
+        {
+            Behaviour = intent => intent is EnsureIncidentChannel && Interlocked.Increment(ref limited) <= 30
+                ? throw new OutboxRetryException("ratelimited", TimeSpan.FromSeconds(30))
+                : Task.CompletedTask,
+        };
+        await using var core = await StartAsync(db, executor, clock);
+        await core.SendAsync(new DeclareIncident(Alice, "Rate limit storm"));
+
+        for (var i = 0; i < 30; i++)
+        {
+            await core.Outbox.RunDueAsync(CancellationToken.None);
+            Assert.Empty(executor.Ran); // the head is deferred, so nothing behind it may overtake it
+            clock.Advance(TimeSpan.FromSeconds(29));
+            Assert.Equal(0, await core.Outbox.RunDueAsync(CancellationToken.None));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        Assert.Equal([typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)], executor.Ran.Select(i => i.GetType()));
+        var head = await core.WithDbAsync(d => d.OutboxMessages.OrderBy(o => o.Id).FirstAsync());
+        Assert.Equal((OutboxStatus.Done, 1), (head.Status, head.Attempts));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task PersistentFailure_BacksOffThenIsMarkedFailedWithItsError(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeClock();
+        var executor = new RecordingExecutor { Behaviour = i => i is AnnounceIncident ? throw new InvalidOperationException("channel_not_found") : Task.CompletedTask };
+        await using var core = await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(executor),
+            new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3" }, clock);
+        await core.SendAsync(new DeclareIncident(Alice, "Broken announce"));
+
+        while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        var afterFirst = await core.WithDbAsync(d => d.OutboxMessages.SingleAsync(o => o.Kind == "incident.announce"));
+        Assert.Equal((OutboxStatus.Pending, 1), (afterFirst.Status, afterFirst.Attempts));
+        Assert.Equal(clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(2), afterFirst.DueAt, TimeSpan.FromMilliseconds(1));
+
+        for (var i = 0; i < 5; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(20));
+            while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+            {
+            }
+        }
+
+        var failed = await core.WithDbAsync(d => d.OutboxMessages.SingleAsync(o => o.Kind == "incident.announce"));
+        Assert.Equal((OutboxStatus.Failed, 3), (failed.Status, failed.Attempts));
+        Assert.Equal("channel_not_found", failed.LastError);
+        Assert.Equal(3, executor.Ran.Count);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task TwoReplicas_RunEachIntentOnce(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var seen = new ConcurrentDictionary<string, int>();
+        RecordingExecutor Counting() => new() { Behaviour = async i => { seen.AddOrUpdate($"{i.GetType().Name}:{i.IncidentId}", 1, (_, n) => n + 1); await Task.Yield(); } };
+        await using var first = await StartAsync(db, Counting());
+        await using var second = await StartAsync(db, Counting());
+        for (var i = 0; i < 10; i++)
+        {
+            await first.SendAsync(new DeclareIncident(Alice, $"Incident {i}"));
+        }
+
+        await Task.WhenAll(
+            Task.Run(async () => { while (await first.Outbox.RunDueAsync(CancellationToken.None) > 0) { } }),
+            Task.Run(async () => { while (await second.Outbox.RunDueAsync(CancellationToken.None) > 0) { } }));
+        while (await first.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        Assert.Equal(40, seen.Count);
+        Assert.All(seen, kv => Assert.Equal(1, kv.Value));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task FailingNotificationHandler_DoesNotStopOthers_NorUndoTheChange(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var heard = new ConcurrentQueue<string>();
+        await using var core = await CoreHarness.StartAsync(db, s =>
+        {
+            s.AddSingleton<INotificationHandler<IncidentChanged>>(new ThrowingHandler());
+            s.AddSingleton<INotificationHandler<IncidentChanged>>(new ListeningHandler(heard));
+        });
+
+        var incident = await core.SendAsync(new DeclareIncident(Alice, "Notification test"));
+        await core.SendAsync(new AddTimelineEntry(Alice, incident.Number, "still here"));
+
+        Assert.Equal(2, heard.Count);
+        var stored = await core.SendAsync(new GetIncident(Alice, incident.Number));
+        Assert.Contains(stored.Timeline, t => t.Text == "still here");
+    }
+
+    [Fact]
+    public void Backoff_GrowsAndIsCapped()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(2), OutboxWorker.Backoff(1));
+        Assert.Equal(TimeSpan.FromSeconds(16), OutboxWorker.Backoff(4));
+        Assert.Equal(TimeSpan.FromMinutes(15), OutboxWorker.Backoff(30));
+    }
+
+    private sealed class ThrowingHandler : INotificationHandler<IncidentChanged>
+    {
+        public Task Handle(IncidentChanged notification, CancellationToken cancellationToken) => throw new InvalidOperationException("boom");
+    }
+
+    private sealed class ListeningHandler(ConcurrentQueue<string> heard) : INotificationHandler<IncidentChanged>
+    {
+        public Task Handle(IncidentChanged notification, CancellationToken cancellationToken)
+        {
+            heard.Enqueue(notification.Change);
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using IncidentBot.Core.Storage;
+using IncidentBot.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace IncidentBot.Tests.Host;
+
+public class HostTests
+{
+    [Fact]
+    public async Task Health_And_Readiness_Answer()
+    {
+        using var factory = new BotFactory();
+        using var client = factory.CreateClient();
+
+        var live = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readiness_WhenDatabaseUnreachable_IsUnhealthy()
+    {
+        var options = new DbContextOptionsBuilder<PostgresIncidentDbContext>()
+            .UseNpgsql("Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2").Options;
+        await using var db = new PostgresIncidentDbContext(options);
+
+        var result = await new DatabaseHealthCheck(db).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+
+    [Fact]
+    public async Task Console_NotOnLoopbackOnly_IsOffByDefault()
+    {
+        // The in-memory test server listens nowhere, so it does not count as loopback-only.
+        using var factory = new BotFactory();
+        using var client = factory.CreateClient();
+
+        var page = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Console_ExplicitlyEnabled_Serves_AndExplicitlyDisabledOnLoopback_DoesNot()
+    {
+        using var enabled = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "true" });
+        var page = await enabled.CreateClient().GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains("Who are you?", page);
+
+        await using var disabled = await KestrelBot.StartAsync(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "false" });
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(disabled.BaseUrl + "/"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(disabled.BaseUrl + "/healthz"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Console_OnLoopback_IsOnByDefault()
+    {
+        await using var bot = await KestrelBot.StartAsync();
+        using var http = new HttpClient();
+
+        var page = await http.GetStringAsync(new Uri(bot.BaseUrl + "/"));
+
+        Assert.Contains("Who are you?", page);
+    }
+
+    [Fact]
+    public async Task Console_PostWithoutAntiforgeryToken_IsRefusedWithoutChange()
+    {
+        using var factory = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "true" });
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("Cookie", "incidentbot-console-user=mallory");
+
+        var response = await client.PostAsync(new Uri("/?handler=Command", UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "declare sev1 forged" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var list = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.DoesNotContain("forged", list);
+    }
+}

@@ -1,0 +1,36 @@
+using IncidentBot.Core.Outbox;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace IncidentBot.Tests.Infrastructure;
+
+/// <summary>The real host in memory, on its own SQLite file unless the settings say otherwise.</summary>
+public sealed class BotFactory(IDictionary<string, string?>? settings = null, FakeClock? clock = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
+{
+    private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.db");
+
+    public FakeClock Clock { get; } = clock ?? new FakeClock();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Storage:ConnectionString", $"Data Source={_databaseFile}");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(s =>
+        {
+            s.RemoveAll<TimeProvider>();
+            s.AddSingleton<TimeProvider>(Clock);
+            services?.Invoke(s);
+        });
+    }
+
+    public OutboxWorker Outbox => Services.GetRequiredService<OutboxWorker>();
+}

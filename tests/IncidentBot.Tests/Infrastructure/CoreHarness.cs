@@ -1,0 +1,76 @@
+using IncidentBot.Core;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Storage;
+using MediatR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Tests.Infrastructure;
+
+/// <summary>
+/// The core as the host builds it (real mediator, real database, real outbox), without the web: one per
+/// "process". Two harnesses on one PostgreSQL database behave as two replicas.
+/// </summary>
+public sealed class CoreHarness : IAsyncDisposable
+{
+    private CoreHarness(ServiceProvider services, FakeClock clock)
+    {
+        Services = services;
+        Clock = clock;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public FakeClock Clock { get; }
+
+    public static async Task<CoreHarness> StartAsync(TestDatabase database, Action<IServiceCollection>? configure = null,
+        IDictionary<string, string?>? settings = null, FakeClock? clock = null)
+    {
+        var all = new Dictionary<string, string?>(database.Settings);
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            all[k] = v;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        clock ??= new FakeClock();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddIncidentCore();
+        configure?.Invoke(services);
+
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<IncidentDbContext>(), CancellationToken.None);
+        }
+
+        return new CoreHarness(provider, clock);
+    }
+
+    public async Task<T> SendAsync<T>(IRequest<T> request)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<IncidentDbContext>());
+    }
+
+    public OutboxWorker Outbox => Services.GetRequiredService<OutboxWorker>();
+
+    public static Actor Alice { get; } = Actor.Console("alice");
+
+    public static Actor Bob { get; } = Actor.Console("bob");
+
+    public static Actor Carol { get; } = Actor.Console("carol");
+
+    public ValueTask DisposeAsync() => Services.DisposeAsync();
+}
