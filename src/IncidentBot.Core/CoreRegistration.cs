@@ -1,3 +1,4 @@
+using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Messaging;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
@@ -34,6 +35,20 @@ public static class CoreRegistration
         services.TryAddScoped<OutboxWriter>();
         services.TryAddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+
+        services.TryAddSingleton<InboxSignal>();
+        services.TryAddScoped<InboxWriter>();
+        services.TryAddSingleton<InboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
+        return services;
+    }
+
+    /// <summary>Adds the processor of one platform's stored deliveries (scoped: it sends MediatR requests).</summary>
+    public static IServiceCollection AddInboxProcessor<TProcessor>(this IServiceCollection services, string source)
+        where TProcessor : class, IInboxProcessor
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IInboxProcessor, TProcessor>());
+        services.AddSingleton(new InboxSource(source));
         return services;
     }
 

@@ -37,5 +37,11 @@ public sealed record AnnounceIncident(long IncidentId, AnnouncementKind Kind, st
 /// <summary>Post a message in the incident's channel (an update, the resolution summary).</summary>
 public sealed record PostToIncident(long IncidentId, string Text, string? AuthorKey) : IOutboxIntent;
 
+/// <summary>
+/// The incident closed: a platform may archive its channel (Slack after <c>Slack:ArchiveAfter</c>); executors defer
+/// it until then and do nothing if the incident was reopened meanwhile.
+/// </summary>
+public sealed record CloseIncidentChannel(long IncidentId) : IOutboxIntent;
+
 /// <summary>Book the resolved incident's review (the reviews module executes it).</summary>
 public sealed record ScheduleIncidentReview(long IncidentId) : IOutboxIntent;

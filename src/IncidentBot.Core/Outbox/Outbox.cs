@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Work;
 
 namespace IncidentBot.Core.Outbox;
 
@@ -13,7 +14,10 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IOutboxExecutor[] _executors = executors.ToArray();
 
-    public void Enqueue(IncidentDbContext db, IOutboxIntent intent)
+    public void Enqueue(IncidentDbContext db, IOutboxIntent intent) => Enqueue(db, intent, TimeSpan.Zero);
+
+    /// <summary>Enqueues to run no earlier than <paramref name="delay"/> from now.</summary>
+    public void Enqueue(IncidentDbContext db, IOutboxIntent intent, TimeSpan delay)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var type = intent.GetType();
@@ -26,9 +30,9 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
                 Payload = JsonSerializer.Serialize(intent, type, Json),
                 IncidentId = intent.IncidentId == 0 ? null : intent.IncidentId,
                 OrderingKey = $"incident:{intent.IncidentId}",
-                Status = OutboxStatus.Pending,
+                Status = WorkStatus.Pending,
                 CreatedAt = now,
-                DueAt = now,
+                DueAt = now + delay,
             });
             signal.Raise();
         }
@@ -53,6 +57,7 @@ public static class IntentTypes
         Register<RefreshStatusCard>("incident.card.refresh");
         Register<AnnounceIncident>("incident.announce");
         Register<PostToIncident>("incident.post");
+        Register<CloseIncidentChannel>("incident.channel.close");
         Register<ScheduleIncidentReview>("review.schedule");
     }
 
@@ -83,27 +88,5 @@ public static class IntentTypes
     }
 }
 
-/// <summary>Wakes the worker when something was enqueued, so intents run at once instead of at the next poll.</summary>
-public sealed class OutboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Raise()
-    {
-        try
-        {
-            if (_semaphore.CurrentCount == 0)
-            {
-                _semaphore.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already raised: one wake-up is enough.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
-
-    public void Dispose() => _semaphore.Dispose();
-}
+/// <summary>Wakes the outbox worker when something was enqueued.</summary>
+public sealed class OutboxSignal : WorkSignal;

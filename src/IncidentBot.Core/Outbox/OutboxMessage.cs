@@ -1,17 +1,12 @@
-namespace IncidentBot.Core.Outbox;
+using IncidentBot.Core.Work;
 
-public enum OutboxStatus
-{
-    Pending = 0,
-    Done = 1,
-    Failed = 2,
-}
+namespace IncidentBot.Core.Outbox;
 
 /// <summary>
 /// One intent for one executor: written in the transaction that made the change, run afterwards by
 /// <see cref="OutboxWorker"/>. One row per executor, so Slack succeeding and Teams failing retries only Teams.
 /// </summary>
-public sealed class OutboxMessage
+public sealed class OutboxMessage : IWorkItem
 {
     public long Id { get; set; }
     public required string Kind { get; set; }
@@ -22,7 +17,7 @@ public sealed class OutboxMessage
     /// <summary>Rows with the same key and executor run strictly in order (posts to one channel keep theirs).</summary>
     public string? OrderingKey { get; set; }
 
-    public OutboxStatus Status { get; set; }
+    public WorkStatus Status { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime DueAt { get; set; }
     public int Attempts { get; set; }

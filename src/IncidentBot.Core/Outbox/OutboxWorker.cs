@@ -1,8 +1,8 @@
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,54 +18,16 @@ public sealed class OutboxWorker(
     OutboxSignal signal,
     TimeProvider clock,
     IOptions<OutboxOptions> options,
-    ILogger<OutboxWorker> logger) : BackgroundService
+    ILogger<OutboxWorker> logger) : PollingWorker(signal, logger)
 {
     private const int BatchSize = 50;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(15);
     private readonly Dictionary<string, IOutboxExecutor> _executors = executors.ToDictionary(e => e.Name, StringComparer.Ordinal);
-    private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_executors.Count == 0)
-        {
-            logger.LogInformation("No outbox executors registered (no chat platform configured); the outbox worker is idle");
-            return;
-        }
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int ran;
-            try
-            {
-                ran = await RunDueAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "The outbox worker failed to read due intents; trying again");
-                ran = 0;
-            }
+    protected override bool HasWork => _executors.Count > 0;
 
-            if (ran == 0)
-            {
-                try
-                {
-                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
-
-    /// <summary>Runs every intent due now; returns how many it ran. Public so tests can drive it without timers.</summary>
-    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    public override async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         List<OutboxMessage> candidates;
@@ -73,7 +35,7 @@ public sealed class OutboxWorker(
         {
             var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
             var pending = await db.OutboxMessages.AsNoTracking()
-                .Where(o => o.Status == OutboxStatus.Pending)
+                .Where(o => o.Status == WorkStatus.Pending)
                 .OrderBy(o => o.Id)
                 .Take(BatchSize * 4)
                 .ToListAsync(cancellationToken);
@@ -104,19 +66,12 @@ public sealed class OutboxWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var leaseUntil = now + options.Value.LeaseDuration;
-
-        var claimed = await db.OutboxMessages
-            .Where(o => o.Id == id && o.Status == OutboxStatus.Pending && (o.LockedUntil == null || o.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, _instance).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
-        if (claimed == 0)
+        var message = await LeasedWork.ClaimAsync<OutboxMessage>(db, id, clock.GetUtcNow().UtcDateTime, options.Value.LeaseDuration, cancellationToken);
+        if (message is null)
         {
             return false; // another replica has it
         }
 
-        var message = await db.OutboxMessages.SingleAsync(o => o.Id == id, cancellationToken);
-        message.Attempts++;
         try
         {
             if (!_executors.TryGetValue(message.Executor, out var executor))
@@ -124,55 +79,33 @@ public sealed class OutboxWorker(
                 throw new InvalidOperationException($"No executor named '{message.Executor}' is registered (was its platform turned off?).");
             }
 
-            var intent = OutboxWriter.Deserialize(message);
-            message.Result = await executor.ExecuteAsync(intent, cancellationToken);
-            message.Status = OutboxStatus.Done;
-            message.CompletedAt = clock.GetUtcNow().UtcDateTime;
-            message.LastError = null;
+            message.Result = await executor.ExecuteAsync(OutboxWriter.Deserialize(message), cancellationToken);
+            LeasedWork.Succeeded(message, clock.GetUtcNow().UtcDateTime);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: leave it pending for the next start; the lease runs out by itself.
-            message.Attempts--;
-            message.LockedUntil = null;
-            message.LockedBy = null;
+            LeasedWork.Abandoned(message);
             await db.SaveChangesAsync(CancellationToken.None);
             throw;
         }
         catch (OutboxRetryException retry)
         {
-            // Rate limited: not a failure, so it does not count towards giving up.
-            message.Attempts--;
-            message.LastError = retry.Message;
-            message.DueAt = clock.GetUtcNow().UtcDateTime + retry.RetryAfter;
-            logger.LogWarning("Outbox {Kind} for {Executor} deferred {RetryAfter} s: {Reason}", message.Kind, message.Executor, retry.RetryAfter.TotalSeconds, retry.Message);
+            LeasedWork.Deferred(message, clock.GetUtcNow().UtcDateTime, retry.RetryAfter, retry.Message);
+            logger.LogInformation("Outbox {Kind} for {Executor} deferred {RetryAfter} s: {Reason}", message.Kind, message.Executor, retry.RetryAfter.TotalSeconds, retry.Message);
         }
         catch (Exception ex)
         {
-            message.LastError = Truncate(ex.Message, 2000);
-            if (message.Attempts >= options.Value.MaxAttempts)
+            if (LeasedWork.Failed(message, clock.GetUtcNow().UtcDateTime, ex.Message, options.Value.MaxAttempts))
             {
-                message.Status = OutboxStatus.Failed;
-                message.CompletedAt = clock.GetUtcNow().UtcDateTime;
                 logger.LogError(ex, "Outbox {Kind} for {Executor} (row {Id}) failed {Attempts} times; giving up", message.Kind, message.Executor, message.Id, message.Attempts);
             }
             else
             {
-                var delay = Backoff(message.Attempts);
-                message.DueAt = clock.GetUtcNow().UtcDateTime + delay;
-                logger.LogWarning(ex, "Outbox {Kind} for {Executor} (row {Id}) failed (attempt {Attempts}); retrying in {Delay}", message.Kind, message.Executor, message.Id, message.Attempts, delay);
+                logger.LogWarning(ex, "Outbox {Kind} for {Executor} (row {Id}) failed (attempt {Attempts}); retrying at {DueAt:O}", message.Kind, message.Executor, message.Id, message.Attempts, message.DueAt);
             }
         }
 
-        message.LockedBy = null;
-        message.LockedUntil = null;
         await db.SaveChangesAsync(CancellationToken.None);
         return true;
     }
-
-    /// <summary>2 s, 4 s, 8 s … capped at 15 minutes.</summary>
-    internal static TimeSpan Backoff(int attempts) =>
-        TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Clamp(attempts, 1, 20))));
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -1,4 +1,5 @@
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -22,6 +23,8 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Person> People => Set<Person>();
     public DbSet<Counter> Counters => Set<Counter>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<IncidentMessage> IncidentMessages => Set<IncidentMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -135,6 +138,34 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
             e.Property(o => o.OrderingKey).HasMaxLength(300);
             e.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(o => o.LockedBy).HasMaxLength(200);
+        });
+
+        ConfigureDeliveryTables(modelBuilder);
+    }
+
+    private static void ConfigureDeliveryTables(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<InboxMessage>(e =>
+        {
+            e.ToTable("inbox_messages");
+            e.HasIndex(m => new { m.Source, m.ExternalId }).IsUnique();
+            e.HasIndex(m => new { m.Status, m.DueAt });
+            e.Property(m => m.Source).HasMaxLength(32);
+            e.Property(m => m.ExternalId).HasMaxLength(300);
+            e.Property(m => m.Kind).HasMaxLength(64);
+            e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.LockedBy).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<IncidentMessage>(e =>
+        {
+            e.ToTable("incident_messages");
+            e.HasIndex(m => new { m.IncidentId, m.Platform, m.Kind }).IsUnique();
+            e.Property(m => m.Platform).HasMaxLength(32);
+            e.Property(m => m.Kind).HasMaxLength(64);
+            e.Property(m => m.ConversationId).HasMaxLength(300);
+            e.Property(m => m.MessageId).HasMaxLength(300);
+            e.HasOne<Incident>().WithMany().HasForeignKey(m => m.IncidentId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

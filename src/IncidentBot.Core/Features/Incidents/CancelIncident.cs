@@ -15,6 +15,7 @@ internal sealed class CancelIncidentHandler(IncidentWorkspace workspace) : IRequ
         incident.Cancel(request.Actor, workspace.Now, request.Reason);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Cancelled, incident.CancelReason));
+        workspace.Enqueue(new CloseIncidentChannel(incident.Id));
         return await workspace.CommitAsync(incident, "cancelled", request.Actor, cancellationToken);
     }
 }

@@ -23,5 +23,6 @@ internal sealed class ResolveIncidentHandler(IncidentWorkspace workspace) : IReq
         workspace.Enqueue(new PostToIncident(incident.Id, IncidentTexts.ResolutionSummary(incident), null));
         workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Resolved, incident.Summary));
         workspace.Enqueue(new ScheduleIncidentReview(incident.Id));
+        workspace.Enqueue(new CloseIncidentChannel(incident.Id));
     }
 }

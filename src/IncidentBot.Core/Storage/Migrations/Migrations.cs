@@ -12,3 +12,11 @@ public sealed class SqliteInitial() : SqlMigration("Sqlite", "20261121000000_Ini
 [DbContext(typeof(PostgresIncidentDbContext))]
 [Migration("20261121000000_Initial")]
 public sealed class PostgresInitial() : SqlMigration("Postgres", "20261121000000_Initial");
+
+[DbContext(typeof(SqliteIncidentDbContext))]
+[Migration("20261122000000_Deliveries")]
+public sealed class SqliteDeliveries() : SqlMigration("Sqlite", "20261122000000_Deliveries");
+
+[DbContext(typeof(PostgresIncidentDbContext))]
+[Migration("20261122000000_Deliveries")]
+public sealed class PostgresDeliveries() : SqlMigration("Postgres", "20261122000000_Deliveries");

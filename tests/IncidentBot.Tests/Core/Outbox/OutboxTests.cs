@@ -4,6 +4,7 @@ using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Work;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -60,11 +61,11 @@ public class OutboxTests
 
         Assert.Equal(
             [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
-             typeof(RefreshStatusCard), typeof(PostToIncident), typeof(AnnounceIncident), typeof(ScheduleIncidentReview)],
+             typeof(RefreshStatusCard), typeof(PostToIncident), typeof(AnnounceIncident), typeof(ScheduleIncidentReview), typeof(CloseIncidentChannel)],
             healthy.Ran.Select(i => i.GetType()));
         Assert.Equal(0, await second.Outbox.RunDueAsync(CancellationToken.None));
         var rows = await second.WithDbAsync(d => d.OutboxMessages.ToListAsync());
-        Assert.All(rows, r => Assert.Equal(OutboxStatus.Done, r.Status));
+        Assert.All(rows, r => Assert.Equal(WorkStatus.Done, r.Status));
         Assert.Equal(2, rows.OrderBy(r => r.Id).First().Attempts);
         Assert.Contains("resolved after", healthy.Ran.OfType<PostToIncident>().Single().Text);
     }
@@ -100,7 +101,7 @@ public class OutboxTests
 
         Assert.Equal([typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)], executor.Ran.Select(i => i.GetType()));
         var head = await core.WithDbAsync(d => d.OutboxMessages.OrderBy(o => o.Id).FirstAsync());
-        Assert.Equal((OutboxStatus.Done, 1), (head.Status, head.Attempts));
+        Assert.Equal((WorkStatus.Done, 1), (head.Status, head.Attempts));
     }
 
     [SkippableTheory]
@@ -119,7 +120,7 @@ public class OutboxTests
         }
 
         var afterFirst = await core.WithDbAsync(d => d.OutboxMessages.SingleAsync(o => o.Kind == "incident.announce"));
-        Assert.Equal((OutboxStatus.Pending, 1), (afterFirst.Status, afterFirst.Attempts));
+        Assert.Equal((WorkStatus.Pending, 1), (afterFirst.Status, afterFirst.Attempts));
         Assert.Equal(clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(2), afterFirst.DueAt, TimeSpan.FromMilliseconds(1));
 
         for (var i = 0; i < 5; i++)
@@ -131,7 +132,7 @@ public class OutboxTests
         }
 
         var failed = await core.WithDbAsync(d => d.OutboxMessages.SingleAsync(o => o.Kind == "incident.announce"));
-        Assert.Equal((OutboxStatus.Failed, 3), (failed.Status, failed.Attempts));
+        Assert.Equal((WorkStatus.Failed, 3), (failed.Status, failed.Attempts));
         Assert.Equal("channel_not_found", failed.LastError);
         Assert.Equal(3, executor.Ran.Count);
     }
@@ -184,9 +185,9 @@ public class OutboxTests
     [Fact]
     public void Backoff_GrowsAndIsCapped()
     {
-        Assert.Equal(TimeSpan.FromSeconds(2), OutboxWorker.Backoff(1));
-        Assert.Equal(TimeSpan.FromSeconds(16), OutboxWorker.Backoff(4));
-        Assert.Equal(TimeSpan.FromMinutes(15), OutboxWorker.Backoff(30));
+        Assert.Equal(TimeSpan.FromSeconds(2), LeasedWork.Backoff(1));
+        Assert.Equal(TimeSpan.FromSeconds(16), LeasedWork.Backoff(4));
+        Assert.Equal(TimeSpan.FromMinutes(15), LeasedWork.Backoff(30));
     }
 
     private sealed class ThrowingHandler : INotificationHandler<IncidentChanged>

@@ -41,7 +41,7 @@ public class SchemaTests
 
         var applied = await second.WithDbAsync(d => d.Database.GetAppliedMigrationsAsync());
 
-        Assert.Single(applied);
+        Assert.Equal(["20261121000000_Initial", "20261122000000_Deliveries"], applied);
         if (provider == "Sqlite")
         {
             var mode = await second.WithDbAsync(d => d.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync());
