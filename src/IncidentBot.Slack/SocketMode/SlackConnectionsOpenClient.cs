@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.SocketMode;
+
+/// <summary>
+/// apps.connections.open over an HttpClient (typed client; base address = Slack API base such as
+/// https://slack.com/api/, <see cref="DefaultApiBaseUrl"/> when unset; app token from options).
+/// </summary>
+public sealed class SlackConnectionsOpenClient(HttpClient http, IOptions<SocketModeOptions> options) : ISocketModeConnector
+{
+    public const string Method = "apps.connections.open";
+
+    public static readonly Uri DefaultApiBaseUrl = new("https://slack.com/api/");
+
+    public async Task<Uri> OpenAsync(CancellationToken cancellationToken)
+    {
+        var token = options.Value.AppToken;
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new SocketModeException("missing_app_token", "No Slack app-level token (xapp-…) is configured for Socket Mode.");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint(http.BaseAddress))
+        {
+            Content = new FormUrlEncodedContent([]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            throw new SocketModeException("ratelimited", $"Slack rate-limited {Method}.")
+            {
+                RetryAfter = RetryAfter(response.Headers.RetryAfter),
+            };
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new SocketModeException($"http_{(int)response.StatusCode}", $"Slack answered {Method} with HTTP {(int)response.StatusCode}.");
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("ok", out var ok))
+            {
+                throw new SocketModeException("invalid_response", $"Slack's answer to {Method} has no 'ok'.");
+            }
+
+            if (ok.ValueKind != JsonValueKind.True)
+            {
+                var error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+                error = string.IsNullOrEmpty(error) ? "unknown_error" : error;
+                throw new SocketModeException(error, $"Slack refused {Method}: {error}.");
+            }
+
+            var url = root.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "wss" && uri.Scheme != "ws"))
+            {
+                throw new SocketModeException("invalid_response", $"Slack's answer to {Method} has no WebSocket url.");
+            }
+
+            return uri;
+        }
+        catch (JsonException ex)
+        {
+            throw new SocketModeException("invalid_response", $"Slack's answer to {Method} is not JSON.", ex);
+        }
+    }
+
+    private static Uri Endpoint(Uri? baseAddress)
+    {
+        var root = (baseAddress ?? DefaultApiBaseUrl).AbsoluteUri;
+        if (!root.EndsWith('/'))
+        {
+            root += "/";
+        }
+
+        return new Uri(new Uri(root), Method);
+    }
+
+    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}
