@@ -30,6 +30,7 @@ public static class CoreRegistration
         services.AddMediatorCore();
         services.AddMediatorHandlersFrom(typeof(CoreRegistration).Assembly);
         services.TryAddScoped<IncidentWorkspace>();
+        services.TryAddSingleton<IIncidentLinks, NoIncidentLinks>();
 
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddScoped<OutboxWriter>();
@@ -38,6 +39,7 @@ public static class CoreRegistration
 
         services.TryAddSingleton<InboxSignal>();
         services.TryAddScoped<InboxWriter>();
+        services.TryAddScoped<DeliveryContext>();
         services.TryAddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         return services;

@@ -1,4 +1,5 @@
 using System.Net;
+using IncidentBot.Core.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Web;
 
 /// <summary>Where the bot can be reached: for links in chat, and to tell whether it listens on loopback only.</summary>
-public sealed class PublicUrls(IServer server, IOptions<WebOptions> options)
+public sealed class PublicUrls(IServer server, IOptions<WebOptions> options) : IIncidentLinks
 {
     public IReadOnlyList<string> ListeningAddresses =>
         server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Features;
 using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -15,6 +16,7 @@ public static class WebRegistration
         services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
         services.TryAddSingleton<PublicUrls>();
+        services.AddSingleton<IIncidentLinks>(sp => sp.GetRequiredService<PublicUrls>());
         services.TryAddSingleton<ConsoleAccess>();
         // Explicitly: the pages live in this library, and the entry assembly is not always the host (tests).
         services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly);

@@ -1,4 +1,6 @@
 using IncidentBot.Core;
+using IncidentBot.Slack;
+using IncidentBot.Slack.Inbound;
 using IncidentBot.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -18,6 +20,7 @@ public static class IncidentBotHost
 
         builder.Services.AddIncidentCore();
         builder.Services.AddIncidentWeb();
+        builder.Services.AddSlack();
         builder.Services.AddHealthChecks();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
@@ -42,6 +45,7 @@ public static class IncidentBotHost
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
+        app.MapSlack();
         app.MapIncidentWeb();
     }
 }

@@ -1,4 +1,5 @@
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
@@ -18,7 +19,8 @@ public sealed class IncidentWorkspace(
     IMediator mediator,
     TimeProvider clock,
     IOptions<FacilitatorOptions> facilitators,
-    IOptions<IncidentsOptions> incidents)
+    IOptions<IncidentsOptions> incidents,
+    DeliveryContext delivery)
 {
     public IncidentDbContext Db => db;
 
@@ -30,9 +32,9 @@ public sealed class IncidentWorkspace(
 
     public IQueryable<Incident> Visible(Actor actor) => db.Incidents.VisibleTo(actor, facilitators.Value);
 
-    public async Task<Incident> LoadAsync(int number, Actor actor, bool withTimeline, CancellationToken cancellationToken)
+    public async Task<Incident> LoadAsync(int number, Actor actor, bool withTimeline, CancellationToken cancellationToken, bool bypassVisibility = false)
     {
-        IQueryable<Incident> query = Visible(actor).Include(i => i.Members).Include(i => i.Roles);
+        IQueryable<Incident> query = (bypassVisibility ? db.Incidents : Visible(actor)).Include(i => i.Members).Include(i => i.Roles);
         if (withTimeline)
         {
             query = query.Include(i => i.Timeline);
@@ -44,10 +46,14 @@ public sealed class IncidentWorkspace(
 
     public void Enqueue(IOutboxIntent intent) => outbox.Enqueue(db, intent);
 
+    /// <summary>For handlers that save on their own: mark the delivery being processed done with this change.</summary>
+    public Task MarkDeliveryDoneAsync(CancellationToken cancellationToken) => delivery.MarkDoneWithAsync(db, cancellationToken);
+
     /// <summary>Saves the change and its intents atomically, then publishes <see cref="IncidentChanged"/>.</summary>
     public async Task<IncidentSummary> CommitAsync(Incident incident, string change, Actor actor, CancellationToken cancellationToken)
     {
         await People.RememberAsync(db, actor, Now, cancellationToken);
+        await delivery.MarkDoneWithAsync(db, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -72,6 +72,7 @@ public sealed class InboxWorker(
             // A fresh scope for the processor: its changes commit on their own, this row's outcome on its own.
             await using (var work = scopes.CreateAsyncScope())
             {
+                work.ServiceProvider.GetRequiredService<DeliveryContext>().InboxMessageId = message.Id;
                 var processor = work.ServiceProvider.GetServices<IInboxProcessor>().FirstOrDefault(p => p.Source == message.Source)
                     ?? throw new InvalidOperationException($"No processor for deliveries from '{message.Source}' (was its platform turned off?).");
                 await processor.ProcessAsync(message, cancellationToken);
@@ -87,6 +88,13 @@ public sealed class InboxWorker(
         }
         catch (Exception ex)
         {
+            if (await CommittedMeanwhileAsync(message.Id, cancellationToken))
+            {
+                // The delivery's change committed (and marked it done) before the failure, e.g. while replying.
+                logger.LogWarning(ex, "Inbox {Source} {Kind} {ExternalId} applied, but a later step failed; not replaying it", message.Source, message.Kind, message.ExternalId);
+                return true;
+            }
+
             if (LeasedWork.Failed(message, clock.GetUtcNow().UtcDateTime, ex.Message, MaxAttempts))
             {
                 logger.LogError(ex, "Inbox {Source} {Kind} {ExternalId} failed {Attempts} times; giving up", message.Source, message.Kind, message.ExternalId, message.Attempts);
@@ -99,5 +107,12 @@ public sealed class InboxWorker(
 
         await db.SaveChangesAsync(CancellationToken.None);
         return true;
+    }
+
+    private async Task<bool> CommittedMeanwhileAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
+        return await db.InboxMessages.AsNoTracking().AnyAsync(m => m.Id == id && m.Status == WorkStatus.Done, cancellationToken);
     }
 }

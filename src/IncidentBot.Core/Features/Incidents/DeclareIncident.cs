@@ -47,6 +47,7 @@ internal sealed class DeclareIncidentHandler(IncidentWorkspace workspace) : IReq
         workspace.Enqueue(new InviteToIncident(incident.Id, [request.Actor.PersonKey]));
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Declared, null));
+        await workspace.MarkDeliveryDoneAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

@@ -7,18 +7,36 @@ namespace IncidentBot.Core.Features.Incidents;
 /// <summary>An incident with its roles, members, action items and timeline, if the actor may see it.</summary>
 public sealed record GetIncident(Actor Actor, int Number, bool IncludeHidden = false) : IRequest<IncidentDetails>;
 
-internal sealed class GetIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<GetIncident, IncidentDetails>
+/// <summary>
+/// The same, for the platform executors rendering status cards and announcements: by id, without a person's
+/// visibility filter (an executor is not a person; what it posts where is its own rule).
+/// </summary>
+public sealed record ReadIncident(long IncidentId) : IRequest<IncidentDetails>;
+
+internal sealed class GetIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<GetIncident, IncidentDetails>, IRequestHandler<ReadIncident, IncidentDetails>
 {
     public async Task<IncidentDetails> Handle(GetIncident request, CancellationToken cancellationToken)
     {
-        var incident = await workspace.Visible(request.Actor).AsNoTracking()
+        var incident = await Full(workspace.Visible(request.Actor)).SingleOrDefaultAsync(i => i.Number == request.Number, cancellationToken)
+            ?? throw new IncidentNotFoundException(request.Number);
+        return await DescribeAsync(incident, request.IncludeHidden && workspace.IsFacilitator(request.Actor), cancellationToken);
+    }
+
+    public async Task<IncidentDetails> Handle(ReadIncident request, CancellationToken cancellationToken)
+    {
+        var incident = await Full(workspace.Db.Incidents).SingleOrDefaultAsync(i => i.Id == request.IncidentId, cancellationToken)
+            ?? throw new IncidentRuleException($"Incident id {request.IncidentId} does not exist.");
+        return await DescribeAsync(incident, showHidden: false, cancellationToken);
+    }
+
+    private static IQueryable<Incident> Full(IQueryable<Incident> incidents) =>
+        incidents.AsNoTracking()
             .Include(i => i.Roles).Include(i => i.Members).Include(i => i.ActionItems).Include(i => i.Channels)
             .Include(i => i.Timeline)
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(i => i.Number == request.Number, cancellationToken)
-            ?? throw new IncidentNotFoundException(request.Number);
+            .AsSplitQuery();
 
-        var showHidden = request.IncludeHidden && workspace.IsFacilitator(request.Actor);
+    private async Task<IncidentDetails> DescribeAsync(Incident incident, bool showHidden, CancellationToken cancellationToken)
+    {
         var timeline = incident.Timeline
             .Where(t => showHidden || !t.Hidden)
             .OrderBy(t => t.OccurredAt).ThenBy(t => t.Id)

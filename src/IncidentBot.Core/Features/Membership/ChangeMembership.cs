@@ -6,9 +6,11 @@ namespace IncidentBot.Core.Features.Membership;
 /// <summary>
 /// Someone joined or left the incident's channel, or was added or removed explicitly. Membership decides who
 /// sees a private incident; leaving the channel does not undo being declarer or role holder.
+/// <see cref="FromPlatform"/>: a verified platform event (someone joined the channel), which applies even though
+/// the person cannot see a private incident yet; only adapters set it.
 /// </summary>
-public sealed record ChangeMembership(Actor Actor, int Number, string PersonKey, bool Join, MembershipSource Source = MembershipSource.Channel, string? PersonName = null)
-    : IRequest<bool>;
+public sealed record ChangeMembership(Actor Actor, int Number, string PersonKey, bool Join, MembershipSource Source = MembershipSource.Channel,
+    string? PersonName = null, bool FromPlatform = false) : IRequest<bool>;
 
 internal sealed class ChangeMembershipHandler(IncidentWorkspace workspace) : IRequestHandler<ChangeMembership, bool>
 {
@@ -24,7 +26,7 @@ internal sealed class ChangeMembershipHandler(IncidentWorkspace workspace) : IRe
             throw new IncidentRuleException("Declarer and role-holder membership follow from the incident itself.");
         }
 
-        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken, bypassVisibility: request.FromPlatform);
         var now = workspace.Now;
         var changed = request.Join
             ? incident.AddMember(request.PersonKey, request.Source, now)

@@ -1,0 +1,47 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Storage;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace IncidentBot.Core.Features.Channels;
+
+/// <summary>The message of a kind (status card, announcement …) the bot keeps for an incident on a platform, if any.</summary>
+public sealed record GetIncidentMessage(long IncidentId, string Platform, string Kind) : IRequest<IncidentMessage?>;
+
+/// <summary>Remembers (or moves) that message, so the next update edits it instead of posting again.</summary>
+public sealed record SaveIncidentMessage(long IncidentId, string Platform, string Kind, string ConversationId, string MessageId) : IRequest<Unit>;
+
+internal sealed class IncidentMessagesHandler(IncidentDbContext db, TimeProvider clock)
+    : IRequestHandler<GetIncidentMessage, IncidentMessage?>, IRequestHandler<SaveIncidentMessage, Unit>
+{
+    public Task<IncidentMessage?> Handle(GetIncidentMessage request, CancellationToken cancellationToken) =>
+        db.IncidentMessages.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.IncidentId == request.IncidentId && m.Platform == request.Platform && m.Kind == request.Kind, cancellationToken);
+
+    public async Task<Unit> Handle(SaveIncidentMessage request, CancellationToken cancellationToken)
+    {
+        var existing = await db.IncidentMessages
+            .FirstOrDefaultAsync(m => m.IncidentId == request.IncidentId && m.Platform == request.Platform && m.Kind == request.Kind, cancellationToken);
+        if (existing is null)
+        {
+            db.IncidentMessages.Add(new IncidentMessage
+            {
+                IncidentId = request.IncidentId,
+                Platform = request.Platform,
+                Kind = request.Kind,
+                ConversationId = request.ConversationId,
+                MessageId = request.MessageId,
+                UpdatedAt = clock.GetUtcNow().UtcDateTime,
+            });
+        }
+        else
+        {
+            existing.ConversationId = request.ConversationId;
+            existing.MessageId = request.MessageId;
+            existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return Unit.Value;
+    }
+}

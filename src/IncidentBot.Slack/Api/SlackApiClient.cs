@@ -1,0 +1,254 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBot.Core.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.Api;
+
+/// <summary>Slack answered <c>{ok:false}</c>; <see cref="Error"/> is Slack's code (<c>name_taken</c>, <c>channel_not_found</c> …).</summary>
+public sealed class SlackApiException(string method, string error, string? needed = null)
+    : Exception($"Slack {method} failed: {error}{(needed is null ? string.Empty : $" (needs scope {needed})")}")
+{
+    public string Method { get; } = method;
+    public string Error { get; } = error;
+}
+
+/// <summary>Slack said 429 (or <c>ratelimited</c>) with a wait longer than we sleep through inline.</summary>
+public sealed class SlackRateLimitedException(string method, TimeSpan retryAfter)
+    : Exception($"Slack {method} is rate limited; retry after {retryAfter.TotalSeconds:0} s")
+{
+    public string Method { get; } = method;
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+public sealed record SlackChannel(string Id, string Name, string? Purpose, bool IsPrivate, bool IsArchived);
+
+public sealed record SlackMessage(string Ts, string? User, string? BotId, string Text, string? ThreadTs);
+
+/// <summary>
+/// The Slack Web API methods an incident needs, over one typed HttpClient (base <c>Slack:ApiBaseUrl</c>, bot token
+/// <c>Slack:BotToken</c>, the shared resilience pipeline). Arguments are form-encoded, which every method accepts.
+/// </summary>
+public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, SlackPostPacer pacer, TimeProvider clock, ILogger<SlackApiClient> logger)
+{
+    public async Task<JsonElement> CallAsync(string method, IEnumerable<KeyValuePair<string, string?>> arguments, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, method)
+        {
+            Content = new FormUrlEncodedContent(arguments.Where(a => a.Value is not null).Select(a => new KeyValuePair<string, string>(a.Key, a.Value!))),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var wait = ResilienceHandler.RetryAfter(response, clock) ?? TimeSpan.FromSeconds(30);
+            logger.LogWarning("Slack {Method} rate limited; retry after {Seconds} s", method, wait.TotalSeconds);
+            throw new SlackRateLimitedException(method, wait);
+        }
+
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement.Clone();
+        if (!root.TryGetProperty("ok", out var ok) || !ok.GetBoolean())
+        {
+            var error = root.TryGetProperty("error", out var e) ? e.GetString() ?? "unknown_error" : "unknown_error";
+            if (error == "ratelimited")
+            {
+                throw new SlackRateLimitedException(method, TimeSpan.FromSeconds(30));
+            }
+
+            throw new SlackApiException(method, error, root.TryGetProperty("needed", out var n) ? n.GetString() : null);
+        }
+
+        return root;
+    }
+
+    public async Task<SlackChannel> CreateConversationAsync(string name, bool isPrivate, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("conversations.create", [new("name", name), new("is_private", isPrivate ? "true" : "false")], cancellationToken);
+        return ReadChannel(result.GetProperty("channel"));
+    }
+
+    public async Task<SlackChannel> ConversationInfoAsync(string channel, CancellationToken cancellationToken) =>
+        ReadChannel((await CallAsync("conversations.info", [new("channel", channel)], cancellationToken)).GetProperty("channel"));
+
+    /// <summary>Finds a channel by name among those the bot can see (public, and private ones it is in).</summary>
+    public async Task<SlackChannel?> FindConversationByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await CallAsync("conversations.list",
+                [new("types", "public_channel,private_channel"), new("exclude_archived", "true"), new("limit", "1000"), new("cursor", cursor)], cancellationToken);
+            foreach (var channel in page.GetProperty("channels").EnumerateArray())
+            {
+                if (channel.TryGetProperty("name", out var n) && n.GetString() == name)
+                {
+                    return ReadChannel(channel);
+                }
+            }
+
+            cursor = page.TryGetProperty("response_metadata", out var meta) && meta.TryGetProperty("next_cursor", out var next) ? next.GetString() : null;
+        }
+        while (!string.IsNullOrEmpty(cursor));
+
+        return null;
+    }
+
+    /// <summary>Invites Slack users; people already in the channel are not an error.</summary>
+    public async Task InviteAsync(string channel, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await CallAsync("conversations.invite", [new("channel", channel), new("users", string.Join(',', userIds)), new("force", "true")], cancellationToken);
+        }
+        catch (SlackApiException e) when (e.Error is "already_in_channel" or "cant_invite_self")
+        {
+            // Nothing to do.
+        }
+    }
+
+    public Task SetTopicAsync(string channel, string topic, CancellationToken cancellationToken) =>
+        CallAsync("conversations.setTopic", [new("channel", channel), new("topic", Clip(topic, 250))], cancellationToken);
+
+    public Task SetPurposeAsync(string channel, string purpose, CancellationToken cancellationToken) =>
+        CallAsync("conversations.setPurpose", [new("channel", channel), new("purpose", Clip(purpose, 250))], cancellationToken);
+
+    public async Task ArchiveAsync(string channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("conversations.archive", [new("channel", channel)], cancellationToken);
+        }
+        catch (SlackApiException e) when (e.Error == "already_archived")
+        {
+            // Someone beat us to it.
+        }
+    }
+
+    /// <summary>Posts a message (paced per channel) and returns its <c>ts</c>.</summary>
+    public async Task<string> PostMessageAsync(string channel, string text, JsonArray? blocks, CancellationToken cancellationToken, string? threadTs = null)
+    {
+        await pacer.WaitAsync(channel, cancellationToken);
+        var result = await CallAsync("chat.postMessage",
+            [new("channel", channel), new("text", text), new("blocks", blocks?.ToJsonString()), new("thread_ts", threadTs), new("unfurl_links", "false")], cancellationToken);
+        return result.GetProperty("ts").GetString()!;
+    }
+
+    public Task UpdateMessageAsync(string channel, string ts, string text, JsonArray? blocks, CancellationToken cancellationToken) =>
+        CallAsync("chat.update", [new("channel", channel), new("ts", ts), new("text", text), new("blocks", blocks?.ToJsonString() ?? "[]")], cancellationToken);
+
+    public Task PostEphemeralAsync(string channel, string user, string text, CancellationToken cancellationToken) =>
+        CallAsync("chat.postEphemeral", [new("channel", channel), new("user", user), new("text", text)], cancellationToken);
+
+    public async Task<string?> PermalinkAsync(string channel, string ts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await CallAsync("chat.getPermalink", [new("channel", channel), new("message_ts", ts)], cancellationToken)).GetProperty("permalink").GetString();
+        }
+        catch (SlackApiException e)
+        {
+            logger.LogInformation("No permalink for {Channel}/{Ts}: {Error}", channel, ts, e.Error);
+            return null;
+        }
+    }
+
+    public async Task PinAsync(string channel, string ts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("pins.add", [new("channel", channel), new("timestamp", ts)], cancellationToken);
+        }
+        catch (SlackApiException e) when (e.Error == "already_pinned")
+        {
+            // Done before.
+        }
+    }
+
+    public Task AddBookmarkAsync(string channel, string title, string link, CancellationToken cancellationToken) =>
+        CallAsync("bookmarks.add", [new("channel_id", channel), new("title", title), new("type", "link"), new("link", link)], cancellationToken);
+
+    public Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
+        CallAsync("views.open", [new("trigger_id", triggerId), new("view", view.ToJsonString())], cancellationToken);
+
+    /// <summary>The display name Slack shows for a user, or null when it cannot be read.</summary>
+    public async Task<string?> UserNameAsync(string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var user = (await CallAsync("users.info", [new("user", userId)], cancellationToken)).GetProperty("user");
+            if (user.TryGetProperty("profile", out var profile) && profile.TryGetProperty("display_name", out var dn) && dn.GetString() is { Length: > 0 } display)
+            {
+                return display;
+            }
+
+            return user.TryGetProperty("real_name", out var rn) && rn.GetString() is { Length: > 0 } real ? real : user.GetProperty("name").GetString();
+        }
+        catch (SlackApiException e)
+        {
+            logger.LogInformation("users.info {User} failed: {Error}", userId, e.Error);
+            return null;
+        }
+    }
+
+    /// <summary>One message by its ts: top-level via history, a thread reply via replies.</summary>
+    public async Task<SlackMessage?> MessageAsync(string channel, string ts, CancellationToken cancellationToken)
+    {
+        var history = await CallAsync("conversations.history",
+            [new("channel", channel), new("latest", ts), new("oldest", ts), new("inclusive", "true"), new("limit", "1")], cancellationToken);
+        var found = history.GetProperty("messages").EnumerateArray().Select(ReadMessage).FirstOrDefault(m => m.Ts == ts);
+        if (found is not null)
+        {
+            return found;
+        }
+
+        try
+        {
+            var replies = await CallAsync("conversations.replies",
+                [new("channel", channel), new("ts", ts), new("latest", ts), new("inclusive", "true"), new("limit", "1")], cancellationToken);
+            return replies.GetProperty("messages").EnumerateArray().Select(ReadMessage).FirstOrDefault(m => m.Ts == ts);
+        }
+        catch (SlackApiException e) when (e.Error == "thread_not_found")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Answers through a command's or action's <c>response_url</c> (no token; Slack allows five uses in 30 minutes).</summary>
+    public async Task RespondAsync(string responseUrl, JsonObject message, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(message.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(responseUrl, UriKind.Absolute), content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            logger.LogWarning("Slack response_url answered {Status}", (int)response.StatusCode);
+        }
+    }
+
+    internal static SlackMessage ReadMessage(JsonElement m) => new(
+        m.GetProperty("ts").GetString()!,
+        m.TryGetProperty("user", out var u) ? u.GetString() : null,
+        m.TryGetProperty("bot_id", out var b) ? b.GetString() : null,
+        m.TryGetProperty("text", out var t) ? t.GetString() ?? string.Empty : string.Empty,
+        m.TryGetProperty("thread_ts", out var th) ? th.GetString() : null);
+
+    private static SlackChannel ReadChannel(JsonElement c) => new(
+        c.GetProperty("id").GetString()!,
+        c.TryGetProperty("name", out var n) ? n.GetString() ?? string.Empty : string.Empty,
+        c.TryGetProperty("purpose", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("value", out var pv) ? pv.GetString() : null,
+        c.TryGetProperty("is_private", out var ip) && ip.ValueKind == JsonValueKind.True,
+        c.TryGetProperty("is_archived", out var ia) && ia.ValueKind == JsonValueKind.True);
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

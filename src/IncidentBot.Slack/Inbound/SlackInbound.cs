@@ -1,0 +1,341 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBot.Core.Commands;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features.Channels;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Options;
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Blocks;
+using MediatR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.Inbound;
+
+/// <summary>What to answer Slack right away: a status and, where Slack reads one, a JSON body.</summary>
+public sealed record SlackAck(int StatusCode, JsonObject? Body = null)
+{
+    public static SlackAck Ok { get; } = new(200);
+
+    public static SlackAck BadRequest(string reason) => new(400, new JsonObject { ["error"] = reason });
+
+    public static SlackAck Ephemeral(string text) => new(200, new JsonObject { ["response_type"] = "ephemeral", ["text"] = SlackText.Escape(text) });
+}
+
+/// <summary>
+/// Everything Slack sends, whether over HTTP or Socket Mode, arrives here already authenticated. It stores the
+/// delivery (so it is applied exactly once, after the ack) and answers at once; only opening a form, which Slack
+/// allows within 3 s of its trigger, is done before answering.
+/// </summary>
+public sealed class SlackInbound(
+    InboxWriter inbox,
+    IMediator mediator,
+    SlackApiClient api,
+    IOptions<IncidentsOptions> incidents,
+    ILogger<SlackInbound> logger)
+{
+    public const string Source = "slack";
+    private static readonly string[] CommandFields = ["team_id", "user_id", "channel_id", "trigger_id", "response_url"];
+
+    public async Task<SlackAck> CommandAsync(IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        if (form.TryGetValue("ssl_check", out var ssl) && ssl == "1")
+        {
+            return SlackAck.Ok;
+        }
+
+        var missing = CommandFields.Where(f => !form.TryGetValue(f, out var v) || string.IsNullOrWhiteSpace(v)).ToList();
+        if (missing.Count > 0)
+        {
+            logger.LogWarning("Slack command without {Fields}; refused", string.Join(", ", missing));
+            return SlackAck.BadRequest($"missing {string.Join(", ", missing)}");
+        }
+
+        var text = SlackText.Unescape(form.GetValueOrDefault("text"));
+        var actor = new Actor(PersonKey.Create(Source, form["user_id"]), form.GetValueOrDefault("user_name") ?? form["user_id"], form["team_id"]);
+
+        // Forms must open within 3 s of the trigger, so they open now rather than after the queue.
+        try
+        {
+            if (await TryOpenFormAsync(text, actor, form["channel_id"], form["trigger_id"], cancellationToken) is { } opened)
+            {
+                return opened;
+            }
+        }
+        catch (SlackFormException unavailable)
+        {
+            return SlackAck.Ephemeral(unavailable.Message);
+        }
+
+        var payload = JsonSerializer.Serialize(form);
+        if (!await inbox.TryAcceptAsync(Source, $"command:{form["trigger_id"]}", SlackDeliveryKinds.Command, payload, cancellationToken))
+        {
+            logger.LogInformation("Slack command {Trigger} delivered again; already stored", form["trigger_id"]);
+        }
+
+        return SlackAck.Ok;
+    }
+
+    public async Task<SlackAck> EventAsync(JsonElement body, CancellationToken cancellationToken)
+    {
+        var type = body.TryGetProperty("type", out var t) ? t.GetString() : null;
+        switch (type)
+        {
+            case "url_verification":
+                return new SlackAck(200, new JsonObject { ["challenge"] = body.TryGetProperty("challenge", out var c) ? c.GetString() : string.Empty });
+            case "event_callback":
+                if (!body.TryGetProperty("event_id", out var id) || id.GetString() is not { Length: > 0 } eventId || !body.TryGetProperty("event", out var ev) || ev.ValueKind != JsonValueKind.Object)
+                {
+                    logger.LogWarning("Slack event_callback without event_id or event; refused");
+                    return SlackAck.BadRequest("event_callback needs event_id and event");
+                }
+
+                if (!await inbox.TryAcceptAsync(Source, $"event:{eventId}", SlackDeliveryKinds.Event, body.GetRawText(), cancellationToken))
+                {
+                    logger.LogInformation("Slack event {EventId} delivered again; already stored", eventId);
+                }
+
+                return SlackAck.Ok;
+            case "app_rate_limited":
+                logger.LogWarning("Slack stopped sending events for a while: app_rate_limited ({Body})", body.GetRawText());
+                return SlackAck.Ok;
+            default:
+                logger.LogWarning("Slack event envelope of unknown type '{Type}'; refused", type);
+                return SlackAck.BadRequest("unknown envelope type");
+        }
+    }
+
+    public async Task<SlackAck> InteractionAsync(JsonElement payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RouteInteractionAsync(payload, cancellationToken);
+        }
+        catch (SlackFormException)
+        {
+            // Already logged; Slack shows nothing for a failed click, and the person can click again.
+            return SlackAck.Ok;
+        }
+    }
+
+    private async Task<SlackAck> RouteInteractionAsync(JsonElement payload, CancellationToken cancellationToken)
+    {
+        var type = payload.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var userId = payload.TryGetProperty("user", out var u) && u.TryGetProperty("id", out var uid) ? uid.GetString() : null;
+        var trigger = payload.TryGetProperty("trigger_id", out var tr) ? tr.GetString() : null;
+        if (type is null || userId is null)
+        {
+            logger.LogWarning("Slack interaction without type or user; refused");
+            return SlackAck.BadRequest("interaction needs type and user");
+        }
+
+        var team = payload.TryGetProperty("team", out var tm) && tm.ValueKind == JsonValueKind.Object && tm.TryGetProperty("id", out var tid) ? tid.GetString() : null;
+        var name = u.TryGetProperty("username", out var un) ? un.GetString() : u.TryGetProperty("name", out var n) ? n.GetString() : null;
+        var actor = new Actor(PersonKey.Create(Source, userId), name ?? userId, team);
+
+        switch (type)
+        {
+            case "block_actions":
+                return await BlockActionAsync(payload, actor, trigger, cancellationToken);
+            case "view_submission":
+                return await ViewSubmissionAsync(payload, cancellationToken);
+            case "view_closed":
+                return SlackAck.Ok;
+            case "shortcut":
+                if (trigger is not null)
+                {
+                    await OpenViewAsync(trigger, SlackViews.DeclareModal(incidents.Value, null), cancellationToken);
+                }
+
+                return SlackAck.Ok;
+            case "message_action":
+                return await MessageActionAsync(payload, actor, trigger, cancellationToken);
+            default:
+                logger.LogInformation("Slack interaction of type {Type} ignored", type);
+                return SlackAck.Ok;
+        }
+    }
+
+    private async Task<SlackAck> BlockActionAsync(JsonElement payload, Actor actor, string? trigger, CancellationToken cancellationToken)
+    {
+        if (!payload.TryGetProperty("actions", out var actions) || actions.ValueKind != JsonValueKind.Array || actions.GetArrayLength() == 0 || trigger is null)
+        {
+            return SlackAck.BadRequest("block_actions needs actions and trigger_id");
+        }
+
+        var action = actions[0];
+        if (action.TryGetProperty("action_id", out var a) && a.GetString() == "resolve"
+            && action.TryGetProperty("value", out var v) && int.TryParse(v.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            try
+            {
+                var incident = await mediator.Send(new GetIncident(actor, number), cancellationToken);
+                await OpenViewAsync(trigger, SlackViews.ResolveModal(number, incident.Summary.Title), cancellationToken);
+            }
+            catch (IncidentRuleException rule)
+            {
+                return SlackAck.Ephemeral(rule.Message);
+            }
+
+            return SlackAck.Ok;
+        }
+
+        await inbox.TryAcceptAsync(Source, $"action:{trigger}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken);
+        return SlackAck.Ok;
+    }
+
+    private async Task<SlackAck> ViewSubmissionAsync(JsonElement payload, CancellationToken cancellationToken)
+    {
+        if (!payload.TryGetProperty("view", out var view) || !view.TryGetProperty("callback_id", out var cb) || !view.TryGetProperty("id", out var viewId))
+        {
+            return SlackAck.BadRequest("view_submission needs view.callback_id and view.id");
+        }
+
+        var values = SlackViewValues.Read(view);
+        var errors = new JsonObject();
+        switch (cb.GetString())
+        {
+            case SlackViews.DeclareCallback:
+                var title = values.Text("title");
+                if (string.IsNullOrWhiteSpace(title))
+                {
+                    errors["title"] = "Give the incident a title.";
+                }
+                else if (title.Trim().Length > Incident.MaxTitleLength)
+                {
+                    errors["title"] = $"At most {Incident.MaxTitleLength} characters.";
+                }
+
+                break;
+            case SlackViews.ResolveCallback:
+                if (string.IsNullOrWhiteSpace(values.Text("summary")))
+                {
+                    errors["summary"] = "A short line on what fixed it.";
+                }
+
+                break;
+            case SlackViews.CaptureCallback:
+                if (values.Selected("incident") is null)
+                {
+                    errors["incident"] = "Choose an incident.";
+                }
+
+                break;
+            default:
+                logger.LogInformation("view_submission for unknown callback {Callback} ignored", cb.GetString());
+                return SlackAck.Ok;
+        }
+
+        if (errors.Count > 0)
+        {
+            return new SlackAck(200, new JsonObject { ["response_action"] = "errors", ["errors"] = errors });
+        }
+
+        var hash = view.TryGetProperty("hash", out var h) ? h.GetString() : null;
+        await inbox.TryAcceptAsync(Source, $"view:{viewId.GetString()}:{hash}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken);
+        return SlackAck.Ok;
+    }
+
+    private async Task<SlackAck> MessageActionAsync(JsonElement payload, Actor actor, string? trigger, CancellationToken cancellationToken)
+    {
+        if (!payload.TryGetProperty("channel", out var ch) || !ch.TryGetProperty("id", out var cid) || cid.GetString() is not { } channel
+            || !payload.TryGetProperty("message", out var message) || !message.TryGetProperty("ts", out var ts) || trigger is null)
+        {
+            return SlackAck.BadRequest("message_action needs channel, message and trigger_id");
+        }
+
+        var number = await mediator.Send(new FindIncidentByChannel(Source, channel), cancellationToken);
+        if (number is not null)
+        {
+            await inbox.TryAcceptAsync(Source, $"capture:{trigger}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken);
+            return SlackAck.Ok;
+        }
+
+        // Outside an incident channel: ask which incident; the message travels in the form's metadata.
+        var open = await mediator.Send(new ListOpenIncidents(actor), cancellationToken);
+        if (open.Count == 0)
+        {
+            await OpenViewAsync(trigger, SlackViews.NoOpenIncidentsModal(), cancellationToken);
+            return SlackAck.Ok;
+        }
+
+        var metadata = new JsonObject
+        {
+            ["c"] = channel,
+            ["t"] = ts.GetString(),
+            ["u"] = message.TryGetProperty("user", out var mu) ? mu.GetString() : null,
+            ["x"] = Clip(message.TryGetProperty("text", out var mt) ? mt.GetString() ?? string.Empty : string.Empty, 2500),
+        };
+        await OpenViewAsync(trigger, SlackViews.CaptureModal(open, metadata.ToJsonString()), cancellationToken);
+        return SlackAck.Ok;
+    }
+
+    private async Task<SlackAck?> TryOpenFormAsync(string text, Actor actor, string channel, string trigger, CancellationToken cancellationToken)
+    {
+        var options = incidents.Value;
+        var context = new CommandContext(Source, "/incident", options.SeverityNames, options.RoleNames);
+        if (CommandParser.Parse(text, context) is not ParsedCommand parsed)
+        {
+            return null;
+        }
+
+        switch (parsed.Command)
+        {
+            case DeclareCommand { Title.Length: 0 }:
+                await OpenViewAsync(trigger, SlackViews.DeclareModal(options, channel), cancellationToken);
+                return SlackAck.Ok;
+            case ResolveCommand { Summary: null or "" }:
+                var number = parsed.IncidentNumber ?? await mediator.Send(new FindIncidentByChannel(Source, channel), cancellationToken);
+                if (number is not { } n)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    var incident = await mediator.Send(new GetIncident(actor, n), cancellationToken);
+                    if (!incident.Summary.Status.IsClosed())
+                    {
+                        await OpenViewAsync(trigger, SlackViews.ResolveModal(n, incident.Summary.Title), cancellationToken);
+                        return SlackAck.Ok;
+                    }
+                }
+                catch (IncidentRuleException)
+                {
+                    // Not visible or gone: the queued command answers with the reason.
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private async Task OpenViewAsync(string trigger, JsonObject view, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.OpenViewAsync(trigger, view, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SlackApiException or SlackRateLimitedException or HttpRequestException)
+        {
+            logger.LogWarning(ex, "Could not open a Slack form");
+            throw new SlackFormException("Slack would not open the form just now; please try again.", ex);
+        }
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+/// <summary>A form could not be opened; the person is told to try again.</summary>
+public sealed class SlackFormException(string message, Exception inner) : Exception(message, inner);
+
+public static class SlackDeliveryKinds
+{
+    public const string Command = "command";
+    public const string Event = "event";
+    public const string Interaction = "interaction";
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBot.Slack.SocketMode;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Slack.Inbound;
+
+/// <summary>
+/// Socket Mode envelopes carry the very payloads HTTP would, so they go to the same <see cref="SlackInbound"/>;
+/// what HTTP would have put in the response body goes into the ack instead.
+/// </summary>
+public sealed class SlackSocketModeDispatcher(IServiceScopeFactory scopes, ILogger<SlackSocketModeDispatcher> logger) : ISocketModeDispatcher
+{
+    public async Task<JsonNode?> DispatchAsync(SocketModeEnvelope envelope, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var inbound = scope.ServiceProvider.GetRequiredService<SlackInbound>();
+        SlackAck ack;
+        try
+        {
+            ack = envelope.Type switch
+            {
+                "slash_commands" => await inbound.CommandAsync(ToForm(envelope.Payload), cancellationToken),
+                "interactive" => await inbound.InteractionAsync(envelope.Payload, cancellationToken),
+                "events_api" => await inbound.EventAsync(envelope.Payload, cancellationToken),
+                _ => SlackAck.Ok,
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            logger.LogWarning("Socket Mode {Type} envelope {Envelope} malformed: {Error}", envelope.Type, envelope.EnvelopeId, ex.Message);
+            return null;
+        }
+
+        if (ack.StatusCode != 200)
+        {
+            logger.LogWarning("Socket Mode {Type} envelope {Envelope} refused: {Body}", envelope.Type, envelope.EnvelopeId, ack.Body?.ToJsonString());
+            return null;
+        }
+
+        return ack.Body;
+    }
+
+    /// <summary>A slash command arrives as a JSON object of the same fields HTTP form-encodes.</summary>
+    internal static Dictionary<string, string> ToForm(JsonElement payload)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in payload.EnumerateObject())
+        {
+            form[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString() ?? string.Empty,
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                JsonValueKind.Null => string.Empty,
+                _ => property.Value.GetRawText(),
+            };
+        }
+
+        return form;
+    }
+}

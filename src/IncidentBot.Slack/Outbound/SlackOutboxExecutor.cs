@@ -1,0 +1,278 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features;
+using IncidentBot.Core.Features.Channels;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Blocks;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.Outbound;
+
+/// <summary>
+/// Carries the core's intents out on Slack. Each step first checks what it already did (a stored channel, card or
+/// announcement), so running an intent again after a crash repeats nothing.
+/// </summary>
+public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<SlackOptions> slack, IOptions<IncidentsOptions> incidents,
+    IIncidentLinks links, TimeProvider clock, ILogger<SlackOutboxExecutor> logger) : IOutboxExecutor
+{
+    public const string Platform = "slack";
+    private const string CardKind = "card";
+    private const string AnnouncementKind = "announcement";
+    private const string TopicKind = "topic";
+    private const string ChannelNameKind = "channel-name";
+
+    private static readonly HashSet<Type> Handled =
+    [
+        typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
+        typeof(PostToIncident), typeof(CloseIncidentChannel),
+    ];
+
+    public string Name => Platform;
+
+    internal SlackOptions Slack => slack.Value;
+
+    internal IncidentsOptions Incidents => incidents.Value;
+
+    internal IIncidentLinks Links => links;
+
+    internal TimeProvider Clock => clock;
+
+    internal ILogger Logger => logger;
+
+    public bool Handles(Type intentType) => Handled.Contains(intentType);
+
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var run = new Run(scope.ServiceProvider.GetRequiredService<IMediator>(), scope.ServiceProvider.GetRequiredService<SlackApiClient>(), this);
+        try
+        {
+            return intent switch
+            {
+                EnsureIncidentChannel i => await run.EnsureChannelAsync(i.IncidentId, cancellationToken),
+                InviteToIncident i => await run.InviteAsync(i.IncidentId, i.PersonKeys, cancellationToken),
+                RefreshStatusCard i => await run.RefreshCardAsync(i.IncidentId, cancellationToken),
+                AnnounceIncident i => await run.AnnounceAsync(i, cancellationToken),
+                PostToIncident i => await run.PostAsync(i, cancellationToken),
+                CloseIncidentChannel i => await run.CloseAsync(i.IncidentId, cancellationToken),
+                _ => "not a Slack intent",
+            };
+        }
+        catch (SlackRateLimitedException limited)
+        {
+            throw new OutboxRetryException(limited.Message, limited.RetryAfter, limited);
+        }
+    }
+
+    /// <summary>The marker in an incident channel's purpose that says the channel is ours.</summary>
+    public static string Marker(int number) => $"[IncidentBot INC-{number}]";
+
+    private sealed class Run(IMediator mediator, SlackApiClient api, SlackOutboxExecutor owner)
+    {
+        private SlackOptions Slack => owner.Slack;
+
+        public async Task<string> EnsureChannelAsync(long incidentId, CancellationToken ct)
+        {
+            var incident = await mediator.Send(new ReadIncident(incidentId), ct);
+            if (incident.Channels.FirstOrDefault(c => c.Platform == Platform) is { } existing)
+            {
+                return $"channel {existing.ChannelId} exists";
+            }
+
+            var s = incident.Summary;
+            var marker = Marker(s.Number);
+            var reserved = (await mediator.Send(new GetIncidentMessage(incidentId, Platform, ChannelNameKind), ct))?.MessageId;
+            for (var attempt = 1; attempt <= 20; attempt++)
+            {
+                var name = SlackChannelNames.For(s.Number, s.Title, attempt);
+
+                // The name is written down before the channel is made: a replay after a crash between the two finds
+                // the name taken, sees it is ours, and adopts the channel instead of making "-2".
+                if (reserved != name)
+                {
+                    await mediator.Send(new SaveIncidentMessage(incidentId, Platform, ChannelNameKind, string.Empty, name), ct);
+                    reserved = name;
+                }
+
+                SlackChannel channel;
+                try
+                {
+                    channel = await api.CreateConversationAsync(name, s.IsPrivate, ct);
+                }
+                catch (SlackApiException e) when (e.Error == "name_taken")
+                {
+                    var found = await api.FindConversationByNameAsync(name, ct);
+                    var ours = found is not null && (found.Purpose?.Contains(marker, StringComparison.Ordinal) == true
+                        || (reserved == name && string.IsNullOrEmpty(found.Purpose)));
+                    if (!ours)
+                    {
+                        owner.Logger.LogInformation("Slack channel name {Name} is taken by another channel; trying the next", name);
+                        continue;
+                    }
+
+                    owner.Logger.LogInformation("Adopting Slack channel {Channel} ({Name}) made for INC-{Number} before a restart", found!.Id, name, s.Number);
+                    channel = found;
+                }
+
+                await api.SetPurposeAsync(channel.Id, $"INC-{s.Number} · {s.Title} {marker}", ct);
+                await mediator.Send(new LinkIncidentChannel(incidentId, Platform, channel.Id, channel.Name, null), ct);
+                if (owner.Links.IncidentUrl(s.Number) is { } url)
+                {
+                    await TryAsync(() => api.AddBookmarkAsync(channel.Id, $"INC-{s.Number} incident page", url, ct), "bookmark");
+                }
+
+                return $"channel {channel.Id} #{channel.Name}";
+            }
+
+            throw new InvalidOperationException($"No free Slack channel name for INC-{s.Number}.");
+        }
+
+        public async Task<string> InviteAsync(long incidentId, IReadOnlyList<string> people, CancellationToken ct)
+        {
+            var channel = await ChannelAsync(incidentId, ct);
+            if (channel is null)
+            {
+                return "no Slack channel";
+            }
+
+            var users = people.Where(p => p.StartsWith("slack:", StringComparison.Ordinal)).Select(p => p["slack:".Length..]).ToList();
+            await api.InviteAsync(channel, users, ct);
+            return $"invited {users.Count}";
+        }
+
+        public async Task<string> RefreshCardAsync(long incidentId, CancellationToken ct)
+        {
+            var channel = await ChannelAsync(incidentId, ct);
+            if (channel is null)
+            {
+                return "no Slack channel";
+            }
+
+            var incident = await mediator.Send(new ReadIncident(incidentId), ct);
+            var s = incident.Summary;
+            var blocks = SlackViews.StatusCard(incident, owner.Incidents, owner.Links.IncidentUrl(s.Number));
+            var text = SlackText.Escape(SlackViews.StatusCardText(s));
+            var card = await mediator.Send(new GetIncidentMessage(incidentId, Platform, CardKind), ct);
+            if (card is null)
+            {
+                var ts = await api.PostMessageAsync(channel, text, blocks, ct);
+                await mediator.Send(new SaveIncidentMessage(incidentId, Platform, CardKind, channel, ts), ct);
+                await TryAsync(() => api.PinAsync(channel, ts, ct), "pin");
+            }
+            else
+            {
+                await api.UpdateMessageAsync(card.ConversationId, card.MessageId, text, blocks, ct);
+            }
+
+            var lead = s.Lead is null ? $"no {s.LeadRole} yet" : $"{s.LeadRole}: {s.Lead.Name}";
+            var topic = $"{s.Severity} · {s.Status.ToWord()} · {lead}";
+            var lastTopic = await mediator.Send(new GetIncidentMessage(incidentId, Platform, TopicKind), ct);
+            if (lastTopic?.MessageId != topic)
+            {
+                await api.SetTopicAsync(channel, SlackText.Escape(topic), ct);
+                await mediator.Send(new SaveIncidentMessage(incidentId, Platform, TopicKind, channel, topic), ct);
+            }
+
+            return card is null ? "card posted" : "card updated";
+        }
+
+        public async Task<string> AnnounceAsync(AnnounceIncident intent, CancellationToken ct)
+        {
+            if (Slack.AnnouncementsChannel is not { Length: > 0 } announcements)
+            {
+                return "no announcements channel";
+            }
+
+            var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+            var s = incident.Summary;
+            var headline = SlackText.Escape(IncidentTexts.Announcement(s, Core.Outbox.AnnouncementKind.Declared, null)
+                .Replace("Declared ", string.Empty, StringComparison.Ordinal)) + $" · *{SlackText.Escape(s.Status.ToWord())}*";
+            if (!s.IsPrivate && await ChannelAsync(intent.IncidentId, ct) is { } channel)
+            {
+                headline += $" · <#{channel}>";
+            }
+
+            var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
+            if (existing is null)
+            {
+                var ts = await api.PostMessageAsync(announcements, headline, null, ct);
+                await mediator.Send(new SaveIncidentMessage(intent.IncidentId, Platform, AnnouncementKind, announcements, ts), ct);
+                existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
+            }
+            else
+            {
+                await api.UpdateMessageAsync(existing.ConversationId, existing.MessageId, headline, null, ct);
+            }
+
+            if (intent.Kind != Core.Outbox.AnnouncementKind.Declared)
+            {
+                var line = SlackText.Escape(IncidentTexts.Announcement(s, intent.Kind, intent.Text));
+                await api.PostMessageAsync(existing!.ConversationId, line, null, ct, threadTs: existing.MessageId);
+            }
+
+            return "announced";
+        }
+
+        public async Task<string> PostAsync(PostToIncident intent, CancellationToken ct)
+        {
+            var channel = await ChannelAsync(intent.IncidentId, ct);
+            if (channel is null)
+            {
+                return "no Slack channel";
+            }
+
+            await api.PostMessageAsync(channel, SlackText.Escape(intent.Text), null, ct);
+            return "posted";
+        }
+
+        public async Task<string> CloseAsync(long incidentId, CancellationToken ct)
+        {
+            if (Slack.ArchiveAfter is not { } after)
+            {
+                return "archiving is off";
+            }
+
+            var incident = await mediator.Send(new ReadIncident(incidentId), ct);
+            if (!incident.Summary.Status.IsClosed() || incident.ClosedAt is not { } closed)
+            {
+                return "reopened; channel kept";
+            }
+
+            var wait = closed + after - owner.Clock.GetUtcNow().UtcDateTime;
+            if (wait > TimeSpan.Zero)
+            {
+                throw new OutboxRetryException("not due for archiving yet", wait);
+            }
+
+            var channel = await ChannelAsync(incidentId, ct);
+            if (channel is null)
+            {
+                return "no Slack channel";
+            }
+
+            await api.ArchiveAsync(channel, ct);
+            return "archived";
+        }
+
+        private async Task<string?> ChannelAsync(long incidentId, CancellationToken ct) =>
+            (await mediator.Send(new ReadIncident(incidentId), ct)).Channels.FirstOrDefault(c => c.Platform == Platform)?.ChannelId;
+
+        private async Task TryAsync(Func<Task> step, string what)
+        {
+            try
+            {
+                await step();
+            }
+            catch (SlackApiException e)
+            {
+                // Nice to have, not worth failing the intent (and re-running the rest) over.
+                owner.Logger.LogInformation("Slack {What} skipped: {Error}", what, e.Error);
+            }
+        }
+    }
+}

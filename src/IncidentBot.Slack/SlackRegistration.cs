@@ -1,0 +1,49 @@
+using IncidentBot.Core;
+using IncidentBot.Core.Http;
+using IncidentBot.Core.Messaging;
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Inbound;
+using IncidentBot.Slack.Outbound;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack;
+
+public static class SlackRegistration
+{
+    /// <summary>
+    /// The Slack adapter. Always registered; it switches itself on when <c>Slack:BotToken</c> is set (HTTP endpoints
+    /// with <c>Slack:SigningSecret</c>, Socket Mode with <c>Slack:AppToken</c>), so the bot starts without Slack.
+    /// </summary>
+    public static IServiceCollection AddSlack(this IServiceCollection services)
+    {
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
+
+        services.TryAddSingleton<SlackPostPacer>();
+        services.AddHttpClient<SlackApiClient>((sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBase;
+            http.Timeout = TimeSpan.FromSeconds(60);
+        }).AddIncidentBotResilience();
+
+        services.TryAddScoped<SlackInbound>();
+        services.AddInboxProcessor<SlackInboxProcessor>(SlackInbound.Source);
+        services.TryAddSingleton<SlackOutboxExecutor>();
+        services.AddOutboxExecutor<SlackEnabledExecutor>();
+        services.AddMediatorHandlersFrom(typeof(SlackRegistration).Assembly);
+        SlackSocketModeRegistration.Add(services);
+        return services;
+    }
+}
+
+/// <summary>The Slack executor, taking intents only while Slack is configured.</summary>
+internal sealed class SlackEnabledExecutor(SlackOutboxExecutor inner, IOptions<SlackOptions> options) : Core.Outbox.IOutboxExecutor
+{
+    public string Name => inner.Name;
+
+    public bool Handles(Type intentType) => options.Value.Enabled && inner.Handles(intentType);
+
+    public Task<string?> ExecuteAsync(Core.Outbox.IOutboxIntent intent, CancellationToken cancellationToken) => inner.ExecuteAsync(intent, cancellationToken);
+}

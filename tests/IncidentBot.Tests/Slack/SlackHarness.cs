@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Storage;
+using IncidentBot.Slack.Inbound;
+using IncidentBot.Tests.Infrastructure;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentBot.Tests.Slack;
+
+/// <summary>The real host wired to a fake Slack on loopback, sending signed requests built from Slack's published payloads.</summary>
+public sealed class SlackHarness : IAsyncDisposable
+{
+    public const string SigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+    public const string Announcements = "CANNOUNCE1";
+    public const string Team = "T1DC2JH3J";
+
+    private SlackHarness(FakeSlackApi slack, BotFactory bot, HttpClient client)
+    {
+        Slack = slack;
+        Bot = bot;
+        Client = client;
+    }
+
+    public FakeSlackApi Slack { get; }
+
+    public BotFactory Bot { get; }
+
+    public HttpClient Client { get; }
+
+    public FakeClock Clock => Bot.Clock;
+
+    public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var slack = await FakeSlackApi.StartAsync();
+        var all = new Dictionary<string, string?>
+        {
+            ["Slack:BotToken"] = "xoxb-test-token",
+            ["Slack:SigningSecret"] = SigningSecret,
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl,
+            ["Slack:AnnouncementsChannel"] = Announcements,
+            ["Web:PublicBaseUrl"] = "https://incidents.example.test",
+            ["Outbox:PollInterval"] = "00:00:00.050",
+            ["Reviews:Facilitators:0"] = "console:facilitator",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            all[k] = v;
+        }
+
+        var bot = new BotFactory(all, clock: new FakeClock(DateTimeOffset.UtcNow));
+        var client = bot.CreateClient();
+        bot.Services.GetRequiredService<IncidentBot.Slack.Api.SlackPostPacer>().Interval = TimeSpan.Zero;
+        return new SlackHarness(slack, bot, client);
+    }
+
+    public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Slack", "Fixtures", name));
+
+    /// <summary>A slash command from the published example, with our text, channel and response URL.</summary>
+    public Task<HttpResponseMessage> CommandAsync(string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null)
+    {
+        var body = Fixture("slash-command.form.txt")
+            .Replace("{{TEXT}}", Uri.EscapeDataString(text), StringComparison.Ordinal)
+            .Replace("{{CHANNEL}}", channel, StringComparison.Ordinal)
+            .Replace("{{RESPONSE_URL}}", Uri.EscapeDataString(Slack.ResponseUrl(Guid.NewGuid().ToString("N"))), StringComparison.Ordinal)
+            .Replace("user_id=U2CERLKJA", $"user_id={user}", StringComparison.Ordinal)
+            .Replace("command=%2Fwebhook-collect", "command=%2Fincident", StringComparison.Ordinal)
+            .Replace("trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c", $"trigger_id={trigger ?? Guid.NewGuid().ToString("N")}", StringComparison.Ordinal);
+        return PostSignedAsync("/slack/commands", body, "application/x-www-form-urlencoded");
+    }
+
+    public Task<HttpResponseMessage> EventAsync(string json, int? retry = null) =>
+        PostSignedAsync("/slack/events", json, "application/json", retry);
+
+    public Task<HttpResponseMessage> InteractionAsync(string json) =>
+        PostSignedAsync("/slack/interactions", "payload=" + Uri.EscapeDataString(json), "application/x-www-form-urlencoded");
+
+    public async Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, int? retry = null, string? secret = null, DateTimeOffset? at = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var timestamp = (at ?? Clock.GetUtcNow()).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", Encoding.ASCII.GetString(SlackSignature.Compute(secret ?? SigningSecret, timestamp, bytes)));
+        if (retry is { } r)
+        {
+            request.Headers.Add("X-Slack-Retry-Num", r.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add("X-Slack-Retry-Reason", "http_timeout");
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>Waits (bounded) until the condition holds: work happens after the ack, on background workers.</summary>
+    public static async Task Eventually(Func<bool> condition, string what, int seconds = 15)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                Assert.Fail($"Timed out waiting for: {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Runs queued deliveries and intents until nothing is left (the background workers may help).</summary>
+    public async Task SettleAsync()
+    {
+        var inbox = Bot.Services.GetRequiredService<InboxWorker>();
+        var outbox = Bot.Services.GetRequiredService<OutboxWorker>();
+        for (var round = 0; round < 50; round++)
+        {
+            var ran = await inbox.RunDueAsync(CancellationToken.None) + await outbox.RunDueAsync(CancellationToken.None);
+            var pending = await WithDbAsync(async db =>
+                await db.InboxMessages.CountAsync(m => m.Status == IncidentBot.Core.Work.WorkStatus.Pending && m.DueAt <= Clock.GetUtcNow().UtcDateTime)
+                + await db.OutboxMessages.CountAsync(m => m.Status == IncidentBot.Core.Work.WorkStatus.Pending && m.DueAt <= Clock.GetUtcNow().UtcDateTime));
+            if (ran == 0 && pending == 0)
+            {
+                return;
+            }
+
+            if (ran == 0)
+            {
+                await Task.Delay(20); // a background worker holds the lease; let it finish
+            }
+        }
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work)
+    {
+        await using var scope = Bot.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<IncidentDbContext>());
+    }
+
+    public async Task<T> SendAsync<T>(IRequest<T> request)
+    {
+        await using var scope = Bot.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
+    }
+
+    /// <summary>An incident as a facilitator sees it (private ones included).</summary>
+    public Task<IncidentBot.Core.Features.IncidentDetails> IncidentAsync(int number) => SendAsync(new GetIncident(IncidentBot.Core.Domain.Actor.Console("facilitator"), number));
+
+    public static string Placeholders(string template, params (string Key, string Value)[] values)
+    {
+        foreach (var (key, value) in values)
+        {
+            template = template.Replace("{{" + key + "}}", value, StringComparison.Ordinal);
+        }
+
+        return template;
+    }
+
+    public static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Bot.DisposeAsync();
+        await Slack.DisposeAsync();
+    }
+}

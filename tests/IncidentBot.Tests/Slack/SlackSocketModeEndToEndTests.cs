@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBot.Core.Domain;
+using IncidentBot.Tests.Slack.SocketMode;
+
+namespace IncidentBot.Tests.Slack;
+
+/// <summary>
+/// The bot with <c>Slack:AppToken</c> and no public URL: envelopes from a fake Socket Mode server on loopback reach
+/// the same handlers as HTTP and produce the same outcome.
+/// </summary>
+public sealed class SlackSocketModeEndToEndTests : IAsyncLifetime
+{
+    private FakeSocketModeServer _sockets = null!;
+    private SlackHarness _h = null!;
+    private int _connections;
+
+    public async Task InitializeAsync()
+    {
+        _sockets = await FakeSocketModeServer.StartAsync();
+        _h = await SlackHarness.StartAsync(new Dictionary<string, string?> { ["Slack:AppToken"] = "xapp-1-test" });
+        _h.Slack.SocketUrl = () => _sockets.UrlFor(Interlocked.Increment(ref _connections));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _h.DisposeAsync();
+        await _sockets.DisposeAsync();
+    }
+
+    private static JsonObject Published(string kind) =>
+        JsonNode.Parse(SlackHarness.Fixture("socket-mode-envelopes.json"))![kind]!.AsObject();
+
+    [Fact]
+    public async Task SlashCommandEventAndInteraction_OverTheSocket_AreAckedAndApplied()
+    {
+        var socket = await _sockets.NextConnectionAsync();
+
+        // A slash command, as Slack's published envelope with our text.
+        var command = Published("slash_commands");
+        var payload = command["payload"]!.AsObject();
+        payload["text"] = "declare sev1 Socket outage";
+        payload["response_url"] = _h.Slack.ResponseUrl("socket");
+        payload["trigger_id"] = "socket-trigger-1";
+        await socket.SendEnvelopeAsync("env-1", "slash_commands", payload.ToJsonString(), acceptsResponsePayload: true);
+        var ack = await socket.ReceiveJsonAsync();
+        Assert.Equal("env-1", ack.GetProperty("envelope_id").GetString());
+        await _h.SettleAsync();
+
+        var reply = Assert.Single(_h.Slack.Responses);
+        Assert.StartsWith("INC-1 declared (SEV1): Socket outage", reply["text"]!.GetValue<string>());
+        var channel = _h.Slack.ChannelNamed("inc-1-socket-outage")!;
+        Assert.Contains("U111", channel.Members);
+
+        // An event: a pushpin in the incident channel.
+        _h.Slack.AddMessage(channel.Id, "1763372000.000100", "U0AUTHOR", "failover started");
+        var reaction = SlackHarness.Placeholders(SlackHarness.Fixture("event-reaction_added.json"),
+            ("CHANNEL", channel.Id), ("TS", "1763372000.000100"), ("EVENT_ID", "EvSocket1"), ("REACTION", "pushpin"));
+        await socket.SendEnvelopeAsync("env-2", "events_api", reaction);
+        Assert.Equal("env-2", (await socket.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
+
+        // An interaction whose answer travels in the ack: a form submitted without a title.
+        var submission = SlackHarness.Parse(SlackHarness.Placeholders(SlackHarness.Fixture("interaction-view_submission.json"),
+                ("CALLBACK_ID", "declare_incident"), ("PRIVATE_METADATA", channel.Id))
+            .Replace("\"{{STATE_VALUES}}\"", """{"title":{"value":{"type":"plain_text_input","value":""}}}""", StringComparison.Ordinal));
+        await socket.SendEnvelopeAsync("env-3", "interactive", submission.ToJsonString(), acceptsResponsePayload: true);
+        var formAck = await socket.ReceiveJsonAsync();
+        Assert.Equal("env-3", formAck.GetProperty("envelope_id").GetString());
+        Assert.Equal("errors", formAck.GetProperty("payload").GetProperty("response_action").GetString());
+        await _h.SettleAsync();
+
+        var incident = await _h.IncidentAsync(1);
+        Assert.Contains(incident.Timeline, e => e.Kind == TimelineKind.Captured && e.Text == "failover started");
+        Assert.Equal(1, incident.Summary.Number);
+    }
+
+    [Fact]
+    public async Task RefreshRequested_ReconnectsAndKeepsServing_AndRedeliveriesApplyOnce()
+    {
+        var first = await _sockets.NextConnectionAsync();
+        await first.SendDisconnectAsync("refresh_requested");
+        var second = await _sockets.NextConnectionAsync();
+
+        var payload = Published("slash_commands")["payload"]!.AsObject();
+        payload["text"] = "declare Replayed command";
+        payload["response_url"] = _h.Slack.ResponseUrl("socket-2");
+        payload["trigger_id"] = "socket-trigger-2";
+
+        // Slack redelivers the same command (retry_attempt 1) after a missed ack: stored and applied once.
+        await second.SendAsync(FakeSocketConnection.Envelope("env-a", "slash_commands", payload.ToJsonString(), acceptsResponsePayload: true));
+        await second.SendAsync(FakeSocketConnection.Envelope("env-a", "slash_commands", payload.ToJsonString(), acceptsResponsePayload: true, retryAttempt: 1, retryReason: "timeout"));
+        Assert.Equal("env-a", (await second.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
+        Assert.Equal("env-a", (await second.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
+        await _h.SettleAsync();
+
+        Assert.True(_connections >= 2);
+        Assert.Single(_h.Slack.Responses);
+        Assert.Single(_h.Slack.CallsTo("conversations.create"));
+        _ = JsonSerializer.Serialize(payload);
+    }
+}
