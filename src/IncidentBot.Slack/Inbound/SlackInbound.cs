@@ -144,14 +144,14 @@ public sealed class SlackInbound(
                 return await ViewSubmissionAsync(payload, cancellationToken);
             case "view_closed":
                 return SlackAck.Ok;
-            case "shortcut":
+            case "shortcut" when Callback(payload) == SlackViews.DeclareCallback:
                 if (trigger is not null)
                 {
                     await OpenViewAsync(trigger, SlackViews.DeclareModal(incidents.Value, null), cancellationToken);
                 }
 
                 return SlackAck.Ok;
-            case "message_action":
+            case "message_action" when Callback(payload) == SlackViews.CaptureCallback:
                 return await MessageActionAsync(payload, actor, trigger, cancellationToken);
             default:
                 logger.LogInformation("Slack interaction of type {Type} ignored", type);
@@ -326,6 +326,9 @@ public sealed class SlackInbound(
             throw new SlackFormException("Slack would not open the form just now; please try again.", ex);
         }
     }
+
+    private static string? Callback(JsonElement payload) =>
+        payload.TryGetProperty("callback_id", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
