@@ -28,7 +28,7 @@ public sealed class PublicUrls(IServer server, IOptions<WebOptions> options) : I
         }
     }
 
-    internal static bool IsLoopback(string address)
+    public static bool IsLoopback(string address)
     {
         if (!Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
         {

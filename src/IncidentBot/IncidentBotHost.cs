@@ -28,6 +28,8 @@ public static class IncidentBotHost
 
         var app = builder.Build();
         MapEndpoints(app);
+        app.Lifetime.ApplicationStarted.Register(() =>
+            StartupChecks.Run(app.Services, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IncidentBot.Startup")));
         return app;
     }
 
