@@ -22,7 +22,8 @@ public static class StorageRegistration
         // Both flavours are registered; which one serves IncidentDbContext is read from the validated options
         // when first resolved, so configuration added late (tests, hosting) is honoured.
         services.AddDbContext<SqliteIncidentDbContext>((sp, o) =>
-            Configure(o.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EffectiveConnectionString))));
+            Configure(o.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EffectiveConnectionString))
+                .AddInterceptors(SqlitePragmasInstance)));
         services.AddDbContext<PostgresIncidentDbContext>((sp, o) =>
             Configure(o.UseNpgsql(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EffectiveConnectionString)));
         services.AddScoped<IncidentDbContext>(sp =>
@@ -34,6 +35,8 @@ public static class StorageRegistration
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, ["ready"]);
         return services;
     }
+
+    private static readonly SqlitePragmas SqlitePragmasInstance = new();
 
     private static void Configure(DbContextOptionsBuilder options) =>
         // Migrations are hand-written SQL (see docs/decisions/0003), so there is no model snapshot to compare with;
