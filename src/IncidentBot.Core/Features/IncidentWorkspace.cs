@@ -20,7 +20,8 @@ public sealed class IncidentWorkspace(
     TimeProvider clock,
     IOptions<FacilitatorOptions> facilitators,
     IOptions<IncidentsOptions> incidents,
-    DeliveryContext delivery)
+    DeliveryContext delivery,
+    OutboxSignal outboxSignal)
 {
     public IncidentDbContext Db => db;
 
@@ -67,8 +68,12 @@ public sealed class IncidentWorkspace(
         return await SummarizeAsync(incident, cancellationToken);
     }
 
-    public Task PublishAsync(Incident incident, string change, Actor actor, CancellationToken cancellationToken) =>
-        mediator.Publish(new IncidentChanged(incident.Id, incident.Number, change, actor.PersonKey), cancellationToken);
+    /// <summary>After the commit: wake the outbox worker (its intents are visible now) and tell in-process listeners.</summary>
+    public Task PublishAsync(Incident incident, string change, Actor actor, CancellationToken cancellationToken)
+    {
+        outboxSignal.Raise();
+        return mediator.Publish(new IncidentChanged(incident.Id, incident.Number, change, actor.PersonKey), cancellationToken);
+    }
 
     public async Task<IncidentSummary> SummarizeAsync(Incident incident, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace IncidentBot.Core.Outbox;
 /// that handles the intent; none when no executor does (e.g. no chat platform configured). Intents name the
 /// incident by id, so a new incident is saved before its intents are enqueued (in the same transaction).
 /// </summary>
-public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimeProvider clock, OutboxSignal signal)
+public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IOutboxExecutor[] _executors = executors.ToArray();
@@ -34,7 +34,6 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
                 CreatedAt = now,
                 DueAt = now + delay,
             });
-            signal.Raise();
         }
     }
 
@@ -88,5 +87,5 @@ public static class IntentTypes
     }
 }
 
-/// <summary>Wakes the outbox worker when something was enqueued.</summary>
+/// <summary>Wakes the outbox worker once a change with intents has committed (before that the rows are invisible).</summary>
 public sealed class OutboxSignal : WorkSignal;
