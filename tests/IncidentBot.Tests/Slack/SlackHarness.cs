@@ -36,9 +36,10 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public FakeClock Clock => Bot.Clock;
 
-    public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<FakeSlackApi>? prepare = null)
     {
         var slack = await FakeSlackApi.StartAsync();
+        prepare?.Invoke(slack);
         var all = new Dictionary<string, string?>
         {
             ["Slack:BotToken"] = "xoxb-test-token",

@@ -18,8 +18,8 @@ public sealed class SlackSocketModeEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _sockets = await FakeSocketModeServer.StartAsync();
-        _h = await SlackHarness.StartAsync(new Dictionary<string, string?> { ["Slack:AppToken"] = "xapp-1-test" });
-        _h.Slack.SocketUrl = () => _sockets.UrlFor(Interlocked.Increment(ref _connections));
+        _h = await SlackHarness.StartAsync(new Dictionary<string, string?> { ["Slack:AppToken"] = "xapp-1-test" },
+            slack => slack.SocketUrl = () => _sockets.UrlFor(Interlocked.Increment(ref _connections)));
     }
 
     public async Task DisposeAsync()
