@@ -1,0 +1,91 @@
+namespace IncidentBot.Core.Reviews.Docs;
+
+/// <summary>The built-in review template; the same text ships as docs/review-template.md (a test keeps them equal).</summary>
+internal static class DefaultReviewTemplate
+{
+    public const string Text = """
+{{! Default incident review template. Placeholders and blocks: docs/review-template-reference.md.
+    Keep it short: a template overloaded with questions stops getting filled in. }}
+# {{incident.reference}} review: {{incident.title}}
+
+_All times are {{zone}}. Generated {{generatedAt}}._
+
+- **Severity:** {{incident.severity}}{{#if severityHistory}} (highest: {{incident.peakSeverity}}){{/if}}{{#if incident.private}} · private incident{{/if}}
+- **Status:** {{incident.status}}{{#if incident.duplicateOf}} (duplicate of {{incident.duplicateOf}}){{/if}}{{#if incident.cancelReason}} (cancelled: {{incident.cancelReason}}){{/if}}
+- **Service:** {{#if incident.service}}{{incident.service}}{{else}}—{{/if}} · **Declared by:** {{incident.declaredBy}}
+- **Links:** {{#if incident.url}}{{incident.url}}{{else}}—{{/if}}{{#each channels}} · {{platform}} {{#if name}}{{name}}{{else}}{{id}}{{/if}}{{/each}}
+
+## Summary and impact
+
+{{#if incident.summary}}
+{{incident.summary}}
+{{else}}
+_What happened, in one or two sentences?_
+{{/if}}
+{{#if incident.description}}
+
+{{incident.description}}
+{{/if}}
+
+**Impact:** _who was affected, how, and for how long?_
+
+## Key times
+
+| Impact started | Declared | Identified | Mitigated | Resolved |
+|---|---|---|---|---|
+| {{times.impactStarted}} | {{times.declared}} | {{times.identified}} | {{times.mitigated}} | {{times.resolved}} |
+
+Time to identify **{{durations.toIdentify}}** · to mitigate **{{durations.toMitigate}}** · to resolve **{{durations.toResolve}}** · impact **{{durations.impact}}**
+
+{{#if statusHistory}}
+**Status history:** {{#each statusHistory}}{{#if from}} → {{/if}}{{to}} {{at}} ({{by}}){{/each}}
+{{/if}}
+
+## Roles
+
+{{#each roles}}
+- **{{role}}:** {{holder}} since {{since}}
+{{/each}}
+{{#each handovers}}
+- {{at}} {{role}} handed over: {{from}} → {{to}}
+{{/each}}
+
+## Key timeline
+
+{{#if timeline.key}}
+| Time | Who | Type | What |
+|---|---|---|---|
+{{#each timeline.key}}
+| {{time}} | {{author}} | {{label}}{{#if mergedFrom}} ({{mergedFrom}}){{/if}} | {{text}}{{#if link}} · {{link}}{{/if}} |
+{{/each}}
+{{else}}
+_Nothing was captured: add the moments that mattered._
+{{/if}}
+
+## Action items
+
+{{#if actions}}
+{{#each actions}}
+- [{{#if done}}x{{else}} {{/if}}] {{text}}{{#if owner}} — {{owner}}{{/if}}
+{{/each}}
+{{else}}
+_None yet._
+{{/if}}
+
+## Discussion
+
+- **Contributing factors:** _what made this happen, or made it worse?_
+- **What went well:** _what helped us notice, respond or recover?_
+- **What was hard:** _what slowed us down or confused us?_
+- **Open questions:** _what do we still not know?_
+
+## Appendix: full timeline
+
+| Time | Who | Type | What |
+|---|---|---|---|
+{{#each timeline.full}}
+| {{time}} | {{author}} | {{label}}{{#if mergedFrom}} ({{mergedFrom}}){{/if}} | {{text}}{{#if link}} · {{link}}{{/if}} |
+{{/each}}
+
+""";
+}
