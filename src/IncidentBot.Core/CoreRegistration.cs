@@ -40,6 +40,7 @@ public static class CoreRegistration
         services.TryAddSingleton<InboxSignal>();
         services.TryAddScoped<InboxWriter>();
         services.TryAddScoped<DeliveryContext>();
+        services.TryAddSingleton<InboxInline>();
         services.TryAddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         return services;

@@ -7,23 +7,30 @@ namespace IncidentBot.Core.Inbox;
 public sealed class InboxWriter(IncidentDbContext db, TimeProvider clock, InboxSignal signal)
 {
     /// <summary>True when stored now; false when this delivery was already stored (a retry or a duplicate).</summary>
-    public async Task<bool> TryAcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken)
+    public async Task<bool> TryAcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken) =>
+        await AcceptAsync(source, externalId, kind, payload, cancellationToken) is not null;
+
+    /// <summary>
+    /// Stores the delivery and returns its row id, or null when it was stored before. One statement, same syntax on
+    /// SQLite and PostgreSQL, so concurrent duplicates cannot both get in.
+    /// </summary>
+    public async Task<long?> AcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var pending = nameof(Work.WorkStatus.Pending);
-
-        // One statement, same syntax on SQLite and PostgreSQL, so concurrent duplicates cannot both get in.
-        var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+        var ids = await db.Database.SqlQuery<long>(
             $"""
             INSERT INTO inbox_messages ("Source", "ExternalId", "Kind", "Payload", "ReceivedAt", "Status", "DueAt", "Attempts")
             VALUES ({source}, {externalId}, {kind}, {payload}, {now}, {pending}, {now}, 0)
             ON CONFLICT ("Source", "ExternalId") DO NOTHING
-            """, cancellationToken);
-        if (inserted > 0)
+            RETURNING "Id" AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
         {
-            signal.Raise();
+            return null;
         }
 
-        return inserted > 0;
+        signal.Raise();
+        return ids[0];
     }
 }

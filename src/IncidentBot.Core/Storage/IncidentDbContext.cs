@@ -25,6 +25,7 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
     public DbSet<IncidentMessage> IncidentMessages => Set<IncidentMessage>();
+    public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -166,6 +167,21 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
             e.Property(m => m.ConversationId).HasMaxLength(300);
             e.Property(m => m.MessageId).HasMaxLength(300);
             e.HasOne<Incident>().WithMany().HasForeignKey(m => m.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ConversationReference>(e =>
+        {
+            e.ToTable("conversation_references");
+            e.HasIndex(c => new { c.Platform, c.ConversationId }).IsUnique();
+            e.HasIndex(c => new { c.Platform, c.ChannelId });
+            e.Property(c => c.Platform).HasMaxLength(32);
+            e.Property(c => c.ConversationId).HasMaxLength(300);
+            e.Property(c => c.ServiceUrl).HasMaxLength(500);
+            e.Property(c => c.TenantId).HasMaxLength(200);
+            e.Property(c => c.ConversationType).HasMaxLength(32);
+            e.Property(c => c.TeamId).HasMaxLength(300);
+            e.Property(c => c.TeamAadGroupId).HasMaxLength(100);
+            e.Property(c => c.ChannelId).HasMaxLength(300);
         });
     }
 

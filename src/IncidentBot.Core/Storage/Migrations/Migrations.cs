@@ -20,3 +20,11 @@ public sealed class SqliteDeliveries() : SqlMigration("Sqlite", "20261122000000_
 [DbContext(typeof(PostgresIncidentDbContext))]
 [Migration("20261122000000_Deliveries")]
 public sealed class PostgresDeliveries() : SqlMigration("Postgres", "20261122000000_Deliveries");
+
+[DbContext(typeof(SqliteIncidentDbContext))]
+[Migration("20261122010000_ConversationReferences")]
+public sealed class SqliteConversationReferences() : SqlMigration("Sqlite", "20261122010000_ConversationReferences");
+
+[DbContext(typeof(PostgresIncidentDbContext))]
+[Migration("20261122010000_ConversationReferences")]
+public sealed class PostgresConversationReferences() : SqlMigration("Postgres", "20261122010000_ConversationReferences");
