@@ -1,6 +1,8 @@
 using IncidentBot.Core;
 using IncidentBot.Slack;
 using IncidentBot.Slack.Inbound;
+using IncidentBot.Teams;
+using IncidentBot.Teams.Inbound;
 using IncidentBot.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,6 +23,7 @@ public static class IncidentBotHost
         builder.Services.AddIncidentCore();
         builder.Services.AddIncidentWeb();
         builder.Services.AddSlack();
+        builder.Services.AddTeams();
         builder.Services.AddHealthChecks();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
@@ -48,6 +51,7 @@ public static class IncidentBotHost
             },
         });
         app.MapSlack();
+        app.MapTeams();
         app.MapIncidentWeb();
     }
 }

@@ -18,18 +18,15 @@ public sealed class InboxInline(IServiceScopeFactory scopes, TimeProvider clock,
         Func<IServiceProvider, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var id = await scope.ServiceProvider.GetRequiredService<InboxWriter>().AcceptAsync(source, externalId, kind, payload, cancellationToken);
+        var id = await scope.ServiceProvider.GetRequiredService<InboxWriter>().AcceptClaimedAsync(source, externalId, kind, payload, options.Value.LeaseDuration, cancellationToken);
         if (id is null)
         {
             return new InlineRun<T>(Duplicate: true, Applied: false, default);
         }
 
         var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
-        var row = await LeasedWork.ClaimAsync<InboxMessage>(db, id.Value, clock.GetUtcNow().UtcDateTime, options.Value.LeaseDuration, cancellationToken);
-        if (row is null)
-        {
-            return new InlineRun<T>(Duplicate: false, Applied: false, default); // the worker got there first
-        }
+        var row = await db.InboxMessages.FindAsync([id.Value], cancellationToken)
+            ?? throw new InvalidOperationException($"Inbox row {id} vanished.");
 
         try
         {

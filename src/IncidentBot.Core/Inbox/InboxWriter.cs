@@ -14,14 +14,27 @@ public sealed class InboxWriter(IncidentDbContext db, TimeProvider clock, InboxS
     /// Stores the delivery and returns its row id, or null when it was stored before. One statement, same syntax on
     /// SQLite and PostgreSQL, so concurrent duplicates cannot both get in.
     /// </summary>
-    public async Task<long?> AcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken)
+    public async Task<long?> AcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken) =>
+        await InsertAsync(source, externalId, kind, payload, claimFor: null, cancellationToken);
+
+    /// <summary>
+    /// Stores the delivery already claimed by this process for <paramref name="lease"/> (its first attempt), so the
+    /// caller can run it at once without the inbox worker taking it in between. Null for a duplicate.
+    /// </summary>
+    public Task<long?> AcceptClaimedAsync(string source, string externalId, string kind, string payload, TimeSpan lease, CancellationToken cancellationToken) =>
+        InsertAsync(source, externalId, kind, payload, lease, cancellationToken);
+
+    private async Task<long?> InsertAsync(string source, string externalId, string kind, string payload, TimeSpan? claimFor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var pending = nameof(Work.WorkStatus.Pending);
+        var lockedBy = claimFor is null ? null : Work.LeasedWork.Instance;
+        DateTime? lockedUntil = claimFor is { } lease ? now + lease : null;
+        var attempts = claimFor is null ? 0 : 1;
         var ids = await db.Database.SqlQuery<long>(
             $"""
-            INSERT INTO inbox_messages ("Source", "ExternalId", "Kind", "Payload", "ReceivedAt", "Status", "DueAt", "Attempts")
-            VALUES ({source}, {externalId}, {kind}, {payload}, {now}, {pending}, {now}, 0)
+            INSERT INTO inbox_messages ("Source", "ExternalId", "Kind", "Payload", "ReceivedAt", "Status", "DueAt", "Attempts", "LockedBy", "LockedUntil")
+            VALUES ({source}, {externalId}, {kind}, {payload}, {now}, {pending}, {now}, {attempts}, {lockedBy}, {lockedUntil})
             ON CONFLICT ("Source", "ExternalId") DO NOTHING
             RETURNING "Id" AS "Value"
             """).ToListAsync(cancellationToken);
@@ -30,7 +43,11 @@ public sealed class InboxWriter(IncidentDbContext db, TimeProvider clock, InboxS
             return null;
         }
 
-        signal.Raise();
+        if (claimFor is null)
+        {
+            signal.Raise();
+        }
+
         return ids[0];
     }
 }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Teams.Inbound;
+
+/// <summary><c>POST /api/messages</c>: Bot Framework activities. Malformed → 400, unauthenticated → 401, each with a log line.</summary>
+public static class TeamsEndpoints
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/messages", HandleAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsEndpoints));
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            logger.LogWarning("Teams activity refused: body of {Length} bytes is too large", http.Request.ContentLength);
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        TeamsActivity? activity;
+        string? problem;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
+            activity = TeamsActivity.TryParse(document.RootElement, out problem);
+        }
+        catch (JsonException ex)
+        {
+            activity = null;
+            problem = $"not JSON ({ex.Message})";
+        }
+
+        if (activity is null)
+        {
+            logger.LogWarning("Teams activity refused with 400: {Problem}", problem);
+            return Results.BadRequest(new { error = $"malformed activity: {problem}" });
+        }
+
+        var inbound = http.RequestServices.GetRequiredService<TeamsInbound>();
+        var ack = await inbound.HandleAsync(activity, http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, http.Connection.RemoteIpAddress, cancellationToken);
+        if (ack.StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            logger.LogWarning("Teams activity {Type} refused with 401: {Reason} (from {Remote})", activity.Type, ack.Reason, http.Connection.RemoteIpAddress);
+            return Results.Unauthorized();
+        }
+
+        if (ack.StatusCode == StatusCodes.Status400BadRequest)
+        {
+            logger.LogWarning("Teams activity refused with 400: {Reason}", ack.Reason);
+            return Results.BadRequest(new { error = ack.Reason });
+        }
+
+        return ack.Body is null ? Results.Ok() : Results.Json(ack.Body);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using IncidentBot.Core.Features.Channels;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Options;
+using IncidentBot.Teams.Auth;
+using IncidentBot.Teams.Cards;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Teams.Inbound;
+
+/// <summary>What to answer the Bot Connector: a status and, for invokes, a JSON body.</summary>
+public sealed record TeamsAck(int StatusCode, JsonObject? Body = null, string? Reason = null);
+
+/// <summary>
+/// One activity in: authenticate it, remember where it came from, then either store it for the inbox worker (messages)
+/// or answer at once (dialogs and card buttons, which Teams waits for, run inline after being stored).
+/// </summary>
+public sealed class TeamsInbound(
+    BotFrameworkTokenValidator validator,
+    IMediator mediator,
+    InboxWriter inbox,
+    InboxInline inline,
+    IOptions<TeamsOptions> teams,
+    IOptions<IncidentsOptions> incidents,
+    ILogger<TeamsInbound> logger)
+{
+    public const string Source = "teams";
+
+    public async Task<TeamsAck> HandleAsync(TeamsActivity activity, string? authorization, IPAddress? remote, CancellationToken cancellationToken)
+    {
+        if (!validator.AuthenticationRequired && (remote is null || !IPAddress.IsLoopback(remote)))
+        {
+            return new TeamsAck(401, Reason: "Teams:AppId is not set, so only unauthenticated local tools on this machine may call /api/messages");
+        }
+
+        var auth = await validator.ValidateAsync(authorization, activity.ServiceUrl, activity.ChannelId, activity.TenantId, cancellationToken);
+        if (!auth.Succeeded)
+        {
+            return new TeamsAck(401, Reason: auth.Failure);
+        }
+
+        await mediator.Send(new RememberConversation(Source, activity.ConversationId, activity.ServiceUrl, activity.TenantId, activity.ConversationType,
+            activity.TeamId, activity.TeamAadGroupId, activity.TeamsChannelId), cancellationToken);
+        if (activity.TeamsChannelId is { } channel && activity.ConversationType == "channel" && channel != activity.ConversationId)
+        {
+            // The channel itself, so the bot can start threads there (announcements, incident threads) later.
+            await mediator.Send(new RememberConversation(Source, channel, activity.ServiceUrl, activity.TenantId, "channel",
+                activity.TeamId, activity.TeamAadGroupId, channel), cancellationToken);
+        }
+
+        switch (activity.Type)
+        {
+            case "message":
+                if (activity.Id is not { Length: > 0 } id)
+                {
+                    return new TeamsAck(400, Reason: "message without id");
+                }
+
+                await inbox.TryAcceptAsync(Source, $"activity:{id}", TeamsDeliveryKinds.Message, activity.Root.GetRawText(), cancellationToken);
+                return new TeamsAck(200);
+            case "invoke":
+                return await InvokeAsync(activity, cancellationToken);
+            case "conversationUpdate" or "installationUpdate":
+                logger.LogInformation("Teams {Type} in {Conversation} (team {Team}); reference stored", activity.Type, activity.ConversationId, activity.TeamId);
+                return new TeamsAck(200);
+            default:
+                return new TeamsAck(200);
+        }
+    }
+
+    private async Task<TeamsAck> InvokeAsync(TeamsActivity activity, CancellationToken cancellationToken)
+    {
+        var actor = TeamsActors.Of(activity);
+        switch (activity.Name)
+        {
+            case "composeExtension/fetchTask" or "task/fetch":
+                return new TeamsAck(200, await FetchTaskAsync(activity, actor, cancellationToken));
+            case "composeExtension/submitAction" or "task/submit" or "adaptiveCard/action":
+                if (activity.Name != "adaptiveCard/action" && TeamsDialogs.Validate(activity, teams.Value) is { } invalid)
+                {
+                    return new TeamsAck(200, invalid(incidents.Value));
+                }
+
+                var id = activity.Id ?? Guid.NewGuid().ToString("N");
+                try
+                {
+                    var run = await inline.RunAsync(Source, $"invoke:{id}", TeamsDeliveryKinds.Invoke, activity.Root.GetRawText(),
+                        (services, ct) => services.GetRequiredService<TeamsInboxProcessor>().InvokeAsync(activity, ct), cancellationToken);
+                    return new TeamsAck(200, run.Result ?? TeamsCards.TaskMessage(run.Duplicate ? "Already done." : "Working on it…"));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Teams invoke {Name} will be retried", activity.Name);
+                    return new TeamsAck(200, activity.Name == "adaptiveCard/action"
+                        ? TeamsCards.UniversalActionMessage("Saved; the card updates in a moment.")
+                        : TeamsCards.TaskMessage("Saved; it will be applied in a moment."));
+                }
+
+            default:
+                logger.LogInformation("Teams invoke {Name} not handled", activity.Name);
+                return new TeamsAck(200, []);
+        }
+    }
+
+    private async Task<JsonObject> FetchTaskAsync(TeamsActivity activity, Core.Domain.Actor actor, CancellationToken cancellationToken)
+    {
+        var commandId = TeamsActivity.Str(activity.Value, "commandId");
+        if (commandId == TeamsCards.CaptureCommand)
+        {
+            var open = await mediator.Send(new ListOpenIncidents(actor), cancellationToken);
+            return TeamsCards.TaskContinue("Add to incident timeline", TeamsCards.CaptureForm(open));
+        }
+
+        var prefill = TeamsMessages.PlainText(TeamsActivity.Str(TeamsActivity.Obj(TeamsActivity.Obj(activity.Value, "messagePayload"), "body"), "content"));
+        return TeamsCards.TaskContinue("Declare an incident", TeamsCards.DeclareForm(incidents.Value, prefill), "large", "medium");
+    }
+}
+
+public static class TeamsDeliveryKinds
+{
+    public const string Message = "message";
+    public const string Invoke = "invoke";
+}

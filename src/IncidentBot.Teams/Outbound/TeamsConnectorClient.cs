@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBot.Core.Http;
+using IncidentBot.Core.Storage;
+using IncidentBot.Teams.Auth;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Teams.Outbound;
+
+/// <summary>Teams (or Graph) answered 429: retry after the wait instead of holding the worker.</summary>
+public sealed class TeamsRateLimitedException(string what, TimeSpan retryAfter) : Exception($"{what} is rate limited; retry after {retryAfter.TotalSeconds:0} s")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+public sealed record TeamsMember(string Id, string? AadObjectId, string? Name);
+
+/// <summary>A Connector or Graph call failed with an HTTP error; <see cref="Code"/> is the service's error code if it gave one.</summary>
+public sealed class TeamsApiException(string what, HttpStatusCode status, string? code, string? detail)
+    : Exception($"{what} failed: {(int)status} {code} {detail}".Trim())
+{
+    public HttpStatusCode Status { get; } = status;
+    public string? Code { get; } = code;
+}
+
+/// <summary>
+/// The Bot Connector REST API (<c>{serviceUrl}v3/…</c>): send, reply, update, new thread in a channel. It only talks
+/// to service URLs that arrived in authenticated activities (stored as conversation references), and sends the
+/// bot's client-credentials token when the bot has an App ID.
+/// </summary>
+public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsTokenClient tokens, IOptions<TeamsOptions> options,
+    IServiceScopeFactory scopes, TimeProvider clock)
+{
+    private static readonly ConcurrentDictionary<string, bool> Trusted = new(StringComparer.OrdinalIgnoreCase);
+
+    public Task<string> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken) =>
+        PostForIdAsync(serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities", activity, cancellationToken);
+
+    public Task<string> ReplyAsync(string serviceUrl, string conversationId, string replyToId, JsonObject activity, CancellationToken cancellationToken)
+    {
+        activity["replyToId"] = replyToId;
+        return PostForIdAsync(serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(replyToId)}", activity, cancellationToken);
+    }
+
+    public async Task UpdateAsync(string serviceUrl, string conversationId, string activityId, JsonObject activity, CancellationToken cancellationToken)
+    {
+        activity["id"] = activityId;
+        using var response = await SendRawAsync(HttpMethod.Put, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(activityId)}", activity, cancellationToken);
+    }
+
+    /// <summary>Starts a new thread in a channel with <paramref name="activity"/> as its first post; returns the thread's conversation id and the post's id.</summary>
+    public async Task<(string ConversationId, string ActivityId)> CreateThreadAsync(string serviceUrl, string channelId, string? tenantId, JsonObject activity, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["isGroup"] = true,
+            ["channelData"] = new JsonObject { ["channel"] = new JsonObject { ["id"] = channelId }, ["tenant"] = tenantId is null ? null : new JsonObject { ["id"] = tenantId } },
+            ["activity"] = activity,
+            ["tenantId"] = tenantId,
+        };
+        using var response = await SendRawAsync(HttpMethod.Post, serviceUrl, "v3/conversations", body, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        var id = json.RootElement.GetProperty("id").GetString()!;
+        var activityId = json.RootElement.TryGetProperty("activityId", out var a) ? a.GetString() : null;
+        return (id, activityId ?? (id.Contains(";messageid=", StringComparison.Ordinal) ? id[(id.IndexOf(";messageid=", StringComparison.Ordinal) + 11)..] : string.Empty));
+    }
+
+    /// <summary>The members of a conversation (to map a mention's channel account id to the person's AAD object id).</summary>
+    public async Task<List<TeamsMember>> MembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken)
+    {
+        var members = new List<TeamsMember>();
+        string? token = null;
+        do
+        {
+            var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/pagedmembers?pageSize=500" + (token is null ? string.Empty : $"&continuationToken={Uri.EscapeDataString(token)}");
+            using var response = await SendRawAsync(HttpMethod.Get, serviceUrl, path, null, cancellationToken);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            foreach (var m in json.RootElement.GetProperty("members").EnumerateArray())
+            {
+                members.Add(new TeamsMember(
+                    m.TryGetProperty("id", out var id) ? id.GetString() ?? string.Empty : string.Empty,
+                    m.TryGetProperty("aadObjectId", out var aad) ? aad.GetString() : null,
+                    m.TryGetProperty("name", out var name) ? name.GetString() : null));
+            }
+
+            token = json.RootElement.TryGetProperty("continuationToken", out var next) ? next.GetString() : null;
+        }
+        while (!string.IsNullOrEmpty(token) && members.Count < 5000);
+
+        return members;
+    }
+
+    /// <summary>A message activity; <paramref name="html"/> is already escaped (Teams renders it as light HTML).</summary>
+    public static JsonObject Message(string html, JsonObject? card = null)
+    {
+        var activity = new JsonObject { ["type"] = "message", ["text"] = html, ["textFormat"] = "xml" };
+        if (card is not null)
+        {
+            activity["attachments"] = new JsonArray(Cards.TeamsCards.Attachment(card));
+        }
+
+        return activity;
+    }
+
+    private async Task<string> PostForIdAsync(string serviceUrl, string path, JsonObject body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(HttpMethod.Post, serviceUrl, path, body, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return string.Empty;
+        }
+
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.TryGetProperty("id", out var id) ? id.GetString() ?? string.Empty : string.Empty;
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string serviceUrl, string path, JsonObject? body, CancellationToken cancellationToken)
+    {
+        await EnsureTrustedAsync(serviceUrl, cancellationToken);
+        var baseUri = new Uri(serviceUrl.EndsWith('/') ? serviceUrl : serviceUrl + "/");
+        var request = new HttpRequestMessage(method, new Uri(baseUri, path))
+        {
+            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        var o = options.Value;
+        if (o.Authenticated)
+        {
+            var token = await tokens.GetTokenAsync(o.LoginBaseUrl, string.IsNullOrWhiteSpace(o.TenantId) ? ClientCredentialsTokenClient.BotFrameworkTenant : o.TenantId,
+                o.AppId!, o.AppPassword!, ClientCredentialsTokenClient.BotFrameworkScope, cancellationToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        var response = await http.SendAsync(request, cancellationToken);
+        request.Dispose();
+        await ThrowOnErrorAsync(response, "Bot Connector " + method + " " + path.Split('/')[1], clock, cancellationToken);
+        return response;
+    }
+
+    internal static async Task ThrowOnErrorAsync(HttpResponseMessage response, string what, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                throw new TeamsRateLimitedException(what, ResilienceHandler.RetryAfter(response, clock) ?? TimeSpan.FromSeconds(30));
+            }
+
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            string? code = null, detail = null;
+            try
+            {
+                using var json = JsonDocument.Parse(text);
+                if (json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+                {
+                    code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
+                    detail = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+                }
+            }
+            catch (JsonException)
+            {
+                detail = text.Length > 200 ? text[..200] : text;
+            }
+
+            throw new TeamsApiException(what, response.StatusCode, code, detail);
+        }
+    }
+
+    private async Task EnsureTrustedAsync(string serviceUrl, CancellationToken cancellationToken)
+    {
+        var key = serviceUrl.TrimEnd('/');
+        if (Trusted.ContainsKey(key))
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
+        var known = await db.ConversationReferences.AsNoTracking().AnyAsync(c => c.Platform == "teams" && (c.ServiceUrl == serviceUrl || c.ServiceUrl == key || c.ServiceUrl == key + "/"), cancellationToken);
+        if (!known)
+        {
+            throw new InvalidOperationException($"Refusing to call {serviceUrl}: no authenticated activity came from it.");
+        }
+
+        Trusted[key] = true;
+    }
+}

@@ -1,0 +1,164 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features;
+using IncidentBot.Core.Features.Channels;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Teams.Cards;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Teams.Outbound;
+
+/// <summary>
+/// Carries the core's intents out on Teams: a channel per incident (Graph) or a thread in the incidents channel, the
+/// status card kept current in place, the announcement, posts. Needs a conversation reference for the incidents
+/// channel (learned when the bot is added to the team), because Teams only lets a bot post where it was invited.
+/// </summary>
+public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<TeamsOptions> teams, IOptions<IncidentsOptions> incidents,
+    IIncidentLinks links, ILogger<TeamsOutboxExecutor> logger) : IOutboxExecutor
+{
+    public const string Platform = "teams";
+    private const string CardKind = "card";
+    private const string AnnouncementKind = "announcement";
+
+    private static readonly HashSet<Type> Handled = [typeof(EnsureIncidentChannel), typeof(RefreshStatusCard), typeof(AnnounceIncident), typeof(PostToIncident)];
+
+    public string Name => Platform;
+
+    public bool Handles(Type intentType) => !string.IsNullOrWhiteSpace(teams.Value.IncidentsChannelId) && Handled.Contains(intentType);
+
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        var connector = scope.ServiceProvider.GetRequiredService<TeamsConnectorClient>();
+        try
+        {
+            return intent switch
+            {
+                EnsureIncidentChannel i => await EnsureChannelAsync(mediator, connector, scope.ServiceProvider, i.IncidentId, cancellationToken),
+                RefreshStatusCard i => await RefreshCardAsync(mediator, connector, i.IncidentId, cancellationToken),
+                AnnounceIncident i => await AnnounceAsync(mediator, connector, i, cancellationToken),
+                PostToIncident i => await PostAsync(mediator, connector, i, cancellationToken),
+                _ => "not a Teams intent",
+            };
+        }
+        catch (TeamsRateLimitedException limited)
+        {
+            throw new OutboxRetryException(limited.Message, limited.RetryAfter, limited);
+        }
+    }
+
+    private async Task<string> EnsureChannelAsync(IMediator mediator, TeamsConnectorClient connector, IServiceProvider services, long incidentId, CancellationToken ct)
+    {
+        var incident = await mediator.Send(new ReadIncident(incidentId), ct);
+        if (incident.Channels.FirstOrDefault(c => c.Platform == Platform) is { } existing)
+        {
+            return $"channel {existing.ChannelId} exists";
+        }
+
+        var s = incident.Summary;
+        var o = teams.Value;
+        if (s.IsPrivate && !o.GraphConfigured)
+        {
+            return "private incident and no Graph: kept out of Teams";
+        }
+
+        var home = await IncidentsChannelAsync(mediator, ct);
+        var card = TeamsConnectorClient.Message(string.Empty, TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(s.Number)));
+        string? fallbackReason = null;
+        if (o.GraphConfigured && !s.IsPrivate && o.IncidentsTeamId is { Length: > 0 } team)
+        {
+            var graph = services.GetRequiredService<TeamsGraphClient>();
+            try
+            {
+                var channelId = await graph.CreateChannelAsync(team, TeamsGraphClient.ChannelName(s.Number, s.Title), $"{s.Reference} · {s.Severity} · managed by IncidentBot", ct);
+                var (thread, cardId) = await connector.CreateThreadAsync(home.ServiceUrl, channelId, home.TenantId, card, ct);
+                await mediator.Send(new LinkIncidentChannel(incidentId, Platform, channelId, TeamsGraphClient.ChannelName(s.Number, s.Title), home.TenantId), ct);
+                await mediator.Send(new SaveIncidentMessage(incidentId, Platform, CardKind, thread, cardId), ct);
+                return $"channel {channelId}";
+            }
+            catch (TeamsApiException refused) when ((int)refused.Status is >= 400 and < 500 && refused.Status != System.Net.HttpStatusCode.TooManyRequests)
+            {
+                fallbackReason = $"Microsoft Graph would not create a channel ({refused.Code ?? ((int)refused.Status).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {refused.Message})";
+                logger.LogWarning("INC-{Number}: {Reason}; using a thread in the incidents channel instead", s.Number, fallbackReason);
+            }
+        }
+
+        var (conversation, activityId) = await connector.CreateThreadAsync(home.ServiceUrl, o.IncidentsChannelId!, home.TenantId, card, ct);
+        await mediator.Send(new LinkIncidentChannel(incidentId, Platform, conversation, $"{s.Reference} thread", home.TenantId), ct);
+        await mediator.Send(new SaveIncidentMessage(incidentId, Platform, CardKind, conversation, activityId), ct);
+        if (fallbackReason is not null)
+        {
+            await connector.ReplyAsync(home.ServiceUrl, conversation, activityId,
+                TeamsConnectorClient.Message(TeamsCards.EscapeHtml($"{fallbackReason}. This thread is the incident's home instead: reply here with @IncidentBot commands.")), ct);
+        }
+
+        return $"thread {conversation}";
+    }
+
+    private async Task<string> RefreshCardAsync(IMediator mediator, TeamsConnectorClient connector, long incidentId, CancellationToken ct)
+    {
+        var card = await mediator.Send(new GetIncidentMessage(incidentId, Platform, CardKind), ct);
+        if (card is null)
+        {
+            return "no Teams card";
+        }
+
+        var incident = await mediator.Send(new ReadIncident(incidentId), ct);
+        var home = await IncidentsChannelAsync(mediator, ct);
+        await connector.UpdateAsync(home.ServiceUrl, card.ConversationId, card.MessageId,
+            TeamsConnectorClient.Message(string.Empty, TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(incident.Summary.Number))), ct);
+        return "card updated";
+    }
+
+    private async Task<string> AnnounceAsync(IMediator mediator, TeamsConnectorClient connector, AnnounceIncident intent, CancellationToken ct)
+    {
+        var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+        var channel = incident.Channels.FirstOrDefault(c => c.Platform == Platform);
+        if (channel is null || channel.ChannelId.StartsWith(teams.Value.IncidentsChannelId + ";", StringComparison.Ordinal))
+        {
+            // Without a channel of its own the incident's card is already a thread in the incidents channel.
+            return "announced by the incident's own thread";
+        }
+
+        var home = await IncidentsChannelAsync(mediator, ct);
+        var text = TeamsCards.EscapeHtml(IncidentTexts.Announcement(incident.Summary, intent.Kind, intent.Text));
+        var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
+        if (existing is null)
+        {
+            var (conversation, activityId) = await connector.CreateThreadAsync(home.ServiceUrl, teams.Value.IncidentsChannelId!, home.TenantId, TeamsConnectorClient.Message(text), ct);
+            await mediator.Send(new SaveIncidentMessage(intent.IncidentId, Platform, AnnouncementKind, conversation, activityId), ct);
+            return "announced";
+        }
+
+        await connector.ReplyAsync(home.ServiceUrl, existing.ConversationId, existing.MessageId, TeamsConnectorClient.Message(text), ct);
+        return "announcement updated";
+    }
+
+    private async Task<string> PostAsync(IMediator mediator, TeamsConnectorClient connector, PostToIncident intent, CancellationToken ct)
+    {
+        var card = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
+        if (card is null)
+        {
+            return "no Teams conversation";
+        }
+
+        var home = await IncidentsChannelAsync(mediator, ct);
+        await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.Message(TeamsCards.EscapeHtml(intent.Text).Replace("\n", "<br>", StringComparison.Ordinal)), ct);
+        return "posted";
+    }
+
+    /// <summary>The stored reference of the incidents channel: where the service URL and tenant come from.</summary>
+    private async Task<ConversationReference> IncidentsChannelAsync(IMediator mediator, CancellationToken ct)
+    {
+        var channel = teams.Value.IncidentsChannelId!;
+        var found = await mediator.Send(new FindConversations(Platform, ChannelId: channel), ct);
+        return found.Count > 0
+            ? found[0]
+            : throw new InvalidOperationException($"IncidentBot has not heard from Teams:IncidentsChannelId ({channel}) yet: add the bot to that team, or mention it once in the channel.");
+    }
+}
