@@ -20,6 +20,10 @@ public sealed class InboxMessage : IWorkItem
     public required string Kind { get; set; }
 
     public required string Payload { get; set; }
+
+    /// <summary>Deliveries with the same key (a channel, a conversation) are applied strictly in arrival order.</summary>
+    public string? OrderingKey { get; set; }
+
     public DateTime ReceivedAt { get; set; }
     public WorkStatus Status { get; set; }
     public DateTime DueAt { get; set; }

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Core.Inbox;
 
 /// <summary>
-/// Processes stored deliveries after they were acknowledged, oldest first, so one person's commands apply in the
-/// order they were typed. A delivery that keeps failing is retried a few times, then marked failed with its error.
+/// Processes stored deliveries after they were acknowledged, oldest first and one at a time per channel, so commands
+/// apply in the order they were typed. A delivery that keeps failing is retried a few times, then marked failed with its error.
 /// </summary>
 public sealed class InboxWorker(
     IServiceScopeFactory scopes,
@@ -36,12 +36,22 @@ public sealed class InboxWorker(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
-            due = await db.InboxMessages.AsNoTracking()
-                .Where(m => m.Status == WorkStatus.Pending && m.DueAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            var pending = await db.InboxMessages.AsNoTracking()
+                .Where(m => m.Status == WorkStatus.Pending)
                 .OrderBy(m => m.Id)
+                .Select(m => new { m.Id, m.OrderingKey, m.DueAt, m.LockedUntil })
+                .Take(400)
+                .ToListAsync(cancellationToken);
+
+            // Per channel only the oldest pending delivery may run, even with several workers or replicas, so commands
+            // typed one after another in a channel apply (and post) in that order.
+            due = pending
+                .GroupBy(m => m.OrderingKey ?? $"#{m.Id}")
+                .Select(g => g.First())
+                .Where(m => m.DueAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
                 .Select(m => m.Id)
                 .Take(100)
-                .ToListAsync(cancellationToken);
+                .ToList();
         }
 
         var ran = 0;

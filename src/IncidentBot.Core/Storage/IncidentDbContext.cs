@@ -152,6 +152,7 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
             e.HasIndex(m => new { m.Source, m.ExternalId }).IsUnique();
             e.HasIndex(m => new { m.Status, m.DueAt });
             e.Property(m => m.Source).HasMaxLength(32);
+            e.Property(m => m.OrderingKey).HasMaxLength(300);
             e.Property(m => m.ExternalId).HasMaxLength(300);
             e.Property(m => m.Kind).HasMaxLength(64);
             e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);

@@ -71,7 +71,7 @@ public sealed class SlackInbound(
         }
 
         var payload = JsonSerializer.Serialize(form);
-        if (!await inbox.TryAcceptAsync(Source, $"command:{form["trigger_id"]}", SlackDeliveryKinds.Command, payload, cancellationToken))
+        if (!await inbox.TryAcceptAsync(Source, $"command:{form["trigger_id"]}", SlackDeliveryKinds.Command, payload, cancellationToken, OrderingKey(form["channel_id"])))
         {
             logger.LogInformation("Slack command {Trigger} delivered again; already stored", form["trigger_id"]);
         }
@@ -93,7 +93,7 @@ public sealed class SlackInbound(
                     return SlackAck.BadRequest("event_callback needs event_id and event");
                 }
 
-                if (!await inbox.TryAcceptAsync(Source, $"event:{eventId}", SlackDeliveryKinds.Event, body.GetRawText(), cancellationToken))
+                if (!await inbox.TryAcceptAsync(Source, $"event:{eventId}", SlackDeliveryKinds.Event, body.GetRawText(), cancellationToken, OrderingKey(EventChannel(ev))))
                 {
                     logger.LogInformation("Slack event {EventId} delivered again; already stored", eventId);
                 }
@@ -183,7 +183,7 @@ public sealed class SlackInbound(
             return SlackAck.Ok;
         }
 
-        await inbox.TryAcceptAsync(Source, $"action:{trigger}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken);
+        await inbox.TryAcceptAsync(Source, $"action:{trigger}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken, OrderingKey(InteractionChannel(payload)));
         return SlackAck.Ok;
     }
 
@@ -250,7 +250,7 @@ public sealed class SlackInbound(
         var number = await mediator.Send(new FindIncidentByChannel(Source, channel), cancellationToken);
         if (number is not null)
         {
-            await inbox.TryAcceptAsync(Source, $"capture:{trigger}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken);
+            await inbox.TryAcceptAsync(Source, $"capture:{trigger}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken, OrderingKey(channel));
             return SlackAck.Ok;
         }
 
@@ -326,6 +326,19 @@ public sealed class SlackInbound(
             throw new SlackFormException("Slack would not open the form just now; please try again.", ex);
         }
     }
+
+    /// <summary>Deliveries from one channel are applied in the order they arrived.</summary>
+    private static string? OrderingKey(string? channel) => channel is { Length: > 0 } ? $"slack:{channel}" : null;
+
+    private static string? EventChannel(JsonElement ev) =>
+        (ev.TryGetProperty("item", out var item) && item.ValueKind == JsonValueKind.Object && item.TryGetProperty("channel", out var ic) ? ic.GetString() : null)
+        ?? (ev.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null)
+        ?? (ev.TryGetProperty("channel_id", out var ci) && ci.ValueKind == JsonValueKind.String ? ci.GetString() : null);
+
+    private static string? InteractionChannel(JsonElement payload) =>
+        payload.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("id", out var id) ? id.GetString()
+        : payload.TryGetProperty("container", out var k) && k.ValueKind == JsonValueKind.Object && k.TryGetProperty("channel_id", out var kc) ? kc.GetString()
+        : null;
 
     private static string? Callback(JsonElement payload) =>
         payload.TryGetProperty("callback_id", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;

@@ -61,7 +61,8 @@ public sealed class TeamsInbound(
                     return new TeamsAck(400, Reason: "message without id");
                 }
 
-                await inbox.TryAcceptAsync(Source, $"activity:{id}", TeamsDeliveryKinds.Message, activity.Root.GetRawText(), cancellationToken);
+                var conversation = activity.ConversationId.Split(';')[0];
+                await inbox.TryAcceptAsync(Source, $"activity:{id}", TeamsDeliveryKinds.Message, activity.Root.GetRawText(), cancellationToken, $"teams:{conversation}");
                 return new TeamsAck(200);
             case "invoke":
                 return await InvokeAsync(activity, cancellationToken);

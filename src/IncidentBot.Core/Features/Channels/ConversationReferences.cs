@@ -18,44 +18,21 @@ internal sealed class ConversationReferencesHandler(IncidentDbContext db, TimePr
 {
     public async Task<Unit> Handle(RememberConversation request, CancellationToken cancellationToken)
     {
+        // One statement (same syntax on SQLite and PostgreSQL): activities of a new conversation often arrive together.
         var now = clock.GetUtcNow().UtcDateTime;
-        var existing = await db.ConversationReferences.FirstOrDefaultAsync(c => c.Platform == request.Platform && c.ConversationId == request.ConversationId, cancellationToken);
-        if (existing is null)
-        {
-            db.ConversationReferences.Add(new ConversationReference
-            {
-                Platform = request.Platform,
-                ConversationId = request.ConversationId,
-                ServiceUrl = request.ServiceUrl,
-                TenantId = request.TenantId,
-                ConversationType = request.ConversationType,
-                TeamId = request.TeamId,
-                TeamAadGroupId = request.TeamAadGroupId,
-                ChannelId = request.ChannelId,
-                UpdatedAt = now,
-            });
-        }
-        else
-        {
-            existing.ServiceUrl = request.ServiceUrl;
-            existing.TenantId = request.TenantId ?? existing.TenantId;
-            existing.ConversationType = request.ConversationType ?? existing.ConversationType;
-            existing.TeamId = request.TeamId ?? existing.TeamId;
-            existing.TeamAadGroupId = request.TeamAadGroupId ?? existing.TeamAadGroupId;
-            existing.ChannelId = request.ChannelId ?? existing.ChannelId;
-            existing.UpdatedAt = now;
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Two activities of a new conversation at once: the other one stored it; that is all we wanted.
-            db.ChangeTracker.Clear();
-        }
-
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO conversation_references ("Platform", "ConversationId", "ServiceUrl", "TenantId", "ConversationType", "TeamId", "TeamAadGroupId", "ChannelId", "UpdatedAt")
+            VALUES ({request.Platform}, {request.ConversationId}, {request.ServiceUrl}, {request.TenantId}, {request.ConversationType}, {request.TeamId}, {request.TeamAadGroupId}, {request.ChannelId}, {now})
+            ON CONFLICT ("Platform", "ConversationId") DO UPDATE SET
+                "ServiceUrl" = excluded."ServiceUrl",
+                "TenantId" = COALESCE(excluded."TenantId", conversation_references."TenantId"),
+                "ConversationType" = COALESCE(excluded."ConversationType", conversation_references."ConversationType"),
+                "TeamId" = COALESCE(excluded."TeamId", conversation_references."TeamId"),
+                "TeamAadGroupId" = COALESCE(excluded."TeamAadGroupId", conversation_references."TeamAadGroupId"),
+                "ChannelId" = COALESCE(excluded."ChannelId", conversation_references."ChannelId"),
+                "UpdatedAt" = excluded."UpdatedAt"
+            """, cancellationToken);
         return Unit.Value;
     }
 

@@ -110,7 +110,7 @@ internal sealed class RunChatCommandHandler(
                 return ChatReply.Public(
                     $"{declared.Reference} declared ({declared.Severity}): {declared.Title}\n" +
                     $"Next: {Prefixed(context, $"{declared.Reference} role {options.LeadRole} me")} to lead it, " +
-                    $"{Prefixed(context, $"{declared.Reference} update <what we know>")} to tell stakeholders.",
+                    $"{Prefixed(context, $"{declared.Reference} update …")} to tell stakeholders.",
                     declared.Number);
 
             case StatusCommand status:

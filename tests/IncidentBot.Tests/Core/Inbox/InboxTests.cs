@@ -18,12 +18,42 @@ public class InboxTests
             s.AddInboxProcessor<RecordingProcessor>("test");
         }, clock: clock);
 
-    private static Task<bool> AcceptAsync(CoreHarness core, string id, string payload = "{}") =>
+    private static Task<bool> AcceptAsync(CoreHarness core, string id, string payload = "{}", string? orderingKey = null) =>
         core.WithDbAsync(async db =>
         {
             var writer = new InboxWriter(db, core.Clock, core.Services.GetRequiredService<InboxSignal>());
-            return await writer.TryAcceptAsync("test", id, "command", payload, CancellationToken.None);
+            return await writer.TryAcceptAsync("test", id, "command", payload, CancellationToken.None, orderingKey);
         });
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task OneChannelsDeliveries_ApplyInArrivalOrder_EvenWithTwoWorkersRacing(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var log = new RecordingProcessor.Log { Slow = true };
+        await using var first = await StartAsync(db, log);
+        await using var second = await StartAsync(db, log);
+        for (var i = 0; i < 8; i++)
+        {
+            await AcceptAsync(first, $"c{i}", $"\"c{i}\"", orderingKey: "slack:C1");
+        }
+
+        async Task Drain(CoreHarness core)
+        {
+            var worker = core.Services.GetRequiredService<InboxWorker>();
+            for (var round = 0; round < 40 && log.Payloads.Count < 8; round++)
+            {
+                if (await worker.RunDueAsync(CancellationToken.None) == 0)
+                {
+                    await Task.Delay(5);
+                }
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => Drain(first)), Task.Run(() => Drain(second)));
+
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"\"c{i}\""), log.Payloads);
+    }
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
@@ -88,16 +118,20 @@ public class InboxTests
     {
         public string Source => "test";
 
-        public Task ProcessAsync(InboxMessage message, CancellationToken cancellationToken)
+        public async Task ProcessAsync(InboxMessage message, CancellationToken cancellationToken)
         {
             log.CountAttempt();
+            if (log.Slow)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+
             if (message.Payload == log.FailFor)
             {
                 throw new InvalidOperationException("processor refused");
             }
 
             log.Queue.Enqueue(message.Payload);
-            return Task.CompletedTask;
         }
 
         public sealed class Log
@@ -111,6 +145,8 @@ public class InboxTests
             public ConcurrentQueue<string> Queue { get; } = new();
 
             public string? FailFor { get; init; }
+
+            public bool Slow { get; init; }
 
             public IReadOnlyList<string> Payloads => [.. Queue];
         }

@@ -5,6 +5,7 @@ CREATE TABLE inbox_messages (
     "ExternalId" character varying(300) NOT NULL,
     "Kind" character varying(64) NOT NULL,
     "Payload" text NOT NULL,
+    "OrderingKey" character varying(300),
     "ReceivedAt" timestamp with time zone NOT NULL,
     "Status" character varying(16) NOT NULL,
     "DueAt" timestamp with time zone NOT NULL,

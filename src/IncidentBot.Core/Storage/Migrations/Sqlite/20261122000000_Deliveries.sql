@@ -5,6 +5,7 @@ CREATE TABLE "inbox_messages" (
     "ExternalId" TEXT NOT NULL,
     "Kind" TEXT NOT NULL,
     "Payload" TEXT NOT NULL,
+    "OrderingKey" TEXT NULL,
     "ReceivedAt" TEXT NOT NULL,
     "Status" TEXT NOT NULL,
     "DueAt" TEXT NOT NULL,
