@@ -1,4 +1,5 @@
 using IncidentBot.Slack;
+using IncidentBot.Teams;
 using IncidentBot.Web;
 using Microsoft.Extensions.Options;
 
@@ -10,11 +11,26 @@ internal static class StartupChecks
     public static void Run(IServiceProvider services, ILogger logger)
     {
         var slack = services.GetRequiredService<IOptions<SlackOptions>>().Value;
+        var teams = services.GetRequiredService<IOptions<TeamsOptions>>().Value;
         var urls = services.GetRequiredService<PublicUrls>();
         var chat = new List<string>();
         if (slack.Enabled)
         {
             chat.Add(slack.SocketModeEnabled ? "Slack (Socket Mode)" : "Slack (HTTP)");
+        }
+
+        if (teams.Authenticated)
+        {
+            chat.Add(teams.GraphConfigured ? "Teams (with Graph)" : "Teams");
+            if (string.IsNullOrWhiteSpace(teams.IncidentsChannelId))
+            {
+                logger.LogWarning("Teams:IncidentsChannelId is not set: the bot answers commands in Teams but posts no cards or announcements there");
+            }
+        }
+        else
+        {
+            logger.LogWarning(
+                "Teams:AppId is not set: /api/messages accepts unauthenticated activities from this machine only (Microsoft 365 Agents Playground). Set Teams:AppId and Teams:AppPassword for real Teams");
         }
 
         if (chat.Count == 0)
