@@ -69,6 +69,11 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
 
         var home = await IncidentsChannelAsync(mediator, ct);
         var card = TeamsConnectorClient.Message(string.Empty, TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(s.Number)));
+        if (s.IsPrivate)
+        {
+            return await PrivateChatAsync(mediator, connector, services.GetRequiredService<TeamsGraphClient>(), incident, home, card, ct);
+        }
+
         string? fallbackReason = null;
         if (o.GraphConfigured && !s.IsPrivate && o.IncidentsTeamId is { Length: > 0 } team)
         {
@@ -100,6 +105,36 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         return $"thread {conversation}";
     }
 
+    /// <summary>
+    /// A private incident never goes to the shared incidents channel: it gets a group chat of its members (Graph), and
+    /// the card is posted there when Teams lets the bot in.
+    /// </summary>
+    private async Task<string> PrivateChatAsync(IMediator mediator, TeamsConnectorClient connector, TeamsGraphClient graph, IncidentDetails incident,
+        ConversationReference home, System.Text.Json.Nodes.JsonObject card, CancellationToken ct)
+    {
+        var s = incident.Summary;
+        var members = incident.Members.Select(m => m.Key).Where(k => k.StartsWith("teams:", StringComparison.Ordinal)).Select(k => k["teams:".Length..])
+            .Where(id => Guid.TryParse(id, out _)).ToList();
+        if (members.Count == 0)
+        {
+            return "private incident without Teams members: nothing to create in Teams";
+        }
+
+        var chatId = await graph.CreateGroupChatAsync(TeamsGraphClient.ChannelName(s.Number, s.Title), members, ct);
+        await mediator.Send(new LinkIncidentChannel(incident.Summary.Id, Platform, chatId, $"{s.Reference} private chat", home.TenantId), ct);
+        try
+        {
+            var cardId = await connector.SendAsync(home.ServiceUrl, chatId, card, ct);
+            await mediator.Send(new SaveIncidentMessage(incident.Summary.Id, Platform, CardKind, chatId, cardId), ct);
+            return $"private chat {chatId}";
+        }
+        catch (TeamsApiException refused) when (refused.Status is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound)
+        {
+            logger.LogWarning("INC-{Number}: private chat {Chat} created, but Teams would not let the bot post its card there ({Status}); add the app to the chat", s.Number, chatId, (int)refused.Status);
+            return $"private chat {chatId} (no card: {(int)refused.Status})";
+        }
+    }
+
     private async Task<string> RefreshCardAsync(IMediator mediator, TeamsConnectorClient connector, long incidentId, CancellationToken ct)
     {
         var card = await mediator.Send(new GetIncidentMessage(incidentId, Platform, CardKind), ct);
@@ -119,6 +154,11 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
     {
         var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
         var channel = incident.Channels.FirstOrDefault(c => c.Platform == Platform);
+        if (incident.Summary.IsPrivate)
+        {
+            return "private: not announced in the incidents channel";
+        }
+
         if (channel is null || channel.ChannelId.StartsWith(teams.Value.IncidentsChannelId + ";", StringComparison.Ordinal))
         {
             // Without a channel of its own the incident's card is already a thread in the incidents channel.

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using IncidentBot.Core.Domain;
 using IncidentBot.Teams.Cards;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Teams;
 
@@ -257,5 +258,44 @@ public sealed class TeamsGraphTests
         var linked = Assert.Single((await h.IncidentAsync(1)).Channels);
         Assert.StartsWith(TeamsActivities.DefaultChannelId + ";messageid=", linked.ChannelId);
         Assert.Contains(h.TextsTo(c => c.ConversationId == linked.ChannelId), t => t.Contains("would not create a channel", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Private incidents never reach the shared incidents channel on Teams.</summary>
+public sealed class TeamsPrivateIncidentTests
+{
+    [Fact]
+    public async Task PrivateIncident_WithGraph_GetsAGroupChatOfItsMembers_AndNothingInTheIncidentsChannel()
+    {
+        await using var h = await TeamsHarness.StartAsync(graph: true);
+
+        await h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.DeclareCommand, "compose",
+            new JsonObject { ["command"] = TeamsCards.DeclareCommand, ["title"] = "Payroll export exposed", ["severity"] = "SEV1", ["private"] = "true" }, serviceUrl: h.ServiceUrl));
+        await h.SettleAsync();
+
+        var chat = Assert.Single(h.Teams.GraphChats);
+        Assert.Contains(TeamsActivities.DefaultUserAadObjectId, chat.MemberIds);
+        Assert.Equal(chat.Id, Assert.Single((await h.IncidentAsync(1)).Channels).ChannelId);
+        Assert.Empty(h.Teams.GraphChannels);
+        Assert.DoesNotContain(h.Teams.ConnectorCalls, c => c.Body is not null && c.Body.ToJsonString().Contains("Payroll", StringComparison.Ordinal)
+            && c.Route == FakeTeamsRoutes.CreateConversation);
+    }
+
+    [Fact]
+    public async Task PrivateIncident_DeclaredElsewhere_WithoutGraph_StaysOutOfTeams()
+    {
+        await using var h = await TeamsHarness.StartAsync();
+        await h.SayAsync("list"); // the bot learns the incidents channel
+        await h.SettleAsync();
+
+        await using (var scope = h.Bot.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MediatR.IMediator>().Send(new IncidentBot.Core.Features.Incidents.DeclareIncident(Actor.Console("alice"), "Secret thing", IsPrivate: true));
+        }
+
+        await h.SettleAsync();
+
+        Assert.Empty((await h.IncidentAsync(1)).Channels);
+        Assert.DoesNotContain(h.Teams.ConnectorCalls, c => c.Body is not null && c.Body.ToJsonString().Contains("Secret", StringComparison.Ordinal));
     }
 }
