@@ -48,7 +48,7 @@ public sealed class InboxInline(IServiceScopeFactory scopes, TimeProvider clock,
             var fresh = await db.InboxMessages.FindAsync([id.Value], CancellationToken.None);
             if (fresh is { Status: WorkStatus.Pending })
             {
-                LeasedWork.Failed(fresh, clock.GetUtcNow().UtcDateTime, ex.Message, InboxWorker.MaxAttempts);
+                LeasedWork.Failed(fresh, clock.GetUtcNow().UtcDateTime, ex.Message, InboxWorker.MaxDeliveryAttempts);
                 await db.SaveChangesAsync(CancellationToken.None);
             }
 

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Core.Outbox;
 
 /// <summary>
-/// Runs due intents through their executors, in order per (executor, ordering key), retrying with backoff.
-/// Rows are claimed with a lease so that replicas sharing one PostgreSQL database never run one row twice at once.
+/// Runs due intents through their executors, in order per (executor, ordering key), retrying with backoff. Rows are
+/// claimed with a lease so that replicas sharing one PostgreSQL database never run one row twice at once.
 /// </summary>
 public sealed class OutboxWorker(
     IServiceScopeFactory scopes,
@@ -18,7 +18,7 @@ public sealed class OutboxWorker(
     OutboxSignal signal,
     TimeProvider clock,
     IOptions<OutboxOptions> options,
-    ILogger<OutboxWorker> logger) : PollingWorker(signal, logger)
+    ILogger<OutboxWorker> logger) : LeasedQueueWorker<OutboxMessage>(scopes, signal, clock, logger)
 {
     private const int BatchSize = 50;
     private readonly Dictionary<string, IOutboxExecutor> _executors = executors.ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -27,85 +27,37 @@ public sealed class OutboxWorker(
 
     protected override bool HasWork => _executors.Count > 0;
 
-    public override async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    protected override TimeSpan LeaseDuration => options.Value.LeaseDuration;
+
+    protected override int MaxAttempts => options.Value.MaxAttempts;
+
+    protected override async Task<List<long>> DueAsync(IncidentDbContext db, DateTime now, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        List<OutboxMessage> candidates;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
-            var pending = await db.OutboxMessages.AsNoTracking()
-                .Where(o => o.Status == WorkStatus.Pending)
-                .OrderBy(o => o.Id)
-                .Take(BatchSize * 4)
-                .ToListAsync(cancellationToken);
+        var pending = await db.OutboxMessages.AsNoTracking()
+            .Where(o => o.Status == WorkStatus.Pending)
+            .OrderBy(o => o.Id)
+            .Take(BatchSize * 4)
+            .ToListAsync(cancellationToken);
 
-            // Only the head of each (executor, key) queue may run: a later post never overtakes an earlier one.
-            candidates = pending
-                .GroupBy(o => (o.Executor, o.OrderingKey))
-                .Select(g => g.First())
-                .Where(o => o.DueAt <= now && (o.LockedUntil == null || o.LockedUntil < now))
-                .Take(BatchSize)
-                .ToList();
-        }
-
-        var ran = 0;
-        foreach (var message in candidates)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (await RunOneAsync(message.Id, cancellationToken))
-            {
-                ran++;
-            }
-        }
-
-        return ran;
+        // Only the head of each (executor, key) queue may run: a later post never overtakes an earlier one.
+        return pending
+            .GroupBy(o => (o.Executor, o.OrderingKey))
+            .Select(g => g.First())
+            .Where(o => o.DueAt <= now && (o.LockedUntil == null || o.LockedUntil < now))
+            .Take(BatchSize)
+            .Select(o => o.Id)
+            .ToList();
     }
 
-    private async Task<bool> RunOneAsync(long id, CancellationToken cancellationToken)
+    protected override async Task RunAsync(OutboxMessage item, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
-        var message = await LeasedWork.ClaimAsync<OutboxMessage>(db, id, clock.GetUtcNow().UtcDateTime, options.Value.LeaseDuration, cancellationToken);
-        if (message is null)
+        if (!_executors.TryGetValue(item.Executor, out var executor))
         {
-            return false; // another replica has it
+            throw new InvalidOperationException($"No executor named '{item.Executor}' is registered (was its platform turned off?).");
         }
 
-        try
-        {
-            if (!_executors.TryGetValue(message.Executor, out var executor))
-            {
-                throw new InvalidOperationException($"No executor named '{message.Executor}' is registered (was its platform turned off?).");
-            }
-
-            message.Result = await executor.ExecuteAsync(OutboxWriter.Deserialize(message), cancellationToken);
-            LeasedWork.Succeeded(message, clock.GetUtcNow().UtcDateTime);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            LeasedWork.Abandoned(message);
-            await db.SaveChangesAsync(CancellationToken.None);
-            throw;
-        }
-        catch (OutboxRetryException retry)
-        {
-            LeasedWork.Deferred(message, clock.GetUtcNow().UtcDateTime, retry.RetryAfter, retry.Message);
-            logger.LogInformation("Outbox {Kind} for {Executor} deferred {RetryAfter} s: {Reason}", message.Kind, message.Executor, retry.RetryAfter.TotalSeconds, retry.Message);
-        }
-        catch (Exception ex)
-        {
-            if (LeasedWork.Failed(message, clock.GetUtcNow().UtcDateTime, ex.Message, options.Value.MaxAttempts))
-            {
-                logger.LogError(ex, "Outbox {Kind} for {Executor} (row {Id}) failed {Attempts} times; giving up", message.Kind, message.Executor, message.Id, message.Attempts);
-            }
-            else
-            {
-                logger.LogWarning(ex, "Outbox {Kind} for {Executor} (row {Id}) failed (attempt {Attempts}); retrying at {DueAt:O}", message.Kind, message.Executor, message.Id, message.Attempts, message.DueAt);
-            }
-        }
-
-        await db.SaveChangesAsync(CancellationToken.None);
-        return true;
+        item.Result = await executor.ExecuteAsync(OutboxWriter.Deserialize(item), cancellationToken);
     }
+
+    protected override string Describe(OutboxMessage item) => $"Outbox {item.Kind} for {item.Executor} (row {item.Id})";
 }

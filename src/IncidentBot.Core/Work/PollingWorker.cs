@@ -6,6 +6,8 @@ namespace IncidentBot.Core.Work;
 /// <summary>Runs due work until none is left, then sleeps until signalled or the poll interval passes.</summary>
 public abstract class PollingWorker(WorkSignal signal, ILogger logger) : BackgroundService
 {
+    protected ILogger Logger => logger;
+
     protected abstract TimeSpan PollInterval { get; }
 
     /// <summary>False when there is nothing this worker could ever do (no executors, no processors).</summary>

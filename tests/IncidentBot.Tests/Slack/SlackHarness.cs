@@ -3,13 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Features.Incidents;
-using IncidentBot.Core.Inbox;
-using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
 using IncidentBot.Slack.Inbound;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Slack;
@@ -115,33 +112,9 @@ public sealed class SlackHarness : IAsyncDisposable
     }
 
     /// <summary>Runs queued deliveries and intents until nothing is left (the background workers may help).</summary>
-    public async Task SettleAsync()
-    {
-        var inbox = Bot.Services.GetRequiredService<InboxWorker>();
-        var outbox = Bot.Services.GetRequiredService<OutboxWorker>();
-        for (var round = 0; round < 50; round++)
-        {
-            var ran = await inbox.RunDueAsync(CancellationToken.None) + await outbox.RunDueAsync(CancellationToken.None);
-            var pending = await WithDbAsync(async db =>
-                await db.InboxMessages.CountAsync(m => m.Status == IncidentBot.Core.Work.WorkStatus.Pending && m.DueAt <= Clock.GetUtcNow().UtcDateTime)
-                + await db.OutboxMessages.CountAsync(m => m.Status == IncidentBot.Core.Work.WorkStatus.Pending && m.DueAt <= Clock.GetUtcNow().UtcDateTime));
-            if (ran == 0 && pending == 0)
-            {
-                return;
-            }
+    public Task SettleAsync() => HostWork.SettleAsync(Bot.Services, Clock);
 
-            if (ran == 0)
-            {
-                await Task.Delay(20); // a background worker holds the lease; let it finish
-            }
-        }
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work)
-    {
-        await using var scope = Bot.Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<IncidentDbContext>());
-    }
+    public Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work) => HostWork.WithDbAsync(Bot.Services, work);
 
     public async Task<T> SendAsync<T>(IRequest<T> request)
     {

@@ -3,12 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Incidents;
-using IncidentBot.Core.Inbox;
-using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Teams;
@@ -88,33 +85,9 @@ public sealed class TeamsHarness : IAsyncDisposable
         PostAsync(TeamsActivities.Message($"<at>{TeamsActivities.DefaultBotName}</at> {text}", serviceUrl: ServiceUrl, conversationId: conversationId,
             mentionBot: true, mentions: mentions));
 
-    public async Task SettleAsync()
-    {
-        var inbox = Bot.Services.GetRequiredService<InboxWorker>();
-        var outbox = Bot.Services.GetRequiredService<OutboxWorker>();
-        for (var round = 0; round < 50; round++)
-        {
-            var ran = await inbox.RunDueAsync(CancellationToken.None) + await outbox.RunDueAsync(CancellationToken.None);
-            if (ran == 0)
-            {
-                var pending = await WithDbAsync(async db =>
-                    await db.InboxMessages.CountAsync(m => m.Status == IncidentBot.Core.Work.WorkStatus.Pending && m.DueAt <= Bot.Clock.GetUtcNow().UtcDateTime)
-                    + await db.OutboxMessages.CountAsync(m => m.Status == IncidentBot.Core.Work.WorkStatus.Pending && m.DueAt <= Bot.Clock.GetUtcNow().UtcDateTime));
-                if (pending == 0)
-                {
-                    return;
-                }
+    public Task SettleAsync() => HostWork.SettleAsync(Bot.Services, Bot.Clock);
 
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work)
-    {
-        await using var scope = Bot.Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<IncidentDbContext>());
-    }
+    public Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work) => HostWork.WithDbAsync(Bot.Services, work);
 
     public async Task<IncidentDetails> IncidentAsync(int number)
     {

@@ -102,16 +102,16 @@ public class InboxTests
         var worker = core.Services.GetRequiredService<InboxWorker>();
         await AcceptAsync(core, "x", "\"bad\"");
 
-        for (var i = 0; i < InboxWorker.MaxAttempts + 2; i++)
+        for (var i = 0; i < InboxWorker.MaxDeliveryAttempts + 2; i++)
         {
             await worker.RunDueAsync(CancellationToken.None);
             core.Clock.Advance(TimeSpan.FromMinutes(20));
         }
 
         var row = await core.WithDbAsync(d => d.InboxMessages.SingleAsync());
-        Assert.Equal((WorkStatus.Failed, InboxWorker.MaxAttempts), (row.Status, row.Attempts));
+        Assert.Equal((WorkStatus.Failed, InboxWorker.MaxDeliveryAttempts), (row.Status, row.Attempts));
         Assert.Equal("processor refused", row.LastError);
-        Assert.Equal(InboxWorker.MaxAttempts, log.Attempts);
+        Assert.Equal(InboxWorker.MaxDeliveryAttempts, log.Attempts);
     }
 
     public sealed class RecordingProcessor(RecordingProcessor.Log log) : IInboxProcessor
