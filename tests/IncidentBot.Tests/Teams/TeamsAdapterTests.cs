@@ -78,14 +78,16 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         Assert.Contains(_h.Teams.ConnectorCalls, c => c.Route == FakeTeamsRoutes.UpdateActivity && c.Body!.ToJsonString().Contains("Erin Ito", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task MessageExtension_FromTheComposeBox_OpensTheDialog_AndItsSubmitDeclares()
+    [Theory]
+    [InlineData("compose")]
+    [InlineData("commandBox")]
+    public async Task MessageExtension_FromTheComposeOrCommandBox_OpensTheDialog_AndItsSubmitDeclares(string context)
     {
-        var dialog = await _h.InvokeAsync(TeamsActivities.ComposeExtensionFetchTask(TeamsCards.DeclareCommand, "compose", serviceUrl: _h.ServiceUrl));
+        var dialog = await _h.InvokeAsync(TeamsActivities.ComposeExtensionFetchTask(TeamsCards.DeclareCommand, context, serviceUrl: _h.ServiceUrl));
         Assert.Equal("continue", dialog["task"]!["type"]!.GetValue<string>());
         Assert.Contains("\"id\":\"title\"", dialog.ToJsonString());
 
-        var done = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.DeclareCommand, "compose",
+        var done = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.DeclareCommand, context,
             new JsonObject { ["command"] = TeamsCards.DeclareCommand, ["title"] = "Login failures", ["severity"] = "SEV1", ["description"] = "SSO errors", ["service"] = "auth", ["private"] = "false" },
             serviceUrl: _h.ServiceUrl));
         await _h.SettleAsync();
@@ -211,6 +213,20 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0, await _h.WithDbAsync(db => db.InboxMessages.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Outbound_OnlyGoesToServiceUrlsThatArrivedAuthenticated()
+    {
+        await DeclareByMentionAsync();
+        await using var scope = _h.Bot.Services.CreateAsyncScope();
+        var connector = scope.ServiceProvider.GetRequiredService<IncidentBot.Teams.Outbound.TeamsConnectorClient>();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            connector.SendAsync("https://smba.attacker.example/", "19:x@thread.tacv2", IncidentBot.Teams.Outbound.TeamsConnectorClient.Message("hi"), CancellationToken.None));
+
+        Assert.Contains("no authenticated activity came from it", refused.Message);
+        Assert.DoesNotContain(_h.Teams.ConnectorCalls, c => c.Path.Contains("attacker", StringComparison.Ordinal));
     }
 
     [Fact]
