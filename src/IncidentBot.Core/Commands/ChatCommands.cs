@@ -117,6 +117,54 @@ public sealed record TimelineCommand() : ChatCommand
     public override string Name => "timeline";
 }
 
+/// <summary>What a <c>review</c> command asks for. Every action but <see cref="Sessions"/> is about one incident's review.</summary>
+public enum ReviewAction
+{
+    /// <summary><c>review</c>: show the incident's review booking.</summary>
+    Show,
+
+    /// <summary><c>review schedule</c>: book the review, even below the severity that books one on its own.</summary>
+    Schedule,
+
+    /// <summary><c>review move &lt;yyyy-MM-dd|next&gt;</c>: move the booking to the session on that date, or to the next session.</summary>
+    Move,
+
+    /// <summary><c>review skip</c>: skip the session the incident is booked into (facilitators).</summary>
+    Skip,
+
+    /// <summary><c>review unbook</c>: take the incident off its session's agenda.</summary>
+    Unbook,
+
+    /// <summary><c>review extend</c>: extend the incident's session by one slot.</summary>
+    Extend,
+
+    /// <summary><c>review doc</c>: regenerate the review document and link it.</summary>
+    Doc,
+
+    /// <summary><c>review notetaker &lt;@person|me&gt;</c>: choose who takes notes.</summary>
+    Notetaker,
+
+    /// <summary><c>review presenter &lt;@person|me&gt;</c>: choose who presents the incident.</summary>
+    Presenter,
+
+    /// <summary><c>review sessions</c>: list upcoming sessions and their agendas; needs no incident.</summary>
+    Sessions,
+}
+
+/// <summary>
+/// A post-incident review command. <paramref name="Date"/> is set only for <see cref="ReviewAction.Move"/> to a typed date;
+/// <c>review move next</c> has no date and <see cref="Next"/> true. <paramref name="Person"/> is set only for
+/// <see cref="ReviewAction.Notetaker"/> and <see cref="ReviewAction.Presenter"/>.
+/// </summary>
+public sealed record ReviewCommand(ReviewAction Action, DateOnly? Date, PersonTarget? Person) : ChatCommand
+{
+    /// <summary>True for <c>review move next</c>: move to the next session rather than to a typed date.</summary>
+    public bool Next { get; init; }
+
+    public override bool RequiresIncident => Action != ReviewAction.Sessions;
+    public override string Name => "review";
+}
+
 /// <summary>Show help; <paramref name="Topic"/> is a canonical command name when one was given.</summary>
 public sealed record HelpCommand(string? Topic) : ChatCommand
 {

@@ -24,8 +24,28 @@ public static class CommandHelp
         new("impact-started", "impact-started <time>", "record when impact began"),
         new("list", "list", "show open incidents"),
         new("timeline", "timeline", "show the incident's timeline"),
+        new("review", "review [subcommand]", "book and run the incident's review"),
         new("help", "help [command]", "show this help, or one command's details"),
     ];
+
+    /// <summary><c>review</c> alone, then each subcommand: the syntax after "review " and what it does.</summary>
+    private static readonly (string Syntax, string Summary)[] ReviewEntries =
+    [
+        ("", "show the incident's review booking"),
+        ("schedule", "book it, even below the usual severity"),
+        ("move <yyyy-mm-dd|next>", "move it to another session"),
+        ("skip", "skip its session (facilitators)"),
+        ("unbook", "take it off the agenda"),
+        ("extend", "give its session one more slot"),
+        ("doc", "regenerate the review doc and link it"),
+        ("notetaker <@person|me>", "choose the notetaker"),
+        ("presenter <@person|me>", "choose the presenter"),
+        ("sessions", "list upcoming sessions and agendas"),
+    ];
+
+    /// <summary>The <c>review</c> subcommand keywords, in help order, as one list for error messages.</summary>
+    internal static string ReviewSubcommandWords { get; } = string.Join(", ",
+        Array.ConvertAll(Array.FindAll(ReviewEntries, e => e.Syntax.Length > 0), e => e.Syntax.Split(' ')[0]));
 
     /// <summary>Every command keyword, in help order.</summary>
     public static IReadOnlyList<string> CommandNames { get; } = Array.ConvertAll(Entries, e => e.Name);
@@ -54,7 +74,10 @@ public static class CommandHelp
         return string.Join('\n', lines);
     }
 
-    /// <summary>Usage for one command (case-insensitive name), e.g. "/incident role &lt;role&gt; &lt;@person|me&gt;  — roles: commander, scribe". Unknown names get <see cref="ShortUsage"/>.</summary>
+    /// <summary>
+    /// Usage for one command (case-insensitive name), e.g. "/incident role &lt;role&gt; &lt;@person|me&gt;  — roles: commander, scribe".
+    /// <c>review</c> gets one line per subcommand. Unknown names get <see cref="ShortUsage"/>.
+    /// </summary>
     public static string Usage(string commandName, CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -62,6 +85,11 @@ public static class CommandHelp
         if (entry is null)
         {
             return ShortUsage(context);
+        }
+
+        if (entry.Name == "review")
+        {
+            return ReviewUsage(context);
         }
 
         var detail = entry.Name switch
@@ -76,6 +104,18 @@ public static class CommandHelp
             _ => entry.Summary,
         };
         return $"{Command(context, entry.Syntax)}  — {detail}";
+    }
+
+    private static string ReviewUsage(CommandContext context)
+    {
+        var lines = new string[ReviewEntries.Length];
+        for (var i = 0; i < ReviewEntries.Length; i++)
+        {
+            var (syntax, summary) = ReviewEntries[i];
+            lines[i] = $"{Command(context, syntax.Length == 0 ? "review" : $"review {syntax}")}  — {summary}";
+        }
+
+        return string.Join('\n', lines);
     }
 
     /// <summary>One line listing the commands, for replies to something unreadable.</summary>

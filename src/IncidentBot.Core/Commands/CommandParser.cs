@@ -112,6 +112,7 @@ public static class CommandParser
                 "impact-started" => ImpactStarted(),
                 "list" => NoArguments("list", new ListCommand()),
                 "timeline" => NoArguments("timeline", new TimelineCommand()),
+                "review" => Review(),
                 "help" => Help(),
                 _ => new ParseFailure($"Unknown command '{TextScan.Echo(word)}'.", CommandHelp.ShortUsage(context)),
             };
@@ -234,10 +235,25 @@ public static class CommandParser
                 return Fail("role", $"Unknown role '{TextScan.Echo(word)}'. Use one of: {CommandHelp.List(context.Roles)}.");
             }
 
+            return OnePerson(
+                "role",
+                $"Who should be {role}? Add an @-mention, or `me`.",
+                $"Name the person for {role} with an @-mention, or `me`.",
+                $"Name one person for {role}, with nothing after them.",
+                person => new RoleCommand(role, person));
+        }
+
+        /// <summary>
+        /// Reads the rest as exactly one person (a mention in the platform's form, or "me"), as <c>role</c> does.
+        /// The three messages are for: nothing there, something that isn't a mention, and words after the person.
+        /// </summary>
+        private ParseResult OnePerson(
+            string command, string whenMissing, string whenNotAMention, string whenMore, Func<PersonTarget, ChatCommand> create)
+        {
             var start = TextScan.SkipSeparators(text, _position);
             if (start >= text.Length)
             {
-                return Fail("role", $"Who should be {role}? Add an @-mention, or `me`.");
+                return Fail(command, whenMissing);
             }
 
             _position = Mentions.PersonTokenEnd(text, start, context);
@@ -245,15 +261,79 @@ public static class CommandParser
             switch (mention.Kind)
             {
                 case MentionKind.Rejected:
-                    return Fail("role", mention.Error!);
+                    return Fail(command, mention.Error!);
                 case MentionKind.NotAMention:
-                    return Fail("role", $"Name the person for {role} with an @-mention, or `me`.");
+                    return Fail(command, whenNotAMention);
             }
 
-            return Rest().Length > 0
-                ? Fail("role", $"Name one person for {role}, with nothing after them.")
-                : Ok(new RoleCommand(role, mention.Person!));
+            return Rest().Length > 0 ? Fail(command, whenMore) : Ok(create(mention.Person!));
         }
+
+        private ParseResult Review()
+        {
+            var word = NextToken();
+            if (word.Length == 0)
+            {
+                return Ok(new ReviewCommand(ReviewAction.Show, null, null));
+            }
+
+            var sub = word.ToLowerInvariant();
+            return sub switch
+            {
+                "schedule" => ReviewNoArguments(sub, ReviewAction.Schedule),
+                "move" => ReviewMove(),
+                "skip" => ReviewNoArguments(sub, ReviewAction.Skip),
+                "unbook" => ReviewNoArguments(sub, ReviewAction.Unbook),
+                "extend" => ReviewNoArguments(sub, ReviewAction.Extend),
+                "doc" => ReviewNoArguments(sub, ReviewAction.Doc),
+                "notetaker" => ReviewPerson(ReviewAction.Notetaker, "notetaker"),
+                "presenter" => ReviewPerson(ReviewAction.Presenter, "presenter"),
+                "sessions" => ReviewNoArguments(sub, ReviewAction.Sessions),
+                _ => Fail("review", $"Unknown review subcommand '{TextScan.Echo(word)}'. Use one of: {CommandHelp.ReviewSubcommandWords}."),
+            };
+        }
+
+        private ParseResult ReviewNoArguments(string subcommand, ReviewAction action) =>
+            Rest().Length > 0
+                ? Fail("review", $"`review {subcommand}` takes nothing after it.")
+                : Ok(new ReviewCommand(action, null, null));
+
+        private ParseResult ReviewMove()
+        {
+            var word = NextToken();
+            if (word.Length == 0)
+            {
+                return Fail("review", "Move it to which session? Give its date as yyyy-mm-dd, e.g. 2026-12-01, or `next`.");
+            }
+
+            ParseResult result;
+            if (word.Equals("next", StringComparison.OrdinalIgnoreCase))
+            {
+                result = Ok(new ReviewCommand(ReviewAction.Move, null, null) { Next = true });
+            }
+            else if (TryParseIsoDate(word, out var date))
+            {
+                result = Ok(new ReviewCommand(ReviewAction.Move, date, null));
+            }
+            else
+            {
+                return Fail("review", $"I can't read '{TextScan.Echo(word)}' as a date. Use yyyy-mm-dd, e.g. 2026-12-01, or `next`.");
+            }
+
+            return Rest().Length > 0 ? Fail("review", "Give just the date or `next`, nothing after it.") : result;
+        }
+
+        private ParseResult ReviewPerson(ReviewAction action, string part) =>
+            OnePerson(
+                "review",
+                $"Who should be the {part}? Add an @-mention, or `me`.",
+                $"Name the {part} with an @-mention, or `me`.",
+                $"Name one person as {part}, with nothing after them.",
+                person => new ReviewCommand(action, null, person));
+
+        /// <summary>Exactly "yyyy-MM-dd" (exact ParseExact: four, two and two ASCII digits, no sign or spaces), a real calendar date.</summary>
+        private static bool TryParseIsoDate(string word, out DateOnly date) =>
+            DateOnly.TryParseExact(word, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
         private ParseResult Action()
         {

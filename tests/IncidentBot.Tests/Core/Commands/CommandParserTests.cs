@@ -119,6 +119,8 @@ public class CommandParserTests
     [InlineData("impact-started 14:05", "impact-started", true)]
     [InlineData("list", "list", false)]
     [InlineData("timeline", "timeline", true)]
+    [InlineData("review", "review", true)]
+    [InlineData("review sessions", "review", false)]
     [InlineData("help", "help", false)]
     public void Parse_EachCommand_HasItsNameAndIncidentRequirement(string text, string name, bool requiresIncident)
     {
@@ -145,6 +147,7 @@ public class CommandParserTests
     [InlineData("INC-42 reopen", "reopen")]
     [InlineData("INC-42 impact-started 14:05", "impact-started")]
     [InlineData("INC-42 timeline", "timeline")]
+    [InlineData("INC-42 review move 2026-12-01", "review")]
     [InlineData("INC-42 list", "list")]
     [InlineData("INC-42 help", "help")]
     [InlineData("INC-42: note with a colon", "note")]
