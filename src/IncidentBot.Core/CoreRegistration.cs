@@ -22,6 +22,8 @@ public static class CoreRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IncidentsOptions>, IncidentsOptionsValidator>());
         services.AddOptions<FacilitatorOptions>().BindConfiguration(FacilitatorOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FacilitatorOptions>, FacilitatorOptionsValidator>());
+        services.AddOptions<ReviewsOptions>().BindConfiguration(ReviewsOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReviewsOptions>, ReviewsOptionsValidator>());
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
 
@@ -31,6 +33,8 @@ public static class CoreRegistration
         services.AddMediatorHandlersFrom(typeof(CoreRegistration).Assembly);
         services.TryAddScoped<IncidentWorkspace>();
         services.TryAddSingleton<IIncidentLinks, NoIncidentLinks>();
+        services.TryAddScoped<Features.Reviews.ReviewPlans>();
+        services.AddOutboxExecutor<Features.Reviews.ReviewsExecutor>();
 
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddScoped<OutboxWriter>();

@@ -45,3 +45,6 @@ public sealed record CloseIncidentChannel(long IncidentId) : IOutboxIntent;
 
 /// <summary>Book the resolved incident's review (the reviews module executes it).</summary>
 public sealed record ScheduleIncidentReview(long IncidentId) : IOutboxIntent;
+
+/// <summary>Post to the review channels (<c>Reviews:SlackChannel</c>, <c>Reviews:TeamsChannelId</c>): agendas, cancellations, backlog.</summary>
+public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutboxIntent;

@@ -29,7 +29,7 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
                 Executor = executor.Name,
                 Payload = JsonSerializer.Serialize(intent, type, Json),
                 IncidentId = intent.IncidentId == 0 ? null : intent.IncidentId,
-                OrderingKey = $"incident:{intent.IncidentId}",
+                OrderingKey = intent.IncidentId == 0 ? "reviews" : $"incident:{intent.IncidentId}",
                 Status = WorkStatus.Pending,
                 CreatedAt = now,
                 DueAt = now + delay,
@@ -58,6 +58,7 @@ public static class IntentTypes
         Register<PostToIncident>("incident.post");
         Register<CloseIncidentChannel>("incident.channel.close");
         Register<ScheduleIncidentReview>("review.schedule");
+        Register<PostToReviewsChannel>("review.post");
     }
 
     /// <summary>Modules with intents of their own register them here, once, at start-up.</summary>

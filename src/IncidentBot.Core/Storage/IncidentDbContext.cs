@@ -1,5 +1,6 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -26,6 +27,9 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
     public DbSet<IncidentMessage> IncidentMessages => Set<IncidentMessage>();
     public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
+    public DbSet<ReviewSession> ReviewSessions => Set<ReviewSession>();
+    public DbSet<ReviewBooking> ReviewBookings => Set<ReviewBooking>();
+    public DbSet<ReviewDocument> ReviewDocuments => Set<ReviewDocument>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -183,6 +187,29 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
             e.Property(c => c.TeamId).HasMaxLength(300);
             e.Property(c => c.TeamAadGroupId).HasMaxLength(100);
             e.Property(c => c.ChannelId).HasMaxLength(300);
+        });
+
+        modelBuilder.Entity<ReviewSession>(e =>
+        {
+            e.ToTable("review_sessions");
+            e.HasIndex(s => s.StartUtc).IsUnique();
+            e.Property(s => s.NotetakerKey).HasMaxLength(200);
+            e.HasMany(s => s.Bookings).WithOne().HasForeignKey(b => b.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ReviewBooking>(e =>
+        {
+            e.ToTable("review_bookings");
+            e.HasIndex(b => b.IncidentId).IsUnique();
+            e.Property(b => b.PresenterKey).HasMaxLength(200);
+            e.HasOne<Incident>().WithMany().HasForeignKey(b => b.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ReviewDocument>(e =>
+        {
+            e.ToTable("review_documents");
+            e.HasKey(d => d.IncidentId);
+            e.HasOne<Incident>().WithMany().HasForeignKey(d => d.IncidentId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

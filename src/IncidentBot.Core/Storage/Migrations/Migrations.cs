@@ -28,3 +28,11 @@ public sealed class SqliteConversationReferences() : SqlMigration("Sqlite", "202
 [DbContext(typeof(PostgresIncidentDbContext))]
 [Migration("20261122010000_ConversationReferences")]
 public sealed class PostgresConversationReferences() : SqlMigration("Postgres", "20261122010000_ConversationReferences");
+
+[DbContext(typeof(SqliteIncidentDbContext))]
+[Migration("20261122020000_Reviews")]
+public sealed class SqliteReviews() : SqlMigration("Sqlite", "20261122020000_Reviews");
+
+[DbContext(typeof(PostgresIncidentDbContext))]
+[Migration("20261122020000_Reviews")]
+public sealed class PostgresReviews() : SqlMigration("Postgres", "20261122020000_Reviews");

@@ -41,7 +41,7 @@ public class SchemaTests
 
         var applied = await second.WithDbAsync(d => d.Database.GetAppliedMigrationsAsync());
 
-        Assert.Equal(["20261121000000_Initial", "20261122000000_Deliveries", "20261122010000_ConversationReferences"], applied);
+        Assert.Equal(["20261121000000_Initial", "20261122000000_Deliveries", "20261122010000_ConversationReferences", "20261122020000_Reviews"], applied);
         if (provider == "Sqlite")
         {
             var mode = await second.WithDbAsync(d => d.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync());

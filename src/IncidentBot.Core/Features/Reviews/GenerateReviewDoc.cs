@@ -1,0 +1,79 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Reviews;
+using IncidentBot.Core.Reviews.Docs;
+using MediatR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Core.Features.Reviews;
+
+/// <summary>(Re)writes the incident's review document from what the bot knows, with the admins' template if set.</summary>
+public sealed record GenerateReviewDoc(long IncidentId) : IRequest<ReviewDocument>;
+
+internal sealed class GenerateReviewDocHandler(
+    IncidentWorkspace workspace,
+    IMediator mediator,
+    IOptions<ReviewsOptions> reviews,
+    IIncidentLinks links,
+    ILogger<GenerateReviewDocHandler> logger) : IRequestHandler<GenerateReviewDoc, ReviewDocument>
+{
+    public async Task<ReviewDocument> Handle(GenerateReviewDoc request, CancellationToken cancellationToken)
+    {
+        var incident = await mediator.Send(new ReadIncident(request.IncidentId), cancellationToken);
+        string? template = null;
+        var problems = new List<string>();
+        if (reviews.Value.TemplatePath is { Length: > 0 } path)
+        {
+            try
+            {
+                template = await File.ReadAllTextAsync(path, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                problems.Add($"Reviews:TemplatePath '{path}' could not be read ({ex.Message}); the built-in template was used.");
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                problems.Add($"Reviews:TemplatePath '{path}' could not be read ({ex.Message}); the built-in template was used.");
+            }
+        }
+
+        var zone = reviews.Value.Meeting.Schedule.Zone;
+        var result = ReviewDocGenerator.Generate(new ReviewDocContext(incident, zone, links.IncidentUrl(incident.Summary.Number), workspace.Now,
+            workspace.Incidents.SeverityNames), template);
+        problems.AddRange(result.TemplateErrors);
+        if (problems.Count > 0)
+        {
+            logger.LogWarning("Review doc template problems (built-in template used): {Problems}", string.Join(" | ", problems));
+        }
+
+        var db = workspace.Db;
+        var doc = await db.ReviewDocuments.FindAsync([request.IncidentId], cancellationToken);
+        if (doc is null)
+        {
+            doc = new ReviewDocument { IncidentId = request.IncidentId, Markdown = result.Markdown };
+            db.ReviewDocuments.Add(doc);
+        }
+
+        doc.Markdown = result.Markdown;
+        doc.GeneratedAt = workspace.Now;
+        doc.TemplateErrors = problems.Count == 0 ? null : string.Join('\n', problems);
+        await db.SaveChangesAsync(cancellationToken);
+        return doc;
+    }
+}
+
+/// <summary>The stored review document of an incident the actor may see (generated now if there is none yet).</summary>
+public sealed record GetReviewDoc(Actor Actor, int Number) : IRequest<ReviewDocument>;
+
+internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator mediator) : IRequestHandler<GetReviewDoc, ReviewDocument>
+{
+    public async Task<ReviewDocument> Handle(GetReviewDoc request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        return await workspace.Db.ReviewDocuments.FindAsync([incident.Id], cancellationToken)
+            ?? await mediator.Send(new GenerateReviewDoc(incident.Id), cancellationToken);
+    }
+}

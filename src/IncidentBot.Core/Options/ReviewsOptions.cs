@@ -1,0 +1,119 @@
+using System.Globalization;
+using IncidentBot.Core.Reviews;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Core.Options;
+
+/// <summary>Settings under <c>Reviews</c>: the weekly incident review meeting and how incidents are booked into it.</summary>
+public sealed class ReviewsOptions
+{
+    public const string Section = "Reviews";
+
+    public MeetingOptions Meeting { get; set; } = new();
+
+    /// <summary>Incidents per session (a batch of related incidents fills a session on its own). Default 2.</summary>
+    public int SessionCapacity { get; set; } = ReviewRules.DefaultSessionCapacity;
+
+    /// <summary>Most incidents in one batch. Default 5.</summary>
+    public int MaxBatchSize { get; set; } = ReviewRules.DefaultMaxBatchSize;
+
+    /// <summary>The agenda is fixed this many hours before the session. Default 48.</summary>
+    public double AgendaFreezeHours { get; set; } = ReviewRules.DefaultAgendaFreeze.TotalHours;
+
+    /// <summary>Least severe severity booked automatically. Default SEV3.</summary>
+    public string MinimumSeverity { get; set; } = ReviewRules.DefaultMinimumSeverity;
+
+    /// <summary>Warn facilitators when this many coming sessions are full. Default 2.</summary>
+    public int BacklogWarnSessions { get; set; } = ReviewRules.DefaultBacklogWarnSessions;
+
+    /// <summary>Slack channel id where agendas and cancellations are posted. Default none.</summary>
+    public string? SlackChannel { get; set; }
+
+    /// <summary>Teams channel id (<c>19:…</c>) where agendas and cancellations are posted. Default none.</summary>
+    public string? TeamsChannelId { get; set; }
+
+    /// <summary>Review doc template file (docs/review-template-reference.md). Default: the built-in template.</summary>
+    public string? TemplatePath { get; set; }
+
+    public ReviewRules Rules(IncidentsOptions incidents) => new(
+        Meeting.Schedule,
+        SessionCapacity,
+        MaxBatchSize,
+        TimeSpan.FromHours(AgendaFreezeHours),
+        incidents.SeverityNames,
+        incidents.CanonicalSeverity(MinimumSeverity) ?? MinimumSeverity,
+        BacklogWarnSessions);
+}
+
+public sealed class MeetingOptions
+{
+    /// <summary>Day of the weekly meeting. Default Tuesday.</summary>
+    public DayOfWeek DayOfWeek { get; set; } = DayOfWeek.Tuesday;
+
+    /// <summary>Local start time, <c>HH:mm</c>. Default 16:00.</summary>
+    public string Time { get; set; } = "16:00";
+
+    /// <summary>IANA time zone of the meeting; docs render in it too. Default UTC.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Length of the meeting. Default 60.</summary>
+    public int DurationMinutes { get; set; } = 60;
+
+    public MeetingSchedule Schedule => new(DayOfWeek, TimeOnly.ParseExact(Time, "HH:mm", CultureInfo.InvariantCulture),
+        TimeZoneInfo.FindSystemTimeZoneById(TimeZone), TimeSpan.FromMinutes(DurationMinutes));
+}
+
+internal sealed class ReviewsOptionsValidator(IOptions<IncidentsOptions> incidents) : IValidateOptions<ReviewsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReviewsOptions options)
+    {
+        var errors = new List<string>();
+        var m = options.Meeting;
+        if (!TimeOnly.TryParseExact(m.Time, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            errors.Add($"Reviews:Meeting:Time must be a 24-hour time like 16:00 (got '{m.Time}').");
+        }
+
+        if (!IncidentsOptionsValidator.TryZone(m.TimeZone))
+        {
+            errors.Add($"Reviews:Meeting:TimeZone '{m.TimeZone}' is not a known IANA time zone (for example Europe/Berlin).");
+        }
+
+        if (m.DurationMinutes is < 5 or > 480)
+        {
+            errors.Add($"Reviews:Meeting:DurationMinutes must be between 5 and 480 (got {m.DurationMinutes}).");
+        }
+
+        if (options.SessionCapacity < 1)
+        {
+            errors.Add("Reviews:SessionCapacity must be at least 1.");
+        }
+
+        if (options.MaxBatchSize < 2)
+        {
+            errors.Add("Reviews:MaxBatchSize must be at least 2.");
+        }
+
+        if (options.AgendaFreezeHours is < 0 or > 24 * 6)
+        {
+            errors.Add("Reviews:AgendaFreezeHours must be between 0 and 144 (less than a week).");
+        }
+
+        if (options.BacklogWarnSessions < 0)
+        {
+            errors.Add("Reviews:BacklogWarnSessions must not be negative.");
+        }
+
+        if (incidents.Value.CanonicalSeverity(options.MinimumSeverity) is null)
+        {
+            errors.Add($"Reviews:MinimumSeverity '{options.MinimumSeverity}' is not one of Incidents:Severities ({string.Join(", ", incidents.Value.SeverityNames)}).");
+        }
+
+        if (options.TeamsChannelId is { Length: > 0 } teams && !teams.StartsWith("19:", StringComparison.Ordinal))
+        {
+            errors.Add($"Reviews:TeamsChannelId must be a Teams channel id starting with '19:' (got '{teams}').");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

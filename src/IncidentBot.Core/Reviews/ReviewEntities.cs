@@ -1,0 +1,38 @@
+namespace IncidentBot.Core.Reviews;
+
+/// <summary>One weekly review meeting the bot has planned (sessions exist once something was booked or decided for them).</summary>
+public sealed class ReviewSession
+{
+    public long Id { get; set; }
+    public DateTime StartUtc { get; set; }
+    public int ExtraCapacity { get; set; }
+    public bool Cancelled { get; set; }
+    public string? NotetakerKey { get; set; }
+
+    /// <summary>When the agenda (or the cancellation) went out at freeze time.</summary>
+    public DateTime? AgendaSentAt { get; set; }
+
+    public List<ReviewBooking> Bookings { get; set; } = [];
+}
+
+/// <summary>An incident booked into a session, in slot order.</summary>
+public sealed class ReviewBooking
+{
+    public long Id { get; set; }
+    public long SessionId { get; set; }
+    public long IncidentId { get; set; }
+    public int Slot { get; set; }
+    public string? PresenterKey { get; set; }
+    public DateTime BookedAt { get; set; }
+}
+
+/// <summary>The incident's review document as last generated.</summary>
+public sealed class ReviewDocument
+{
+    public long IncidentId { get; set; }
+    public required string Markdown { get; set; }
+    public DateTime GeneratedAt { get; set; }
+
+    /// <summary>Problems with the custom template (then the built-in one was used), one per line.</summary>
+    public string? TemplateErrors { get; set; }
+}

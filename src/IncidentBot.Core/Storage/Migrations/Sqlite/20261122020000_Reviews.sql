@@ -1,0 +1,34 @@
+-- IncidentBot schema, Sqlite: review sessions, bookings and documents
+CREATE TABLE "review_sessions" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_review_sessions" PRIMARY KEY AUTOINCREMENT,
+    "StartUtc" TEXT NOT NULL,
+    "ExtraCapacity" INTEGER NOT NULL,
+    "Cancelled" INTEGER NOT NULL,
+    "NotetakerKey" TEXT NULL,
+    "AgendaSentAt" TEXT NULL
+);
+-- statement
+CREATE TABLE "review_documents" (
+    "IncidentId" INTEGER NOT NULL CONSTRAINT "PK_review_documents" PRIMARY KEY,
+    "Markdown" TEXT NOT NULL,
+    "GeneratedAt" TEXT NOT NULL,
+    "TemplateErrors" TEXT NULL,
+    CONSTRAINT "FK_review_documents_incidents_IncidentId" FOREIGN KEY ("IncidentId") REFERENCES "incidents" ("Id") ON DELETE CASCADE
+);
+-- statement
+CREATE TABLE "review_bookings" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_review_bookings" PRIMARY KEY AUTOINCREMENT,
+    "SessionId" INTEGER NOT NULL,
+    "IncidentId" INTEGER NOT NULL,
+    "Slot" INTEGER NOT NULL,
+    "PresenterKey" TEXT NULL,
+    "BookedAt" TEXT NOT NULL,
+    CONSTRAINT "FK_review_bookings_incidents_IncidentId" FOREIGN KEY ("IncidentId") REFERENCES "incidents" ("Id") ON DELETE CASCADE,
+    CONSTRAINT "FK_review_bookings_review_sessions_SessionId" FOREIGN KEY ("SessionId") REFERENCES "review_sessions" ("Id") ON DELETE CASCADE
+);
+-- statement
+CREATE UNIQUE INDEX "IX_review_bookings_IncidentId" ON "review_bookings" ("IncidentId");
+-- statement
+CREATE INDEX "IX_review_bookings_SessionId" ON "review_bookings" ("SessionId");
+-- statement
+CREATE UNIQUE INDEX "IX_review_sessions_StartUtc" ON "review_sessions" ("StartUtc");
