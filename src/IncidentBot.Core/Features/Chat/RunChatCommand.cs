@@ -172,6 +172,11 @@ internal sealed class RunChatCommandHandler(
             case TimelineCommand:
                 return ChatReply.Private(DescribeTimeline(await mediator.Send(new GetIncident(actor, n), ct), options.Zone), n);
 
+            case ReviewCommand review:
+                var (personKey, personName) = review.Person is null ? ((string?)null, (string?)null) : Resolve(review.Person, actor);
+                var answer = await mediator.Send(new Reviews.ManageReview(actor, number, review.Action, review.Date, review.Next, personKey, personName), ct);
+                return review.Action is ReviewAction.Show or ReviewAction.Sessions ? ChatReply.Private(answer, number) : ChatReply.Public(answer, number);
+
             case HelpCommand help:
                 return ChatReply.Private(help.Topic is { Length: > 0 } topic ? CommandHelp.Usage(topic, context) : CommandHelp.Overview(context), number);
 

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+using IncidentBot.Core.Commands;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Reviews;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace IncidentBot.Core.Features.Reviews;
+
+/// <summary>
+/// <c>/incident review …</c>: see and steer an incident's review booking. Asking for a review (<c>schedule</c>) and
+/// regenerating the doc are open to anyone who can see the incident; moving, skipping, extending and unbooking are
+/// the facilitators' (<c>Reviews:Facilitators</c>).
+/// </summary>
+public sealed record ManageReview(Actor Actor, int? Number, ReviewAction Action, DateOnly? Date = null, bool Next = false,
+    string? PersonKey = null, string? PersonName = null) : IRequest<string>;
+
+internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPlans plans, IMediator mediator, IIncidentLinks links)
+    : IRequestHandler<ManageReview, string>
+{
+    public async Task<string> Handle(ManageReview request, CancellationToken cancellationToken)
+    {
+        if (request.Action == ReviewAction.Sessions)
+        {
+            return await SessionsAsync(request.Actor, cancellationToken);
+        }
+
+        var incident = await workspace.LoadAsync(request.Number ?? 0, request.Actor, withTimeline: false, cancellationToken);
+        var now = plans.Now;
+        var sessions = await plans.LoadAsync(now, cancellationToken);
+        var rules = plans.Rules;
+        switch (request.Action)
+        {
+            case ReviewAction.Show:
+                return Describe(incident, sessions);
+
+            case ReviewAction.Schedule:
+                if (incident.Status is not (IncidentStatus.Resolved))
+                {
+                    throw new ReviewRuleException($"{incident.Reference} is {incident.Status.ToWord()}: reviews are booked once an incident is resolved.");
+                }
+
+                var booked = await mediator.Send(new BookIncidentReview(incident.Id, Force: true), cancellationToken);
+                return booked.Outcome switch
+                {
+                    BookingOutcome.Booked => $"Review of {incident.Reference} booked for {booked.Session}, slot {booked.Slot}.",
+                    BookingOutcome.AlreadyBooked => Describe(incident, sessions),
+                    _ => booked.Reason,
+                };
+
+            case ReviewAction.Doc:
+                await mediator.Send(new GenerateReviewDoc(incident.Id), cancellationToken);
+                var url = links.IncidentUrl(incident.Number);
+                return $"Review doc of {incident.Reference} regenerated" + (url is null ? "." : $": {url}/review");
+
+            case ReviewAction.Presenter:
+                RequireFacilitatorOrLead(request.Actor, incident);
+                return await SetPresenterAsync(incident, sessions, request, cancellationToken);
+
+            case ReviewAction.Notetaker:
+                RequireFacilitator(request.Actor);
+                return await SetNotetakerAsync(incident, sessions, request, cancellationToken);
+        }
+
+        RequireFacilitator(request.Actor);
+        var session = ReviewPlanner.SessionOf(sessions, incident.Id)
+            ?? throw new ReviewRuleException($"{incident.Reference} has no review booked. `review schedule` books one.");
+        var date = rules.Meeting.LocalDate(session.StartUtc);
+        switch (request.Action)
+        {
+            case ReviewAction.Move:
+                var target = request.Next
+                    ? rules.Meeting.LocalDate(rules.Meeting.StartsFrom(session.StartUtc.AddMinutes(1)).First())
+                    : request.Date ?? throw new ReviewRuleException("Say where to: `review move 2026-12-01` or `review move next`.");
+                var moved = ReviewPlanner.Move(sessions, incident.Id, target, rules, now);
+                await plans.SaveAsync(sessions, cancellationToken);
+                return $"Review of {incident.Reference} moved to {plans.Describe(moved.SessionStartUtc!.Value)}, slot {moved.Slot}.";
+
+            case ReviewAction.Skip:
+                var rebooked = ReviewPlanner.Skip(sessions, date, rules, now);
+                await plans.SaveAsync(sessions, cancellationToken);
+                var ids = rebooked.Select(r => r.IncidentId).ToList();
+                var numbers = await workspace.Db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number, cancellationToken);
+                var sb = new StringBuilder($"The review session on {plans.Describe(session.StartUtc)} is skipped.");
+                foreach (var r in rebooked.Where(r => r.SessionStartUtc is not null && numbers.ContainsKey(r.IncidentId)))
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"\n• INC-{numbers[r.IncidentId]}: now {plans.Describe(r.SessionStartUtc!.Value)}, slot {r.Slot}");
+                }
+
+                return sb.ToString();
+
+            case ReviewAction.Extend:
+                ReviewPlanner.Extend(sessions, date, rules, now);
+                await plans.SaveAsync(sessions, cancellationToken);
+                return $"The session on {plans.Describe(session.StartUtc)} now takes {ReviewPlanner.CapacityOf(session, rules)} incidents.";
+
+            case ReviewAction.Unbook:
+                ReviewPlanner.Unbook(sessions, incident.Id);
+                await plans.SaveAsync(sessions, cancellationToken);
+                await workspace.Db.ReviewBookings.Where(b => b.IncidentId == incident.Id).ExecuteDeleteAsync(cancellationToken);
+                return $"{incident.Reference} is no longer on a review agenda.";
+
+            default:
+                return Describe(incident, sessions);
+        }
+    }
+
+    private string Describe(Incident incident, List<SessionPlan> sessions)
+    {
+        var session = ReviewPlanner.SessionOf(sessions, incident.Id);
+        if (session is null)
+        {
+            return incident.Status == IncidentStatus.Resolved
+                ? $"{incident.Reference} has no review booked (it may be below the severity line, {plans.Rules.MinimumSeverity}). `review schedule` books one."
+                : $"{incident.Reference} is {incident.Status.ToWord()}; its review is booked when it is resolved.";
+        }
+
+        var frozen = ReviewPlanner.IsFrozen(session, plans.Rules, plans.Now) ? " The agenda is fixed." : string.Empty;
+        return $"{incident.Reference} is on the review agenda of {plans.Describe(session.StartUtc)}, slot {session.SlotOf(incident.Id)}.{frozen}";
+    }
+
+    private async Task<string> SetPresenterAsync(Incident incident, List<SessionPlan> sessions, ManageReview request, CancellationToken cancellationToken)
+    {
+        var session = ReviewPlanner.SessionOf(sessions, incident.Id) ?? throw new ReviewRuleException($"{incident.Reference} has no review booked yet.");
+        var key = request.PersonKey ?? request.Actor.PersonKey;
+        var index = session.Bookings.FindIndex(b => b.IncidentId == incident.Id);
+        session.Bookings[index] = session.Bookings[index] with { PresenterKey = key };
+        await People.RememberAsync(workspace.Db, key, request.PersonName ?? (key == request.Actor.PersonKey ? request.Actor.DisplayName : null), request.Actor.TenantId, plans.Now, cancellationToken);
+        await plans.SaveAsync(sessions, cancellationToken);
+        return $"{request.PersonName ?? People.FallbackName(key)} presents {incident.Reference} at the review.";
+    }
+
+    private async Task<string> SetNotetakerAsync(Incident incident, List<SessionPlan> sessions, ManageReview request, CancellationToken cancellationToken)
+    {
+        var plan = ReviewPlanner.SessionOf(sessions, incident.Id) ?? throw new ReviewRuleException($"{incident.Reference} has no review booked yet.");
+        var key = request.PersonKey ?? request.Actor.PersonKey;
+        var session = await workspace.Db.ReviewSessions.SingleAsync(s => s.StartUtc == plan.StartUtc, cancellationToken);
+        session.NotetakerKey = key;
+        await People.RememberAsync(workspace.Db, key, request.PersonName ?? (key == request.Actor.PersonKey ? request.Actor.DisplayName : null), request.Actor.TenantId, plans.Now, cancellationToken);
+        await workspace.Db.SaveChangesAsync(cancellationToken);
+        return $"{request.PersonName ?? People.FallbackName(key)} takes notes at the review on {plans.Describe(plan.StartUtc)}.";
+    }
+
+    private async Task<string> SessionsAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var agenda = await mediator.Send(new ListReviewSessions(actor, 4), cancellationToken);
+        if (agenda.Count == 0)
+        {
+            return "No review sessions planned yet.";
+        }
+
+        var sb = new StringBuilder("Upcoming incident reviews:");
+        foreach (var s in agenda)
+        {
+            var state = s.Cancelled ? " (cancelled)" : s.Frozen ? " (agenda fixed)" : string.Empty;
+            sb.Append(CultureInfo.InvariantCulture, $"\n{s.Describe}{state}");
+            foreach (var item in s.Items)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n  {item.Slot}. {item.Reference} · {item.Severity} · {item.Title}");
+            }
+
+            if (s.HiddenCount > 0)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n  (+{s.HiddenCount} private)");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private void RequireFacilitator(Actor actor)
+    {
+        if (!workspace.IsFacilitator(actor))
+        {
+            throw new ReviewRuleException("Only review facilitators (Reviews:Facilitators) can move, skip, extend or unbook reviews.");
+        }
+    }
+
+    private void RequireFacilitatorOrLead(Actor actor, Incident incident)
+    {
+        if (!workspace.IsFacilitator(actor) && incident.CurrentHolder(workspace.Incidents.LeadRole)?.PersonKey != actor.PersonKey)
+        {
+            throw new ReviewRuleException($"Only facilitators or the incident's {workspace.Incidents.LeadRole} can choose the presenter.");
+        }
+    }
+}
