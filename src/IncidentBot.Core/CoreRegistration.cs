@@ -35,6 +35,8 @@ public static class CoreRegistration
         services.TryAddSingleton<IIncidentLinks, NoIncidentLinks>();
         services.TryAddScoped<Features.Reviews.ReviewPlans>();
         services.AddOutboxExecutor<Features.Reviews.ReviewsExecutor>();
+        services.TryAddSingleton<Features.Reviews.ReviewFreezeWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Reviews.ReviewFreezeWorker>());
 
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddScoped<OutboxWriter>();

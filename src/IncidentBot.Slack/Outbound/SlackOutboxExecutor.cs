@@ -18,7 +18,7 @@ namespace IncidentBot.Slack.Outbound;
 /// announcement), so running an intent again after a crash repeats nothing.
 /// </summary>
 public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<SlackOptions> slack, IOptions<IncidentsOptions> incidents,
-    IIncidentLinks links, TimeProvider clock, ILogger<SlackOutboxExecutor> logger) : IOutboxExecutor
+    IOptions<ReviewsOptions> reviews, IIncidentLinks links, TimeProvider clock, ILogger<SlackOutboxExecutor> logger) : IOutboxExecutor
 {
     public const string Platform = "slack";
     private const string CardKind = "card";
@@ -29,7 +29,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     private static readonly HashSet<Type> Handled =
     [
         typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
-        typeof(PostToIncident), typeof(CloseIncidentChannel),
+        typeof(PostToIncident), typeof(CloseIncidentChannel), typeof(PostToReviewsChannel),
     ];
 
     public string Name => Platform;
@@ -60,6 +60,9 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 AnnounceIncident i => await run.AnnounceAsync(i, cancellationToken),
                 PostToIncident i => await run.PostAsync(i, cancellationToken),
                 CloseIncidentChannel i => await run.CloseAsync(i.IncidentId, cancellationToken),
+                PostToReviewsChannel i => reviews.Value.SlackChannel is { Length: > 0 } channel
+                    ? await run.PostToChannelAsync(channel, i.Text, cancellationToken)
+                    : "no Reviews:SlackChannel",
                 _ => "not a Slack intent",
             };
         }
@@ -228,6 +231,12 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
 
             await api.PostMessageAsync(channel, SlackText.Escape(intent.Text), null, ct);
             return "posted";
+        }
+
+        public async Task<string> PostToChannelAsync(string channel, string text, CancellationToken ct)
+        {
+            await api.PostMessageAsync(channel, SlackText.Escape(text), null, ct);
+            return "posted to the review channel";
         }
 
         public async Task<string> CloseAsync(long incidentId, CancellationToken ct)

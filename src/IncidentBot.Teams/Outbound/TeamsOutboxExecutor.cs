@@ -18,7 +18,7 @@ namespace IncidentBot.Teams.Outbound;
 /// channel (learned when the bot is added to the team), because Teams only lets a bot post where it was invited.
 /// </summary>
 public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<TeamsOptions> teams, IOptions<IncidentsOptions> incidents,
-    IIncidentLinks links, ILogger<TeamsOutboxExecutor> logger) : IOutboxExecutor
+    IOptions<ReviewsOptions> reviews, IIncidentLinks links, ILogger<TeamsOutboxExecutor> logger) : IOutboxExecutor
 {
     public const string Platform = "teams";
     private const string CardKind = "card";
@@ -28,7 +28,9 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
 
     public string Name => Platform;
 
-    public bool Handles(Type intentType) => !string.IsNullOrWhiteSpace(teams.Value.IncidentsChannelId) && Handled.Contains(intentType);
+    public bool Handles(Type intentType) =>
+        (!string.IsNullOrWhiteSpace(teams.Value.IncidentsChannelId) && Handled.Contains(intentType))
+        || (intentType == typeof(PostToReviewsChannel) && !string.IsNullOrWhiteSpace(reviews.Value.TeamsChannelId));
 
     public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
     {
@@ -43,6 +45,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
                 RefreshStatusCard i => await RefreshCardAsync(mediator, connector, i.IncidentId, cancellationToken),
                 AnnounceIncident i => await AnnounceAsync(mediator, connector, i, cancellationToken),
                 PostToIncident i => await PostAsync(mediator, connector, i, cancellationToken),
+                PostToReviewsChannel i => await PostToReviewsAsync(mediator, connector, i, cancellationToken),
                 _ => "not a Teams intent",
             };
         }
@@ -190,6 +193,20 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         var home = await IncidentsChannelAsync(mediator, ct);
         await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.Message(TeamsCards.EscapeHtml(intent.Text).Replace("\n", "<br>", StringComparison.Ordinal)), ct);
         return "posted";
+    }
+
+    private async Task<string> PostToReviewsAsync(IMediator mediator, TeamsConnectorClient connector, PostToReviewsChannel intent, CancellationToken ct)
+    {
+        var channel = reviews.Value.TeamsChannelId!;
+        var found = await mediator.Send(new FindConversations(Platform, ChannelId: channel), ct);
+        if (found.Count == 0)
+        {
+            throw new InvalidOperationException($"IncidentBot has not heard from Reviews:TeamsChannelId ({channel}) yet: add the bot to that team.");
+        }
+
+        await connector.CreateThreadAsync(found[0].ServiceUrl, channel, found[0].TenantId,
+            TeamsConnectorClient.Message(TeamsCards.EscapeHtml(intent.Text).Replace("\n", "<br>", StringComparison.Ordinal)), ct);
+        return "posted to the review channel";
     }
 
     /// <summary>The stored reference of the incidents channel: where the service URL and tenant come from.</summary>
