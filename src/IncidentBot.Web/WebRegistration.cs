@@ -1,4 +1,5 @@
 using IncidentBot.Core.Features;
+using IncidentBot.Web.Api;
 using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -26,6 +27,7 @@ public static class WebRegistration
     public static IEndpointRouteBuilder MapIncidentWeb(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapRazorPages();
+        endpoints.MapExports();
         return endpoints;
     }
 }

@@ -6,7 +6,8 @@ namespace IncidentBot.Core.Domain;
 /// </summary>
 public static class PersonKey
 {
-    public static readonly IReadOnlyList<string> Platforms = ["slack", "teams", "console"];
+    /// <summary><c>system</c> is the bot's own reader (API tokens, exports); no one can sign in as it.</summary>
+    public static readonly IReadOnlyList<string> Platforms = ["slack", "teams", "console", "system"];
 
     public static string Create(string platform, string id) => $"{platform.ToLowerInvariant()}:{id}";
 
@@ -38,6 +39,9 @@ public static class PersonKey
 public sealed record Actor(string PersonKey, string DisplayName, string? TenantId = null)
 {
     public string Platform => Domain.PersonKey.PlatformOf(PersonKey);
+
+    /// <summary>Scripts holding a <c>Web:ApiTokens</c> token: read access to every incident, like a facilitator.</summary>
+    public static Actor Api { get; } = new("system:api", "API");
 
     /// <summary>A console user; the console has no tenants.</summary>
     public static Actor Console(string name) => new(Domain.PersonKey.Create("console", name), name);

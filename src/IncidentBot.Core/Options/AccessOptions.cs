@@ -15,14 +15,14 @@ public sealed class FacilitatorOptions
     public List<string> Facilitators { get; set; } = [];
 
     public bool IsFacilitator(string personKey) =>
-        Facilitators.Any(f => string.Equals(f, personKey, StringComparison.OrdinalIgnoreCase));
+        personKey == Actor.Api.PersonKey || Facilitators.Any(f => string.Equals(f, personKey, StringComparison.OrdinalIgnoreCase));
 }
 
 internal sealed class FacilitatorOptionsValidator : IValidateOptions<FacilitatorOptions>
 {
     public ValidateOptionsResult Validate(string? name, FacilitatorOptions options)
     {
-        var bad = options.Facilitators.Select((f, i) => (f, i)).Where(x => !PersonKey.IsValid(x.f)).ToList();
+        var bad = options.Facilitators.Select((f, i) => (f, i)).Where(x => !PersonKey.IsValid(x.f) || PersonKey.PlatformOf(x.f) == "system").ToList();
         return bad.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(bad.Select(x =>

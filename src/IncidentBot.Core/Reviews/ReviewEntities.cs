@@ -36,3 +36,13 @@ public sealed class ReviewDocument
     /// <summary>Problems with the custom template (then the built-in one was used), one per line.</summary>
     public string? TemplateErrors { get; set; }
 }
+
+/// <summary>A person's secret calendar-feed link (only its SHA-256 is kept); revoked when they make a new one.</summary>
+public sealed class CalendarFeed
+{
+    public long Id { get; set; }
+    public required string PersonKey { get; set; }
+    public required string TokenHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}

@@ -30,6 +30,7 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ReviewSession> ReviewSessions => Set<ReviewSession>();
     public DbSet<ReviewBooking> ReviewBookings => Set<ReviewBooking>();
     public DbSet<ReviewDocument> ReviewDocuments => Set<ReviewDocument>();
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -203,6 +204,15 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
             e.HasIndex(b => b.IncidentId).IsUnique();
             e.Property(b => b.PresenterKey).HasMaxLength(200);
             e.HasOne<Incident>().WithMany().HasForeignKey(b => b.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<CalendarFeed>(e =>
+        {
+            e.ToTable("calendar_feeds");
+            e.HasIndex(f => f.TokenHash).IsUnique();
+            e.HasIndex(f => f.PersonKey);
+            e.Property(f => f.PersonKey).HasMaxLength(200);
+            e.Property(f => f.TokenHash).HasMaxLength(64);
         });
 
         modelBuilder.Entity<ReviewDocument>(e =>

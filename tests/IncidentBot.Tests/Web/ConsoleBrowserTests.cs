@@ -103,3 +103,54 @@ public class ConsoleBrowserTests
         Assert.Equal(0, dialogs);
     }
 }
+
+/// <summary>The facilitator's view in the browser: the review doc, the agendas and one's own calendar link.</summary>
+public class ReviewPagesBrowserTests
+{
+    [SkippableFact]
+    public async Task ReviewDoc_AndReviewsPage_ShowTheBookedIncident_AndMakeACalendarLink()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        await using var bot = await KestrelBot.StartAsync(new Dictionary<string, string?> { ["Reviews:Meeting:TimeZone"] = "Europe/Berlin" });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
+
+        await page.GotoAsync(bot.BaseUrl + "/");
+        await page.FillAsync("#name", "fran");
+        await page.ClickAsync("#set-name");
+        foreach (var command in new[] { "declare sev2 Checkout errors <b>spike</b>", "INC-1 role commander me", "INC-1 note provider returned 502s", "INC-1 resolve rolled back deploy 1432" })
+        {
+            await page.FillAsync("#command", command);
+            await page.ClickAsync("#run");
+            await Assertions.Expect(page.GetByTestId("reply")).ToBeVisibleAsync();
+        }
+
+        await page.GotoAsync(bot.BaseUrl + "/incidents/1/review");
+        var doc = page.GetByTestId("review-doc");
+        await Assertions.Expect(doc).ToContainTextAsync("Checkout errors <b>spike</b>");
+        await Assertions.Expect(doc).ToContainTextAsync("provider returned 502s");
+        await Assertions.Expect(doc.Locator("b")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("review-doc.png"), FullPage = true });
+
+        // The booking happens after the resolve, on the outbox worker: reload until it shows.
+        await page.GotoAsync(bot.BaseUrl + "/reviews");
+        for (var i = 0; i < 50 && !(await page.Locator("body").InnerTextAsync()).Contains("INC-1 · Checkout", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+            await page.ReloadAsync();
+        }
+
+        await Assertions.Expect(page.GetByTestId("session").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("INC-1 · Checkout errors <b>spike</b>");
+        await page.ClickAsync("#new-feed");
+        await Assertions.Expect(page.GetByTestId("feed-url")).ToContainTextAsync("/reviews/feed/");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("reviews.png"), FullPage = true });
+
+        var feedUrl = (await page.GetByTestId("feed-url").InnerTextAsync()).Trim();
+        using var http = new HttpClient();
+        var ics = await http.GetStringAsync(new Uri(feedUrl));
+        Assert.Contains("BEGIN:VCALENDAR", ics);
+        Assert.Contains("INC-1", ics);
+    }
+}

@@ -4,6 +4,7 @@ using IncidentBot.Core.Options;
 using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Reviews.Docs;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -49,18 +50,16 @@ internal sealed class GenerateReviewDocHandler(
             logger.LogWarning("Review doc template problems (built-in template used): {Problems}", string.Join(" | ", problems));
         }
 
+        // One statement (same syntax on SQLite and PostgreSQL): the page may ask for the doc while the resolve writes it.
         var db = workspace.Db;
-        var doc = await db.ReviewDocuments.FindAsync([request.IncidentId], cancellationToken);
-        if (doc is null)
-        {
-            doc = new ReviewDocument { IncidentId = request.IncidentId, Markdown = result.Markdown };
-            db.ReviewDocuments.Add(doc);
-        }
-
-        doc.Markdown = result.Markdown;
-        doc.GeneratedAt = workspace.Now;
-        doc.TemplateErrors = problems.Count == 0 ? null : string.Join('\n', problems);
-        await db.SaveChangesAsync(cancellationToken);
+        var now = workspace.Now;
+        var errors = problems.Count == 0 ? null : string.Join('\n', problems);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO review_documents ("IncidentId", "Markdown", "GeneratedAt", "TemplateErrors") VALUES ({request.IncidentId}, {result.Markdown}, {now}, {errors})
+            ON CONFLICT ("IncidentId") DO UPDATE SET "Markdown" = excluded."Markdown", "GeneratedAt" = excluded."GeneratedAt", "TemplateErrors" = excluded."TemplateErrors"
+            """, cancellationToken);
+        var doc = new ReviewDocument { IncidentId = request.IncidentId, Markdown = result.Markdown, GeneratedAt = now, TemplateErrors = errors };
         return doc;
     }
 }

@@ -1,4 +1,13 @@
--- IncidentBot schema, Sqlite: review sessions, bookings and documents
+-- IncidentBot schema, Sqlite: review sessions, bookings, documents and calendar feeds
+-- IncidentBot schema, SQLite: initial
+CREATE TABLE "calendar_feeds" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_calendar_feeds" PRIMARY KEY AUTOINCREMENT,
+    "PersonKey" TEXT NOT NULL,
+    "TokenHash" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "RevokedAt" TEXT NULL
+);
+-- statement
 CREATE TABLE "review_sessions" (
     "Id" INTEGER NOT NULL CONSTRAINT "PK_review_sessions" PRIMARY KEY AUTOINCREMENT,
     "StartUtc" TEXT NOT NULL,
@@ -26,6 +35,10 @@ CREATE TABLE "review_bookings" (
     CONSTRAINT "FK_review_bookings_incidents_IncidentId" FOREIGN KEY ("IncidentId") REFERENCES "incidents" ("Id") ON DELETE CASCADE,
     CONSTRAINT "FK_review_bookings_review_sessions_SessionId" FOREIGN KEY ("SessionId") REFERENCES "review_sessions" ("Id") ON DELETE CASCADE
 );
+-- statement
+CREATE INDEX "IX_calendar_feeds_PersonKey" ON "calendar_feeds" ("PersonKey");
+-- statement
+CREATE UNIQUE INDEX "IX_calendar_feeds_TokenHash" ON "calendar_feeds" ("TokenHash");
 -- statement
 CREATE UNIQUE INDEX "IX_review_bookings_IncidentId" ON "review_bookings" ("IncidentId");
 -- statement

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Features.Reviews;
+using IncidentBot.Core.Features.Timeline;
+using IncidentBot.Core.Reviews.Calendar;
+using IncidentBot.Tests.Infrastructure;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentBot.Tests.Web;
+
+/// <summary>Timeline and doc exports and the review calendar over HTTP, with privacy on each.</summary>
+public sealed class ExportTests : IAsyncLifetime, IDisposable
+{
+    private const string Token = "test-api-token-0123456789abcdef";
+    private BotFactory _bot = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bot = new BotFactory(new Dictionary<string, string?>
+        {
+            ["Web:ApiTokens:0"] = Token,
+            ["Web:Console:Enabled"] = "true",
+            ["Web:PublicBaseUrl"] = "https://incidents.example.test",
+            ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
+        }, clock: new FakeClock(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)));
+        _client = _bot.CreateClient();
+        var alice = Actor.Console("alice");
+        var open = await Send(new DeclareIncident(alice, "Checkout errors", "SEV2"));
+        await Send(new AddTimelineEntry(alice, open.Number, "=HYPERLINK(\"http://evil\") | pipes, \"quotes\""));
+        await Send(new ResolveIncident(alice, open.Number, "rolled back"));
+        var secret = await Send(new DeclareIncident(alice, "Payroll export exposed", "SEV1", IsPrivate: true));
+        await Send(new ResolveIncident(alice, secret.Number, "rotated keys"));
+        await HostWork.SettleAsync(_bot.Services, _bot.Clock);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _bot.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _bot?.Dispose();
+    }
+
+    private async Task<T> Send<T>(IRequest<T> request)
+    {
+        await using var scope = _bot.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
+    }
+
+    private Task<HttpResponseMessage> GetAsync(string path, string? token = Token, string? consoleUser = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (consoleUser is not null)
+        {
+            request.Headers.Add("Cookie", $"incidentbot-console-user={consoleUser}");
+        }
+
+        return _client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task TimelineExports_InAllThreeFormats_WithAnApiToken()
+    {
+        var json = JsonNode.Parse(await (await GetAsync("/api/incidents/1/timeline?format=json")).Content.ReadAsStringAsync())!;
+        var csv = await (await GetAsync("/api/incidents/1/timeline?format=csv")).Content.ReadAsStringAsync();
+        var md = await (await GetAsync("/api/incidents/1/timeline?format=md")).Content.ReadAsStringAsync();
+
+        Assert.Equal("INC-1", json["incident"]!["reference"]!.GetValue<string>());
+        Assert.Contains(json["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "resolved");
+        Assert.StartsWith("time_utc,kind,author,author_id,text,link,hidden\r\n", csv);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://evil\"\") | pipes, \"\"quotes\"\"\"", csv); // quoted, and not a formula
+        Assert.StartsWith("# INC-1 · Checkout errors", md);
+        Assert.Contains("\\| pipes", md);
+    }
+
+    [Fact]
+    public async Task WithoutAToken_OrWithAWrongOne_Exports401()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync("/api/incidents/1/timeline", token: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync("/api/incidents/1/timeline", token: "wrong-token-wrong-token")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync("/api/incidents/1/timeline?format=xml")).StatusCode);
+    }
+
+    [Fact]
+    public async Task PrivateIncident_IsInvisibleToANonMember_OnExportsDocAndCalendar()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/api/incidents/2/timeline", token: null, consoleUser: "bob")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/api/incidents/2/review.md", token: null, consoleUser: "bob")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/incidents/2/review.md", token: null, consoleUser: "alice")).StatusCode);
+
+        var bobs = await (await GetAsync("/reviews/calendar.ics", token: null, consoleUser: "bob")).Content.ReadAsStringAsync();
+        var alices = await (await GetAsync("/reviews/calendar.ics", token: null, consoleUser: "alice")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Payroll", bobs);
+        Assert.Contains("private incident", ICalText(bobs));
+        Assert.Contains("Payroll export exposed", ICalText(alices));
+    }
+
+    [Fact]
+    public async Task ReviewDoc_DownloadsAsMarkdown()
+    {
+        var response = await GetAsync("/api/incidents/1/review.md");
+
+        Assert.Equal("text/markdown", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Checkout errors", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task CalendarFeed_WorksByItsSecretLinkAlone_AndANewLinkRevokesTheOld()
+    {
+        var first = await Send(new CreateCalendarFeed(Actor.Console("alice")));
+        var feed = await GetAsync($"/reviews/feed/{first}.ics", token: null);
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        var calendar = ICalendarReader.Parse(await feed.Content.ReadAsStringAsync());
+        var events = calendar.SelectMany(c => c.Components).Where(c => c.Name == "VEVENT").ToList();
+        Assert.NotEmpty(events);
+        Assert.Contains(events, e => e.Properties.Any(p => p.Name == "SUMMARY" && p.Text.Contains("INC-1", StringComparison.Ordinal)));
+
+        var second = await Send(new CreateCalendarFeed(Actor.Console("alice")));
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync($"/reviews/feed/{first}.ics", token: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync($"/reviews/feed/{second}.ics", token: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/reviews/feed/made-up.ics", token: null)).StatusCode);
+    }
+
+    private static string ICalText(string ics) => string.Join("\n", ICalendarReader.Parse(ics).SelectMany(c => c.Components).SelectMany(c => c.Properties).Select(p => p.Text));
+}
