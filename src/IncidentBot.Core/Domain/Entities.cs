@@ -92,6 +92,19 @@ public sealed class TimelineEntry
     public string? TenantId { get; set; }
 }
 
+/// <summary>An audit record of a facilitator's change to a timeline entry: nothing a timeline held is ever lost.</summary>
+public sealed class TimelineEdit
+{
+    public long Id { get; set; }
+    public long EntryId { get; set; }
+    public required string EditorKey { get; set; }
+    public DateTime At { get; set; }
+    public required string OldText { get; set; }
+    public required string NewText { get; set; }
+    public bool OldHidden { get; set; }
+    public bool NewHidden { get; set; }
+}
+
 public sealed class ActionItem
 {
     public long Id { get; set; }

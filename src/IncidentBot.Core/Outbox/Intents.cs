@@ -48,3 +48,6 @@ public sealed record ScheduleIncidentReview(long IncidentId) : IOutboxIntent;
 
 /// <summary>Post to the review channels (<c>Reviews:SlackChannel</c>, <c>Reviews:TeamsChannelId</c>): agendas, cancellations, backlog.</summary>
 public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutboxIntent;
+
+/// <summary>Regenerate the resolved incident's review doc (after its timeline was edited).</summary>
+public sealed record ScheduleIncidentReviewDoc(long IncidentId) : IOutboxIntent;

@@ -59,6 +59,7 @@ public static class IntentTypes
         Register<CloseIncidentChannel>("incident.channel.close");
         Register<ScheduleIncidentReview>("review.schedule");
         Register<PostToReviewsChannel>("review.post");
+        Register<ScheduleIncidentReviewDoc>("review.doc");
     }
 
     /// <summary>Modules with intents of their own register them here, once, at start-up.</summary>

@@ -31,6 +31,7 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ReviewBooking> ReviewBookings => Set<ReviewBooking>();
     public DbSet<ReviewDocument> ReviewDocuments => Set<ReviewDocument>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+    public DbSet<TimelineEdit> TimelineEdits => Set<TimelineEdit>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -204,6 +205,14 @@ public abstract class IncidentDbContext(DbContextOptions options) : DbContext(op
             e.HasIndex(b => b.IncidentId).IsUnique();
             e.Property(b => b.PresenterKey).HasMaxLength(200);
             e.HasOne<Incident>().WithMany().HasForeignKey(b => b.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TimelineEdit>(e =>
+        {
+            e.ToTable("timeline_edits");
+            e.HasIndex(x => x.EntryId);
+            e.Property(x => x.EditorKey).HasMaxLength(200);
+            e.HasOne<TimelineEntry>().WithMany().HasForeignKey(x => x.EntryId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<CalendarFeed>(e =>

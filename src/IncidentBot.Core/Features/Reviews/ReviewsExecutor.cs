@@ -9,13 +9,18 @@ internal sealed class ReviewsExecutor(IServiceScopeFactory scopes) : IOutboxExec
 {
     public string Name => "reviews";
 
-    public bool Handles(Type intentType) => intentType == typeof(ScheduleIncidentReview);
+    public bool Handles(Type intentType) => intentType == typeof(ScheduleIncidentReview) || intentType == typeof(ScheduleIncidentReviewDoc);
 
     public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         await mediator.Send(new GenerateReviewDoc(intent.IncidentId), cancellationToken);
+        if (intent is ScheduleIncidentReviewDoc)
+        {
+            return "doc regenerated";
+        }
+
         var booking = await mediator.Send(new BookIncidentReview(intent.IncidentId), cancellationToken);
         return $"{booking.Outcome}: {booking.Reason}";
     }

@@ -14,7 +14,7 @@ namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>One incident: status, roles, members, action items and the whole timeline; commands here imply it.</summary>
 [ConsolePage]
-public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> incidents) : PageModel
+public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> incidents, IOptions<FacilitatorOptions> facilitators) : PageModel
 {
     public IncidentDetails? Incident { get; private set; }
 
@@ -23,6 +23,9 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
     public int Number { get; private set; }
 
     public IncidentsOptions IncidentOptions => incidents.Value;
+
+    /// <summary>Facilitators see hidden entries and can hide or correct them.</summary>
+    public bool IsFacilitator { get; private set; }
 
     [TempData]
     public string? Reply { get; set; }
@@ -36,9 +39,10 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
         }
 
         ViewData["User"] = ConsoleUser.Current(HttpContext);
+        IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
         try
         {
-            Incident = await mediator.Send(new GetIncident(actor, number, IncludeHidden: false), cancellationToken);
+            Incident = await mediator.Send(new GetIncident(actor, number, IncludeHidden: true), cancellationToken);
             return Page();
         }
         catch (IncidentNotFoundException notFound)
@@ -62,6 +66,26 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
         // A declare from an incident page leads to the new incident.
         var target = reply.IncidentNumber ?? number;
         return Redirect($"/incidents/{target}");
+    }
+
+    public async Task<IActionResult> OnPostEditAsync(int number, long entryId, string? text, bool? hidden, CancellationToken cancellationToken)
+    {
+        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        {
+            return Redirect("/");
+        }
+
+        try
+        {
+            await mediator.Send(new Core.Features.Timeline.EditTimelineEntry(actor, number, entryId, string.IsNullOrWhiteSpace(text) ? null : text, hidden), cancellationToken);
+            Reply = hidden switch { true => "Entry hidden (kept in the audit trail).", false => "Entry shown again.", _ => "Entry corrected (the old text is kept in the audit trail)." };
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = rule.Message;
+        }
+
+        return Redirect($"/incidents/{number}");
     }
 
     public string Local(DateTime utc) => TimeDisplay.Format(utc, IncidentOptions.Zone);

@@ -1,4 +1,4 @@
--- IncidentBot schema, Sqlite: review sessions, bookings, documents and calendar feeds
+-- IncidentBot schema, Sqlite: review sessions, bookings, documents, calendar feeds and timeline edits
 -- IncidentBot schema, SQLite: initial
 CREATE TABLE "calendar_feeds" (
     "Id" INTEGER NOT NULL CONSTRAINT "PK_calendar_feeds" PRIMARY KEY AUTOINCREMENT,
@@ -36,6 +36,18 @@ CREATE TABLE "review_bookings" (
     CONSTRAINT "FK_review_bookings_review_sessions_SessionId" FOREIGN KEY ("SessionId") REFERENCES "review_sessions" ("Id") ON DELETE CASCADE
 );
 -- statement
+CREATE TABLE "timeline_edits" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_timeline_edits" PRIMARY KEY AUTOINCREMENT,
+    "EntryId" INTEGER NOT NULL,
+    "EditorKey" TEXT NOT NULL,
+    "At" TEXT NOT NULL,
+    "OldText" TEXT NOT NULL,
+    "NewText" TEXT NOT NULL,
+    "OldHidden" INTEGER NOT NULL,
+    "NewHidden" INTEGER NOT NULL,
+    CONSTRAINT "FK_timeline_edits_timeline_entries_EntryId" FOREIGN KEY ("EntryId") REFERENCES "timeline_entries" ("Id") ON DELETE CASCADE
+);
+-- statement
 CREATE INDEX "IX_calendar_feeds_PersonKey" ON "calendar_feeds" ("PersonKey");
 -- statement
 CREATE UNIQUE INDEX "IX_calendar_feeds_TokenHash" ON "calendar_feeds" ("TokenHash");
@@ -45,3 +57,5 @@ CREATE UNIQUE INDEX "IX_review_bookings_IncidentId" ON "review_bookings" ("Incid
 CREATE INDEX "IX_review_bookings_SessionId" ON "review_bookings" ("SessionId");
 -- statement
 CREATE UNIQUE INDEX "IX_review_sessions_StartUtc" ON "review_sessions" ("StartUtc");
+-- statement
+CREATE INDEX "IX_timeline_edits_EntryId" ON "timeline_edits" ("EntryId");

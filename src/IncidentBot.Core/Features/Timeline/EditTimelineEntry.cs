@@ -1,0 +1,80 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Outbox;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace IncidentBot.Core.Features.Timeline;
+
+/// <summary>
+/// A facilitator hides a timeline entry or corrects its text. The entry keeps its place; the old text and state go to
+/// an audit record, so nothing is lost, and the review doc is regenerated from the edited timeline.
+/// </summary>
+public sealed record EditTimelineEntry(Actor Actor, int Number, long EntryId, string? NewText = null, bool? Hidden = null) : IRequest<TimelineEntryView>;
+
+internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IRequestHandler<EditTimelineEntry, TimelineEntryView>
+{
+    public async Task<TimelineEntryView> Handle(EditTimelineEntry request, CancellationToken cancellationToken)
+    {
+        if (!workspace.IsFacilitator(request.Actor))
+        {
+            throw new IncidentRuleException("Only review facilitators (Reviews:Facilitators) can hide or correct timeline entries.");
+        }
+
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        var db = workspace.Db;
+        var entry = await db.TimelineEntries.SingleOrDefaultAsync(t => t.Id == request.EntryId && t.IncidentId == incident.Id, cancellationToken)
+            ?? throw new IncidentRuleException($"{incident.Reference} has no timeline entry {request.EntryId}.");
+        var text = request.NewText?.Trim();
+        if (text is { Length: 0 })
+        {
+            throw new IncidentRuleException("A corrected entry needs some text; hide it instead.");
+        }
+
+        if (text is { Length: > Incident.MaxTextLength })
+        {
+            throw new IncidentRuleException($"That text is too long (at most {Incident.MaxTextLength} characters).");
+        }
+
+        var edit = new TimelineEdit
+        {
+            EntryId = entry.Id,
+            EditorKey = request.Actor.PersonKey,
+            At = workspace.Now,
+            OldText = entry.Text,
+            OldHidden = entry.Hidden,
+            NewText = text ?? entry.Text,
+            NewHidden = request.Hidden ?? entry.Hidden,
+        };
+        if (edit.NewText == edit.OldText && edit.NewHidden == edit.OldHidden)
+        {
+            throw new IncidentRuleException("That changes nothing.");
+        }
+
+        entry.Text = edit.NewText;
+        entry.Hidden = edit.NewHidden;
+        db.TimelineEdits.Add(edit);
+        if (incident.Status == IncidentStatus.Resolved)
+        {
+            workspace.Enqueue(new ScheduleIncidentReviewDoc(incident.Id));
+        }
+
+        await workspace.CommitAsync(incident, $"timeline entry {entry.Id} {(edit.NewHidden != edit.OldHidden ? (edit.NewHidden ? "hidden" : "shown") : "corrected")}", request.Actor, cancellationToken);
+        var names = await People.NamesAsync(db, [entry.AuthorKey], cancellationToken);
+        return new TimelineEntryView(entry.Id, entry.Kind, entry.OccurredAt, People.View(entry.AuthorKey, names), entry.Text, entry.Before, entry.After, entry.Link, entry.Hidden, entry.MergedFromNumber);
+    }
+}
+
+/// <summary>Audit trail of an incident's timeline edits, newest first (facilitators).</summary>
+public sealed record GetTimelineEdits(Actor Actor, int Number) : IRequest<IReadOnlyList<TimelineEdit>>;
+
+internal sealed class GetTimelineEditsHandler(IncidentWorkspace workspace) : IRequestHandler<GetTimelineEdits, IReadOnlyList<TimelineEdit>>
+{
+    public async Task<IReadOnlyList<TimelineEdit>> Handle(GetTimelineEdits request, CancellationToken cancellationToken)
+    {
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        return await workspace.Db.TimelineEdits.AsNoTracking()
+            .Join(workspace.Db.TimelineEntries.Where(t => t.IncidentId == incident.Id), e => e.EntryId, t => t.Id, (e, t) => e)
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+            .ToListAsync(cancellationToken);
+    }
+}
