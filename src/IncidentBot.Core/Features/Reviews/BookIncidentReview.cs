@@ -17,6 +17,7 @@ internal sealed class BookIncidentReviewHandler(IncidentWorkspace workspace, Rev
 {
     public async Task<ReviewBookingView> Handle(BookIncidentReview request, CancellationToken cancellationToken)
     {
+        await using var calendar = await plans.LockAsync(cancellationToken);
         var incident = await workspace.Db.Incidents.AsNoTracking().Include(i => i.Roles).SingleAsync(i => i.Id == request.IncidentId, cancellationToken);
         var now = plans.Now;
         var sessions = await plans.LoadAsync(now, cancellationToken);
@@ -36,6 +37,7 @@ internal sealed class BookIncidentReviewHandler(IncidentWorkspace workspace, Rev
             await workspace.Db.SaveChangesAsync(cancellationToken);
         }
 
+        await calendar.CommitAsync(cancellationToken);
         return new ReviewBookingView(incident.Number, result.Outcome, result.SessionStartUtc,
             result.SessionStartUtc is { } start ? plans.Describe(start) : null, result.Slot, result.JoinedBatch, result.BacklogWarning, result.Reason);
     }

@@ -21,11 +21,24 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
 {
     public async Task<string> Handle(ManageReview request, CancellationToken cancellationToken)
     {
-        if (request.Action == ReviewAction.Sessions)
+        if (request.Action is ReviewAction.Sessions)
         {
             return await SessionsAsync(request.Actor, cancellationToken);
         }
 
+        if (request.Action is ReviewAction.Schedule or ReviewAction.Doc or ReviewAction.Show)
+        {
+            return await RunAsync(request, cancellationToken); // these take the calendar themselves, or only read
+        }
+
+        await using var calendar = await plans.LockAsync(cancellationToken);
+        var answer = await RunAsync(request, cancellationToken);
+        await calendar.CommitAsync(cancellationToken);
+        return answer;
+    }
+
+    private async Task<string> RunAsync(ManageReview request, CancellationToken cancellationToken)
+    {
         var incident = await workspace.LoadAsync(request.Number ?? 0, request.Actor, withTimeline: false, cancellationToken);
         var now = plans.Now;
         var sessions = await plans.LoadAsync(now, cancellationToken);

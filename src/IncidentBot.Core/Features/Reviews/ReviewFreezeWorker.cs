@@ -68,6 +68,7 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
             return 0;
         }
 
+        await using var calendar = await plans.LockAsync(cancellationToken);
         var lastCheck = DateTimeOffset.FromUnixTimeSeconds(checkpoint.Value).UtcDateTime;
         var rules = plans.Rules;
         var sessions = await plans.LoadAsync(lastCheck - TimeSpan.FromDays(1), cancellationToken);
@@ -94,6 +95,7 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
 
         checkpoint.Value = new DateTimeOffset(now).ToUnixTimeSeconds();
         await db.SaveChangesAsync(cancellationToken);
+        await calendar.CommitAsync(cancellationToken);
         if (announced > 0)
         {
             scope.ServiceProvider.GetRequiredService<OutboxSignal>().Raise();

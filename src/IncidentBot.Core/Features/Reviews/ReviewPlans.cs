@@ -13,7 +13,22 @@ namespace IncidentBot.Core.Features.Reviews;
 /// </summary>
 public sealed class ReviewPlans(IncidentDbContext db, IOptions<ReviewsOptions> reviews, IOptions<IncidentsOptions> incidents, TimeProvider clock)
 {
+    public const string LockCounter = "reviews.lock";
+
     public ReviewRules Rules => reviews.Value.Rules(incidents.Value);
+
+    /// <summary>
+    /// Starts a transaction that holds the review calendar until it commits: bumping one counter row takes a row lock
+    /// on PostgreSQL and the write lock on SQLite, so two replicas booking at once cannot overwrite each other's plan.
+    /// </summary>
+    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""INSERT INTO counters ("Name", "Value") VALUES ({LockCounter}, 0) ON CONFLICT ("Name") DO NOTHING""", cancellationToken);
+        await db.Counters.Where(c => c.Name == LockCounter).ExecuteUpdateAsync(u => u.SetProperty(c => c.Value, c => c.Value + 1), cancellationToken);
+        return transaction;
+    }
 
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 

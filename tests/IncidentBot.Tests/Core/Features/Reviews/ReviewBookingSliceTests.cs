@@ -77,4 +77,28 @@ public class ReviewBookingSliceTests
         Assert.Equal(BookingOutcome.Booked, forced.Outcome);
         _ = (a, b, c);
     }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task TwoReplicasBookingAtOnce_KeepBothBookings(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeClock(Monday);
+        await using var first = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
+        await using var second = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            var incident = await first.SendAsync(new DeclareIncident(CoreHarness.Alice, $"Incident {i}", "SEV2"));
+            await first.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "fixed"));
+            ids.Add(incident.Id);
+        }
+
+        await Task.WhenAll(ids.Select((id, i) => Task.Run(() => (i % 2 == 0 ? first : second).SendAsync(new BookIncidentReview(id)))));
+
+        var booked = await first.WithDbAsync(d => d.ReviewBookings.Select(b => b.IncidentId).ToListAsync());
+        Assert.Equal(ids.Order(), booked.Order());
+        var perSession = await first.WithDbAsync(d => d.ReviewBookings.GroupBy(b => b.SessionId).Select(g => g.Count()).ToListAsync());
+        Assert.All(perSession, n => Assert.Equal(2, n));
+    }
 }
