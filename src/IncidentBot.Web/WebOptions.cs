@@ -14,6 +14,42 @@ public sealed class WebOptions
     public List<string> ApiTokens { get; set; } = [];
 
     public ConsoleOptions Console { get; set; } = new();
+
+    public SignInOptions SignIn { get; set; } = new();
+}
+
+/// <summary>People sign in to the web pages with Slack or Microsoft (OAuth); off when not configured.</summary>
+public sealed class SignInOptions
+{
+    public SlackSignInOptions Slack { get; set; } = new();
+
+    public MicrosoftSignInOptions Microsoft { get; set; } = new();
+
+    public bool Any => Slack.Configured || Microsoft.Configured;
+}
+
+public sealed class SlackSignInOptions
+{
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Where Slack's OpenID endpoints live. Default <c>https://slack.com/</c> (GovSlack: <c>https://slack-gov.com/</c>).</summary>
+    public string BaseUrl { get; set; } = "https://slack.com/";
+
+    public bool Configured => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+}
+
+public sealed class MicrosoftSignInOptions
+{
+    /// <summary>The Entra tenant people sign in from.</summary>
+    public string? TenantId { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Microsoft identity platform base. Default <c>https://login.microsoftonline.com/</c>.</summary>
+    public string LoginBaseUrl { get; set; } = "https://login.microsoftonline.com/";
+
+    public bool Configured => !string.IsNullOrWhiteSpace(TenantId) && !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 }
 
 public sealed class ConsoleOptions
@@ -42,6 +78,19 @@ internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
             {
                 errors.Add($"Web:ApiTokens:{i} must be at least 16 characters (use a long random string).");
             }
+        }
+
+        var slack = options.SignIn.Slack;
+        if (!slack.Configured && (!string.IsNullOrWhiteSpace(slack.ClientId) || !string.IsNullOrWhiteSpace(slack.ClientSecret)))
+        {
+            errors.Add("Web:SignIn:Slack:ClientId and Web:SignIn:Slack:ClientSecret must be set together.");
+        }
+
+        var ms = options.SignIn.Microsoft;
+        var msSet = new[] { ms.TenantId, ms.ClientId, ms.ClientSecret }.Count(v => !string.IsNullOrWhiteSpace(v));
+        if (msSet is > 0 and < 3)
+        {
+            errors.Add("Web:SignIn:Microsoft:TenantId, Web:SignIn:Microsoft:ClientId and Web:SignIn:Microsoft:ClientSecret must be set together.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,5 +1,9 @@
 using IncidentBot.Core.Features;
 using IncidentBot.Web.Api;
+using IncidentBot.Web.SignIn;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -21,6 +25,7 @@ public static class WebRegistration
         services.TryAddSingleton<ConsoleAccess>();
         // Explicitly: the pages live in this library, and the entry assembly is not always the host (tests).
         services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly);
+        services.AddIncidentSignIn();
         return services;
     }
 
@@ -28,6 +33,13 @@ public static class WebRegistration
     {
         endpoints.MapRazorPages();
         endpoints.MapExports();
+        endpoints.MapGet("/signin/{provider}", (string provider, string? returnUrl, IOptions<WebOptions> web) =>
+            web.Value.SignIn.IsConfigured(provider) ? SignInSetup.Challenge(provider, returnUrl) : Results.NotFound());
+        endpoints.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect("/signin");
+        });
         return endpoints;
     }
 }

@@ -38,6 +38,7 @@ public static class IncidentBotHost
 
     internal static void MapEndpoints(WebApplication app)
     {
+        app.UseAuthentication();
         // Liveness: the process answers. Readiness: and its database is reachable.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions

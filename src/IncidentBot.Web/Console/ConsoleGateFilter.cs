@@ -3,16 +3,20 @@ using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace IncidentBot.Web.Console;
 
-/// <summary>Answers 404 for console pages when the console is off, as if they did not exist.</summary>
-public sealed class ConsoleGateFilter(ConsoleAccess access) : IAsyncPageFilter
+/// <summary>Lets people in who are signed in or on the open console; sends others to sign in, or answers 404 when no sign-in is set up.</summary>
+public sealed class ConsoleGateFilter(ConsoleAccess access, Microsoft.Extensions.Options.IOptions<WebOptions> web) : IAsyncPageFilter
 {
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        if (!access.IsAllowed(context.HttpContext))
+        if (!access.IsAllowed(context.HttpContext) && SignIn.SignInSetup.SignedIn(context.HttpContext) is null)
         {
-            context.Result = new NotFoundResult();
+            // Pages need a person: the open console on this machine, or someone signed in.
+            var request = context.HttpContext.Request;
+            context.Result = web.Value.SignIn.Any
+                ? new RedirectResult($"/signin?returnUrl={Uri.EscapeDataString(request.Path + request.QueryString)}")
+                : new NotFoundResult();
             return;
         }
 

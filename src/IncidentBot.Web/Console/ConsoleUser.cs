@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using IncidentBot.Core.Domain;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Web.Console;
 
@@ -12,7 +13,13 @@ public static partial class ConsoleUser
     public static string? Current(HttpContext context) =>
         context.Request.Cookies.TryGetValue(CookieName, out var name) && IsValid(name) ? name : null;
 
-    public static Actor? CurrentActor(HttpContext context) => Current(context) is { } name ? Actor.Console(name) : null;
+    /// <summary>
+    /// The person on the web: signed in with Slack or Microsoft, else (only while the console is open) the name chosen
+    /// in the console.
+    /// </summary>
+    public static Actor? CurrentActor(HttpContext context) =>
+        SignIn.SignInSetup.SignedIn(context)
+        ?? (context.RequestServices.GetRequiredService<ConsoleAccess>().IsAllowed(context) && Current(context) is { } name ? Actor.Console(name) : null);
 
     public static void Set(HttpContext context, string name) =>
         context.Response.Cookies.Append(CookieName, name, new CookieOptions

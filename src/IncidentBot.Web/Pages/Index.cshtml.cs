@@ -31,12 +31,13 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
 
     public async Task<IActionResult> OnGetAsync(bool closed, bool @switch, CancellationToken cancellationToken)
     {
-        UserName = @switch ? null : ConsoleUser.Current(HttpContext);
+        var signedIn = IncidentBot.Web.SignIn.SignInSetup.SignedIn(HttpContext);
+        UserName = signedIn?.DisplayName ?? (@switch ? null : ConsoleUser.Current(HttpContext));
         ViewData["User"] = UserName;
         ShowClosed = closed;
         if (UserName is not null)
         {
-            Incidents = await mediator.Send(new ListOpenIncidents(Actor.Console(UserName), IncludeClosed: closed), cancellationToken);
+            Incidents = await mediator.Send(new ListOpenIncidents(signedIn ?? Actor.Console(UserName), IncludeClosed: closed), cancellationToken);
         }
 
         return Page();
