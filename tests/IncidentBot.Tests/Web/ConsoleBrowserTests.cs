@@ -53,6 +53,10 @@ public class ConsoleBrowserTests
         await Assertions.Expect(timeline.Locator("tbody tr")).ToHaveCountAsync(6);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("console-incident.png"), FullPage = true });
 
+        await page.ClickAsync("[data-testid=kind-filter] >> text=note");
+        await Assertions.Expect(timeline.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(timeline).ToContainTextAsync("payment provider returning 502");
+
         await page.GotoAsync(bot.BaseUrl + "/?closed=True");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("console-home.png"), FullPage = true });
     }

@@ -30,9 +30,16 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
     [TempData]
     public string? Reply { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(int number, CancellationToken cancellationToken)
+    /// <summary>Timeline filter: one of the labels (status, note, captured, role, update …), or null for everything.</summary>
+    public string? Kind { get; private set; }
+
+    public IEnumerable<TimelineEntryView> ShownTimeline =>
+        Incident?.Timeline.Where(e => Kind is null || TimelineLabels.Of(e.Kind) == Kind) ?? [];
+
+    public async Task<IActionResult> OnGetAsync(int number, string? kind, CancellationToken cancellationToken)
     {
         Number = number;
+        Kind = string.IsNullOrWhiteSpace(kind) ? null : kind;
         if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
         {
             return Redirect($"/?returnUrl={Uri.EscapeDataString($"/incidents/{number}")}");
