@@ -34,6 +34,7 @@ public static class TeamsRegistration
         services.TryAddScoped<TeamsInboxProcessor>();
         services.AddInboxProcessor<TeamsInboxProcessor>(TeamsInbound.Source);
         services.AddOutboxExecutor<TeamsOutboxExecutor>();
+        services.AddOutboxExecutor<ReviewCalendarExecutor>();
         return services;
     }
 }

@@ -35,6 +35,9 @@ public sealed class ReviewsOptions
     /// <summary>Review doc template file (docs/review-template-reference.md). Default: the built-in template.</summary>
     public string? TemplatePath { get; set; }
 
+    /// <summary>The Microsoft 365 recurring review meeting to write agendas into (needs <c>Teams:Graph:*</c>). Default: off.</summary>
+    public ReviewGraphOptions Graph { get; set; } = new();
+
     public ReviewRules Rules(IncidentsOptions incidents) => new(
         Meeting.Schedule,
         SessionCapacity,
@@ -43,6 +46,17 @@ public sealed class ReviewsOptions
         incidents.SeverityNames,
         incidents.CanonicalSeverity(MinimumSeverity) ?? MinimumSeverity,
         BacklogWarnSessions);
+}
+
+public sealed class ReviewGraphOptions
+{
+    /// <summary>The mailbox (user id or UPN) that owns the recurring meeting.</summary>
+    public string? MailboxUserId { get; set; }
+
+    /// <summary>The id of the recurring meeting's series master event.</summary>
+    public string? SeriesEventId { get; set; }
+
+    public bool Configured => !string.IsNullOrWhiteSpace(MailboxUserId) && !string.IsNullOrWhiteSpace(SeriesEventId);
 }
 
 public sealed class MeetingOptions
@@ -107,6 +121,11 @@ internal sealed class ReviewsOptionsValidator(IOptions<IncidentsOptions> inciden
         if (incidents.Value.CanonicalSeverity(options.MinimumSeverity) is null)
         {
             errors.Add($"Reviews:MinimumSeverity '{options.MinimumSeverity}' is not one of Incidents:Severities ({string.Join(", ", incidents.Value.SeverityNames)}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Graph.MailboxUserId) != string.IsNullOrWhiteSpace(options.Graph.SeriesEventId))
+        {
+            errors.Add("Reviews:Graph:MailboxUserId and Reviews:Graph:SeriesEventId must be set together.");
         }
 
         if (options.TeamsChannelId is { Length: > 0 } teams && !teams.StartsWith("19:", StringComparison.Ordinal))

@@ -51,3 +51,6 @@ public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutbo
 
 /// <summary>Regenerate the resolved incident's review doc (after its timeline was edited).</summary>
 public sealed record ScheduleIncidentReviewDoc(long IncidentId) : IOutboxIntent;
+
+/// <summary>Write a session's fixed agenda into the organisation's calendar (or cancel the occurrence when nothing is booked).</summary>
+public sealed record SyncReviewCalendarEvent(long IncidentId, DateTime SessionStartUtc, string Agenda, bool Cancelled) : IOutboxIntent;

@@ -60,6 +60,7 @@ public static class IntentTypes
         Register<ScheduleIncidentReview>("review.schedule");
         Register<PostToReviewsChannel>("review.post");
         Register<ScheduleIncidentReviewDoc>("review.doc");
+        Register<SyncReviewCalendarEvent>("review.calendar");
     }
 
     /// <summary>Modules with intents of their own register them here, once, at start-up.</summary>

@@ -39,6 +39,36 @@ public sealed class TeamsGraphClient(HttpClient http, ClientCredentialsTokenClie
         return json.RootElement.GetProperty("id").GetString()!;
     }
 
+    public sealed record CalendarOccurrence(string Id, DateTime StartUtc, bool IsCancelled);
+
+    /// <summary>Occurrences of a recurring event between two instants (start times in UTC), earliest first.</summary>
+    public async Task<IReadOnlyList<CalendarOccurrence>> OccurrencesAsync(string mailbox, string seriesId, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
+    {
+        var path = $"users/{Uri.EscapeDataString(mailbox)}/events/{Uri.EscapeDataString(seriesId)}/instances" +
+            $"?startDateTime={fromUtc:yyyy-MM-ddTHH:mm:ssZ}&endDateTime={toUtc:yyyy-MM-ddTHH:mm:ssZ}&$select=id,start,isCancelled";
+        using var response = await SendAsync(HttpMethod.Get, path, null, "Graph event instances", cancellationToken);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return json.RootElement.GetProperty("value").EnumerateArray().Select(e => new CalendarOccurrence(
+                e.GetProperty("id").GetString()!,
+                DateTime.SpecifyKind(DateTime.Parse(e.GetProperty("start").GetProperty("dateTime").GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal), DateTimeKind.Utc),
+                e.TryGetProperty("isCancelled", out var c) && c.ValueKind == JsonValueKind.True))
+            .OrderBy(o => o.StartUtc)
+            .ToList();
+    }
+
+    public async Task UpdateEventBodyAsync(string mailbox, string eventId, string text, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = text } };
+        using var _ = await SendAsync(HttpMethod.Patch, $"users/{Uri.EscapeDataString(mailbox)}/events/{Uri.EscapeDataString(eventId)}", body, "Graph update event", cancellationToken);
+    }
+
+    /// <summary>Cancels one occurrence; Outlook tells the attendees, with the comment.</summary>
+    public async Task CancelEventAsync(string mailbox, string eventId, string comment, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["comment"] = comment };
+        using var _ = await SendAsync(HttpMethod.Post, $"users/{Uri.EscapeDataString(mailbox)}/events/{Uri.EscapeDataString(eventId)}/cancel", body, "Graph cancel event", cancellationToken);
+    }
+
     /// <summary>"INC-42 Checkout errors": Teams allows up to 50 characters and not ~ # % &amp; * { } + / \ : &lt; &gt; ? | ' " ..</summary>
     public static string ChannelName(int number, string title)
     {
@@ -58,15 +88,18 @@ public sealed class TeamsGraphClient(HttpClient http, ClientCredentialsTokenClie
         return name.TrimStart('_', '.').TrimEnd('.');
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject body, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body, string what, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var token = await tokens.GetTokenAsync(o.LoginBaseUrl, o.Graph.TenantId!, o.Graph.ClientId!, o.Graph.ClientSecret!, ClientCredentialsTokenClient.GraphScope, cancellationToken);
         using var request = new HttpRequestMessage(method, new Uri(new Uri(o.Graph.BaseUrl.EndsWith('/') ? o.Graph.BaseUrl : o.Graph.BaseUrl + "/"), path))
         {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        // Event times come back in UTC, whatever the mailbox's own zone.
+        request.Headers.TryAddWithoutValidation("Prefer", "outlook.timezone=\"UTC\"");
         var response = await http.SendAsync(request, cancellationToken);
         await TeamsConnectorClient.ThrowOnErrorAsync(response, what, clock, cancellationToken);
         return response;

@@ -90,6 +90,7 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
                 ? $"The incident review on {plans.Describe(plan.StartUtc)} is cancelled: nothing is booked for it."
                 : await AgendaAsync(db, plans, links, plan, cancellationToken);
             outbox.Enqueue(db, new PostToReviewsChannel(0, text));
+            outbox.Enqueue(db, new SyncReviewCalendarEvent(0, plan.StartUtc, text, cancelledForEmpty || plan.Bookings.Count == 0));
             announced++;
         }
 
