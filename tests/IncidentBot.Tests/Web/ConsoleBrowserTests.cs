@@ -117,7 +117,7 @@ public class ReviewPagesBrowserTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        await using var bot = await KestrelBot.StartAsync(new Dictionary<string, string?> { ["Reviews:Meeting:TimeZone"] = "Europe/Berlin" });
+        await using var bot = await KestrelBot.StartAsync(new Dictionary<string, string?> { ["Reviews:Meeting:TimeZone"] = "Europe/Berlin", ["Reviews:Facilitators:0"] = "console:fran" });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
 
         await page.GotoAsync(bot.BaseUrl + "/");
@@ -152,6 +152,12 @@ public class ReviewPagesBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("reviews.png"), FullPage = true });
 
         var feedUrl = (await page.GetByTestId("feed-url").InnerTextAsync()).Trim();
+
+        // Facilitator controls on the doc page: the same requests as "/incident review move next".
+        await page.GotoAsync(bot.BaseUrl + "/incidents/1/review");
+        await Assertions.Expect(page.GetByTestId("booking")).ToContainTextAsync("INC-1 is on the review agenda of");
+        await page.ClickAsync("#review-move");
+        await Assertions.Expect(page.GetByTestId("reply")).ToContainTextAsync("Review of INC-1 moved to");
         using var http = new HttpClient();
         var ics = await http.GetStringAsync(new Uri(feedUrl));
         Assert.Contains("BEGIN:VCALENDAR", ics);

@@ -110,6 +110,21 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task PrivateIncident_IsInvisibleToANonMember_OnTheReviewPages()
+    {
+        var reviews = await GetAsync("/reviews", token: null, consoleUser: "bob");
+        var doc = await GetAsync("/incidents/2/review", token: null, consoleUser: "bob");
+        var alices = await GetAsync("/reviews", token: null, consoleUser: "alice");
+
+        Assert.Equal(HttpStatusCode.OK, reviews.StatusCode);
+        Assert.DoesNotContain("Payroll", await reviews.Content.ReadAsStringAsync());
+        Assert.Contains("private incident", await reviews.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, doc.StatusCode);
+        Assert.DoesNotContain("Payroll", await doc.Content.ReadAsStringAsync());
+        Assert.Contains("Payroll export exposed", await alices.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ReviewDoc_DownloadsAsMarkdown()
     {
         var response = await GetAsync("/api/incidents/1/review.md");

@@ -13,7 +13,7 @@ public sealed record BookIncidentReview(long IncidentId, bool Force = false) : I
 
 public sealed record ReviewBookingView(int Number, BookingOutcome Outcome, DateTime? SessionStartUtc, string? Session, int? Slot, bool JoinedBatch, bool BacklogWarning, string Reason);
 
-internal sealed class BookIncidentReviewHandler(IncidentWorkspace workspace, ReviewPlans plans) : IRequestHandler<BookIncidentReview, ReviewBookingView>
+internal sealed class BookIncidentReviewHandler(IncidentWorkspace workspace, ReviewPlans plans, IIncidentLinks links) : IRequestHandler<BookIncidentReview, ReviewBookingView>
 {
     public async Task<ReviewBookingView> Handle(BookIncidentReview request, CancellationToken cancellationToken)
     {
@@ -27,7 +27,8 @@ internal sealed class BookIncidentReviewHandler(IncidentWorkspace workspace, Rev
         {
             await plans.SaveAsync(sessions, cancellationToken);
             var text = $"Review of {incident.Reference} booked for {plans.Describe(result.SessionStartUtc!.Value)}, slot {result.Slot}" +
-                (result.JoinedBatch ? " (with related incidents)" : string.Empty) + ".";
+                (result.JoinedBatch ? " (with related incidents)" : string.Empty) + "." +
+                (links.IncidentUrl(incident.Number) is { } url ? $" Review doc, to fill in before the agenda is fixed: {url}/review" : string.Empty);
             workspace.Enqueue(new PostToIncident(incident.Id, text, null));
             if (result.BacklogWarning)
             {

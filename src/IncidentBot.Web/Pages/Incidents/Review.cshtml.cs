@@ -11,7 +11,7 @@ namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>An incident's review document, rendered; regenerate it, or download it as Markdown.</summary>
 [ConsolePage]
-public sealed class ReviewModel(IMediator mediator) : PageModel
+public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options.IOptions<Core.Options.FacilitatorOptions> facilitators) : PageModel
 {
     /// <summary>Raw HTML in the Markdown is shown as text: the doc holds people's words.</summary>
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().UsePipeTables().Build();
@@ -26,6 +26,14 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
 
     public string? TemplateErrors { get; private set; }
 
+    /// <summary>Where the incident's review is booked, in words.</summary>
+    public string? Booking { get; private set; }
+
+    public bool IsFacilitator { get; private set; }
+
+    [TempData]
+    public string? Reply { get; set; }
+
     public async Task<IActionResult> OnGetAsync(int number, CancellationToken cancellationToken)
     {
         Number = number;
@@ -38,6 +46,8 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
         try
         {
             var doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
+            IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
+            Booking = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken);
             Html = Markdown.ToHtml(doc.Markdown, Pipeline);
             GeneratedAt = doc.GeneratedAt;
             TemplateErrors = doc.TemplateErrors;
@@ -49,6 +59,35 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
         }
 
         return Page();
+    }
+
+    /// <summary>The facilitator controls, the same requests as <c>/incident review …</c>.</summary>
+    public async Task<IActionResult> OnPostReviewAsync(int number, string action, DateOnly? date, CancellationToken cancellationToken)
+    {
+        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        {
+            return Redirect("/");
+        }
+
+        var parsed = action switch
+        {
+            "schedule" => Core.Commands.ReviewAction.Schedule,
+            "move" => Core.Commands.ReviewAction.Move,
+            "skip" => Core.Commands.ReviewAction.Skip,
+            "extend" => Core.Commands.ReviewAction.Extend,
+            "unbook" => Core.Commands.ReviewAction.Unbook,
+            _ => Core.Commands.ReviewAction.Show,
+        };
+        try
+        {
+            Reply = await mediator.Send(new ManageReview(actor, number, parsed, date, Next: parsed == Core.Commands.ReviewAction.Move && date is null), cancellationToken);
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = rule.Message;
+        }
+
+        return Redirect($"/incidents/{number}/review");
     }
 
     public async Task<IActionResult> OnPostRegenerateAsync(int number, CancellationToken cancellationToken)
