@@ -97,6 +97,9 @@ public sealed class ReviewCalendarGraphTests : IAsyncLifetime
         await freeze.RunDueAsync(CancellationToken.None);
         clock.Set(new DateTimeOffset(2026, 11, 22, 15, 1, 0, TimeSpan.Zero));
         await freeze.RunDueAsync(CancellationToken.None);
+
+        // Settle before moving the clock on: a week's jump would expire the running intent's lease in fake time.
+        await HostWork.SettleAsync(bot.Services, clock);
         clock.Set(new DateTimeOffset(2026, 11, 29, 15, 1, 0, TimeSpan.Zero));
         await freeze.RunDueAsync(CancellationToken.None);
         await HostWork.SettleAsync(bot.Services, clock);
