@@ -41,11 +41,11 @@ public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pi
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                    { Result: { } r } when r.StatusCode == HttpStatusCode.TooManyRequests => RetryAfter(r) is { } wait && wait <= MaxInlineRetryAfter,
+                    { Result: { } r } when r.StatusCode == HttpStatusCode.TooManyRequests => RetryAfter(r, clock) is { } wait && wait <= MaxInlineRetryAfter,
                     { Result: { } r } => (int)r.StatusCode >= 500,
                     _ => false,
                 }),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r && RetryAfter(r) is { } wait ? (TimeSpan?)wait : null),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r && RetryAfter(r, clock) is { } wait ? (TimeSpan?)wait : null),
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -65,7 +65,7 @@ public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pi
     }
 
     /// <summary>The <c>Retry-After</c> header as a wait (seconds or an HTTP date), if present.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider? clock = null)
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider clock)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
@@ -75,7 +75,7 @@ public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pi
 
         if (header?.Date is { } date)
         {
-            var wait = date - (clock ?? TimeProvider.System).GetUtcNow();
+            var wait = date - clock.GetUtcNow();
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 

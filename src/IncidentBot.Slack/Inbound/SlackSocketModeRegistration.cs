@@ -1,3 +1,4 @@
+using IncidentBot.Core.Http;
 using IncidentBot.Slack.SocketMode;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,10 @@ internal static class SlackSocketModeRegistration
     {
         services.AddOptions<SocketModeOptions>().Configure<IOptions<SlackOptions>>((socket, slack) => socket.AppToken = slack.Value.AppToken ?? string.Empty);
         services.AddHttpClient<SlackConnectionsOpenClient>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBase)
-            .AddHttpMessageHandler(sp => new Core.Http.ResilienceHandler(Core.Http.ResilienceHandler.Build(sp.GetRequiredService<TimeProvider>())));
+            // The connector lives in a long-lived singleton: recycle pooled connections (DNS) instead of handlers.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddIncidentBotResilience();
         services.TryAddSingleton<ISocketModeConnector>(sp => sp.GetRequiredService<SlackConnectionsOpenClient>());
         services.TryAddSingleton<ISocketModeDispatcher, SlackSocketModeDispatcher>();
         services.TryAddSingleton<SocketModeClient>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using IncidentBot.Core.Http;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace IncidentBot.Slack.SocketMode;
 /// apps.connections.open over an HttpClient (typed client; base address = Slack API base such as
 /// https://slack.com/api/, <see cref="DefaultApiBaseUrl"/> when unset; app token from options).
 /// </summary>
-public sealed class SlackConnectionsOpenClient(HttpClient http, IOptions<SocketModeOptions> options) : ISocketModeConnector
+public sealed class SlackConnectionsOpenClient(HttpClient http, IOptions<SocketModeOptions> options, TimeProvider clock) : ISocketModeConnector
 {
     public const string Method = "apps.connections.open";
 
@@ -34,7 +35,7 @@ public sealed class SlackConnectionsOpenClient(HttpClient http, IOptions<SocketM
         {
             throw new SocketModeException("ratelimited", $"Slack rate-limited {Method}.")
             {
-                RetryAfter = RetryAfter(response.Headers.RetryAfter),
+                RetryAfter = ResilienceHandler.RetryAfter(response, clock),
             };
         }
 
@@ -83,21 +84,5 @@ public sealed class SlackConnectionsOpenClient(HttpClient http, IOptions<SocketM
         }
 
         return new Uri(new Uri(root), Method);
-    }
-
-    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
-    {
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 }

@@ -90,7 +90,7 @@ public sealed class SlackConnectionsOpenClientTests
     private static SlackConnectionsOpenClient Create(StubHandler handler, string? baseAddress, string token)
     {
         var http = new HttpClient(handler) { BaseAddress = baseAddress is null ? null : new Uri(baseAddress) };
-        return new SlackConnectionsOpenClient(http, Options.Create(new SocketModeOptions { AppToken = token }));
+        return new SlackConnectionsOpenClient(http, Options.Create(new SocketModeOptions { AppToken = token }), new IncidentBot.Tests.Infrastructure.FakeClock());
     }
 
     private sealed record SeenRequest(HttpMethod Method, Uri? Uri, string? Authorization, string? ContentType, string Body);
