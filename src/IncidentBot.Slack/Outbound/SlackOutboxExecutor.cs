@@ -150,13 +150,12 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
 
         public async Task<string> RefreshCardAsync(long incidentId, CancellationToken ct)
         {
-            var channel = await ChannelAsync(incidentId, ct);
-            if (channel is null)
+            var incident = await mediator.Send(new ReadIncident(incidentId), ct);
+            if (ChannelOf(incident) is not { } channel)
             {
                 return "no Slack channel";
             }
 
-            var incident = await mediator.Send(new ReadIncident(incidentId), ct);
             var s = incident.Summary;
             var blocks = SlackViews.StatusCard(incident, owner.Incidents, owner.Links.IncidentUrl(s.Number));
             var text = SlackText.Escape(SlackViews.StatusCardText(s));
@@ -195,7 +194,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
             var s = incident.Summary;
             var headline = SlackText.Escape(IncidentTexts.Announcement(s, Core.Outbox.AnnouncementKind.Declared, null)
                 .Replace("Declared ", string.Empty, StringComparison.Ordinal)) + $" · *{SlackText.Escape(s.Status.ToWord())}*";
-            if (!s.IsPrivate && await ChannelAsync(intent.IncidentId, ct) is { } channel)
+            if (!s.IsPrivate && ChannelOf(incident) is { } channel)
             {
                 headline += $" · <#{channel}>";
             }
@@ -258,8 +257,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 throw new OutboxRetryException("not due for archiving yet", wait);
             }
 
-            var channel = await ChannelAsync(incidentId, ct);
-            if (channel is null)
+            if (ChannelOf(incident) is not { } channel)
             {
                 return "no Slack channel";
             }
@@ -268,8 +266,9 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
             return "archived";
         }
 
-        private async Task<string?> ChannelAsync(long incidentId, CancellationToken ct) =>
-            (await mediator.Send(new ReadIncident(incidentId), ct)).Channels.FirstOrDefault(c => c.Platform == Platform)?.ChannelId;
+        private Task<string?> ChannelAsync(long incidentId, CancellationToken ct) => mediator.Send(new FindIncidentChannelId(incidentId, Platform), ct);
+
+        private static string? ChannelOf(IncidentDetails incident) => incident.Channels.FirstOrDefault(c => c.Platform == Platform)?.ChannelId;
 
         private async Task TryAsync(Func<Task> step, string what)
         {

@@ -17,6 +17,18 @@ internal sealed class FindIncidentByChannelHandler(IncidentDbContext db) : IRequ
             .FirstOrDefaultAsync(cancellationToken);
 }
 
+/// <summary>The incident's channel on a platform, if it has one: a single-row read for executors posting there.</summary>
+public sealed record FindIncidentChannelId(long IncidentId, string Platform) : IRequest<string?>;
+
+internal sealed class FindIncidentChannelIdHandler(IncidentDbContext db) : IRequestHandler<FindIncidentChannelId, string?>
+{
+    public Task<string?> Handle(FindIncidentChannelId request, CancellationToken cancellationToken) =>
+        db.IncidentChannels.AsNoTracking()
+            .Where(c => c.IncidentId == request.IncidentId && c.Platform == request.Platform)
+            .Select(c => c.ChannelId)
+            .FirstOrDefaultAsync(cancellationToken);
+}
+
 /// <summary>An adapter made (or adopted) the incident's channel on its platform; remember it. Idempotent.</summary>
 public sealed record LinkIncidentChannel(long IncidentId, string Platform, string ChannelId, string? Name, string? TenantId) : IRequest<bool>;
 
