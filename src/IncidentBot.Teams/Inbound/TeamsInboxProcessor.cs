@@ -58,7 +58,7 @@ public sealed class TeamsInboxProcessor(
             reply = ChatReply.Private("Use **Declare incident** from the message box's … menu to open the form, or type `declare [severity] <title>`.");
         }
 
-        var answer = TeamsConnectorClient.Message(TeamsText.Html(reply.Text));
+        var answer = TeamsConnectorClient.TextMessage(reply.Text);
         if (activity.Id is { } id && activity.ConversationType != "personal")
         {
             await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, id, answer, cancellationToken);
@@ -216,10 +216,4 @@ public sealed class TeamsInboxProcessor(
 
         return (WebUtility.HtmlDecode(text).Trim(), mentions);
     }
-}
-
-/// <summary>Text for Teams messages: escaped, with line breaks kept.</summary>
-internal static class TeamsText
-{
-    public static string Html(string text) => TeamsCards.EscapeHtml(text).Replace("\n", "<br>", StringComparison.Ordinal);
 }

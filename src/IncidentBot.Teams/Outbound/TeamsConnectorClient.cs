@@ -96,6 +96,10 @@ public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsToken
         return members;
     }
 
+    /// <summary>A message of plain text (people's words included): escaped for Teams, line breaks kept.</summary>
+    public static JsonObject TextMessage(string plainText) =>
+        Message(Cards.TeamsCards.EscapeHtml(plainText).Replace("\n", "<br>", StringComparison.Ordinal));
+
     /// <summary>A message activity; <paramref name="html"/> is already escaped (Teams renders it as light HTML).</summary>
     public static JsonObject Message(string html, JsonObject? card = null)
     {

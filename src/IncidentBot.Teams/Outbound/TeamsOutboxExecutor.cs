@@ -102,7 +102,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         if (fallbackReason is not null)
         {
             await connector.ReplyAsync(home.ServiceUrl, conversation, activityId,
-                TeamsConnectorClient.Message(TeamsCards.EscapeHtml($"{fallbackReason}. This thread is the incident's home instead: reply here with @IncidentBot commands.")), ct);
+                TeamsConnectorClient.TextMessage($"{fallbackReason}. This thread is the incident's home instead: reply here with @IncidentBot commands."), ct);
         }
 
         return $"thread {conversation}";
@@ -169,16 +169,16 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
 
         var home = await IncidentsChannelAsync(mediator, ct);
-        var text = TeamsCards.EscapeHtml(IncidentTexts.Announcement(incident.Summary, intent.Kind, intent.Text));
+        var text = IncidentTexts.Announcement(incident.Summary, intent.Kind, intent.Text);
         var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
         if (existing is null)
         {
-            var (conversation, activityId) = await connector.CreateThreadAsync(home.ServiceUrl, teams.Value.IncidentsChannelId!, home.TenantId, TeamsConnectorClient.Message(text), ct);
+            var (conversation, activityId) = await connector.CreateThreadAsync(home.ServiceUrl, teams.Value.IncidentsChannelId!, home.TenantId, TeamsConnectorClient.TextMessage(text), ct);
             await mediator.Send(new SaveIncidentMessage(intent.IncidentId, Platform, AnnouncementKind, conversation, activityId), ct);
             return "announced";
         }
 
-        await connector.ReplyAsync(home.ServiceUrl, existing.ConversationId, existing.MessageId, TeamsConnectorClient.Message(text), ct);
+        await connector.ReplyAsync(home.ServiceUrl, existing.ConversationId, existing.MessageId, TeamsConnectorClient.TextMessage(text), ct);
         return "announcement updated";
     }
 
@@ -191,7 +191,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
 
         var home = await IncidentsChannelAsync(mediator, ct);
-        await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.Message(TeamsCards.EscapeHtml(intent.Text).Replace("\n", "<br>", StringComparison.Ordinal)), ct);
+        await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.TextMessage(intent.Text), ct);
         return "posted";
     }
 
@@ -205,7 +205,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
 
         await connector.CreateThreadAsync(found[0].ServiceUrl, channel, found[0].TenantId,
-            TeamsConnectorClient.Message(TeamsCards.EscapeHtml(intent.Text).Replace("\n", "<br>", StringComparison.Ordinal)), ct);
+            TeamsConnectorClient.TextMessage(intent.Text), ct);
         return "posted to the review channel";
     }
 
