@@ -7,7 +7,11 @@ namespace IncidentBot.Core.Outbox;
 /// </summary>
 public interface IOutboxIntent
 {
+    /// <summary>The incident it is about; 0 for intents about no one incident.</summary>
     long IncidentId { get; }
+
+    /// <summary>Intents with the same key run one after another, in the order written. Default: per incident.</summary>
+    string OrderingKey => $"incident:{IncidentId}";
 }
 
 /// <summary>Create (or find again) the incident's channel and record it.</summary>
@@ -47,10 +51,17 @@ public sealed record CloseIncidentChannel(long IncidentId) : IOutboxIntent;
 public sealed record ScheduleIncidentReview(long IncidentId) : IOutboxIntent;
 
 /// <summary>Post to the review channels (<c>Reviews:SlackChannel</c>, <c>Reviews:TeamsChannelId</c>): agendas, cancellations, backlog.</summary>
-public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutboxIntent;
+public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutboxIntent
+{
+    /// <summary>Review-channel posts keep their own order (agendas, then cancellations), whatever incident they mention.</summary>
+    public string OrderingKey => "reviews";
+}
 
 /// <summary>Regenerate the resolved incident's review doc (after its timeline was edited).</summary>
 public sealed record ScheduleIncidentReviewDoc(long IncidentId) : IOutboxIntent;
 
 /// <summary>Write a session's fixed agenda into the organisation's calendar (or cancel the occurrence when nothing is booked).</summary>
-public sealed record SyncReviewCalendarEvent(long IncidentId, DateTime SessionStartUtc, string Agenda, bool Cancelled) : IOutboxIntent;
+public sealed record SyncReviewCalendarEvent(long IncidentId, DateTime SessionStartUtc, string Agenda, bool Cancelled) : IOutboxIntent
+{
+    public string OrderingKey => "reviews";
+}

@@ -29,7 +29,7 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
                 Executor = executor.Name,
                 Payload = JsonSerializer.Serialize(intent, type, Json),
                 IncidentId = intent.IncidentId == 0 ? null : intent.IncidentId,
-                OrderingKey = intent.IncidentId == 0 ? "reviews" : $"incident:{intent.IncidentId}",
+                OrderingKey = intent.OrderingKey,
                 Status = WorkStatus.Pending,
                 CreatedAt = now,
                 DueAt = now + delay,
@@ -42,52 +42,30 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
             ?? throw new InvalidOperationException($"Outbox row {message.Id} has an empty payload."));
 }
 
-/// <summary>The stable names under which intents are stored.</summary>
+/// <summary>The stable names under which intents are stored; renaming one orphans stored rows.</summary>
 public static class IntentTypes
 {
-    private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal);
-    private static readonly Dictionary<Type, string> ByType = [];
-    private static readonly Lock Gate = new();
-
-    static IntentTypes()
+    private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal)
     {
-        Register<EnsureIncidentChannel>("incident.channel.ensure");
-        Register<InviteToIncident>("incident.invite");
-        Register<RefreshStatusCard>("incident.card.refresh");
-        Register<AnnounceIncident>("incident.announce");
-        Register<PostToIncident>("incident.post");
-        Register<CloseIncidentChannel>("incident.channel.close");
-        Register<ScheduleIncidentReview>("review.schedule");
-        Register<PostToReviewsChannel>("review.post");
-        Register<ScheduleIncidentReviewDoc>("review.doc");
-        Register<SyncReviewCalendarEvent>("review.calendar");
-    }
+        ["incident.channel.ensure"] = typeof(EnsureIncidentChannel),
+        ["incident.invite"] = typeof(InviteToIncident),
+        ["incident.card.refresh"] = typeof(RefreshStatusCard),
+        ["incident.announce"] = typeof(AnnounceIncident),
+        ["incident.post"] = typeof(PostToIncident),
+        ["incident.channel.close"] = typeof(CloseIncidentChannel),
+        ["review.schedule"] = typeof(ScheduleIncidentReview),
+        ["review.post"] = typeof(PostToReviewsChannel),
+        ["review.doc"] = typeof(ScheduleIncidentReviewDoc),
+        ["review.calendar"] = typeof(SyncReviewCalendarEvent),
+    };
 
-    /// <summary>Modules with intents of their own register them here, once, at start-up.</summary>
-    public static void Register<T>(string name) where T : IOutboxIntent
-    {
-        lock (Gate)
-        {
-            ByName[name] = typeof(T);
-            ByType[typeof(T)] = name;
-        }
-    }
+    private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);
 
-    public static string NameOf(Type type)
-    {
-        lock (Gate)
-        {
-            return ByType.TryGetValue(type, out var n) ? n : throw new InvalidOperationException($"Intent type {type.Name} is not registered.");
-        }
-    }
+    public static string NameOf(Type type) =>
+        ByType.TryGetValue(type, out var n) ? n : throw new InvalidOperationException($"Intent type {type.Name} has no stored name.");
 
-    public static Type TypeOf(string name)
-    {
-        lock (Gate)
-        {
-            return ByName.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"Unknown intent kind '{name}'.");
-        }
-    }
+    public static Type TypeOf(string name) =>
+        ByName.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"Unknown intent kind '{name}'.");
 }
 
 /// <summary>Wakes the outbox worker once a change with intents has committed (before that the rows are invisible).</summary>
