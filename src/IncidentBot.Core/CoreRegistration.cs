@@ -4,6 +4,7 @@ using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Work;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,10 @@ namespace IncidentBot.Core;
 
 public static class CoreRegistration
 {
-    /// <summary>The incident core: options, storage, mediator and handlers, the outbox worker.</summary>
+    /// <summary>
+    /// The incident core: options, mediator and handlers, the work queue's dispatcher. The storage ports
+    /// (<see cref="StorageAdapter"/>) come from the host, which picks the adapter named by <c>Storage:Provider</c>.
+    /// </summary>
     public static IServiceCollection AddIncidentCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -27,7 +31,8 @@ public static class CoreRegistration
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
 
-        services.AddIncidentStorage();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
 
         services.AddMediatorCore();
         services.AddMediatorHandlersFrom(typeof(CoreRegistration).Assembly);
@@ -38,17 +43,13 @@ public static class CoreRegistration
         services.TryAddSingleton<Features.Reviews.ReviewFreezeWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Reviews.ReviewFreezeWorker>());
 
-        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<WorkSignal>();
+        services.TryAddScoped<WorkContext>();
         services.TryAddScoped<OutboxWriter>();
-        services.TryAddSingleton<OutboxWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
-
-        services.TryAddSingleton<InboxSignal>();
         services.TryAddScoped<InboxWriter>();
-        services.TryAddScoped<DeliveryContext>();
         services.TryAddSingleton<InboxInline>();
-        services.TryAddSingleton<InboxWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
+        services.TryAddSingleton<WorkDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkDispatcher>());
         return services;
     }
 

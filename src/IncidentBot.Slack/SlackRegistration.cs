@@ -45,5 +45,9 @@ internal sealed class SlackEnabledExecutor(SlackOutboxExecutor inner, IOptions<S
 
     public bool Handles(Type intentType) => options.Value.Enabled && inner.Handles(intentType);
 
+    public TimeSpan DelayOf(Core.Outbox.IOutboxIntent intent) => inner.DelayOf(intent);
+
+    public string? UniqueKeyOf(Core.Outbox.IOutboxIntent intent) => inner.UniqueKeyOf(intent);
+
     public Task<string?> ExecuteAsync(Core.Outbox.IOutboxIntent intent, CancellationToken cancellationToken) => inner.ExecuteAsync(intent, cancellationToken);
 }

@@ -21,6 +21,7 @@ public static class IncidentBotHost
         });
 
         builder.Services.AddIncidentCore();
+        builder.Services.AddIncidentStorage();
         builder.Services.AddIncidentWeb();
         builder.Services.AddSlack();
         builder.Services.AddTeams();

@@ -96,6 +96,7 @@ public sealed class TimelineEntry
 public sealed class TimelineEdit
 {
     public long Id { get; set; }
+    public long IncidentId { get; set; }
     public long EntryId { get; set; }
     public required string EditorKey { get; set; }
     public DateTime At { get; set; }
@@ -132,9 +133,3 @@ public sealed class IncidentChannel
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>Named counters; the incident number comes from one row, incremented in the declaring transaction.</summary>
-public sealed class Counter
-{
-    public required string Name { get; set; }
-    public long Value { get; set; }
-}

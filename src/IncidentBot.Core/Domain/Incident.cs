@@ -34,8 +34,8 @@ public sealed class Incident
     public int? DuplicateOfNumber { get; set; }
 
     /// <summary>
-    /// Optimistic concurrency for state changes (status, severity, roles …): two at once cannot both win silently.
-    /// Appends (notes, captures, action items) leave it alone, so a busy incident's timeline never conflicts.
+    /// The stored document's version, kept by the store: every write of the document names the version it read, so
+    /// two changes at once cannot both win silently. Timeline appends do not write the document and never conflict.
     /// </summary>
     public int Version { get; set; }
 
@@ -50,7 +50,7 @@ public sealed class Incident
     public bool IsOpen => !Status.IsClosed();
 
     public static Incident Declare(int number, string title, string severity, Actor by, DateTime now,
-        string? description = null, string? service = null, bool isPrivate = false)
+        string? description = null, string? service = null, bool isPrivate = false, long id = 0)
     {
         title = (title ?? string.Empty).Trim();
         if (title.Length == 0)
@@ -65,6 +65,7 @@ public sealed class Incident
 
         var incident = new Incident
         {
+            Id = id,
             Number = number,
             Title = title,
             Description = Clip(description),
@@ -80,6 +81,19 @@ public sealed class Incident
         incident.AddMember(by.PersonKey, MembershipSource.Declarer, now);
         incident.Record(TimelineKind.Declared, by, now, $"Declared {severity}: {title}", after: IncidentStatus.Investigating.ToWord());
         return incident;
+    }
+
+    /// <summary>
+    /// Called by the store inside the declaring transaction: the incident gets the next number, and its first
+    /// entry says it.
+    /// </summary>
+    public void AssignNumber(int number)
+    {
+        Number = number;
+        if (Timeline.FirstOrDefault(e => e.Kind == TimelineKind.Declared) is { } declared)
+        {
+            declared.Text = $"{Reference} declared ({Severity}): {Title}";
+        }
     }
 
     public TimelineEntry ChangeStatus(IncidentStatus to, Actor by, DateTime now, string? message = null)
@@ -100,7 +114,6 @@ public sealed class Incident
             throw new IncidentRuleException($"{Reference} is already {to.ToWord()}.");
         }
 
-        Version++;
         var before = Status;
         Status = to;
         if (to >= IncidentStatus.Identified)
@@ -120,7 +133,6 @@ public sealed class Incident
     public TimelineEntry Resolve(Actor by, DateTime now, string? summary)
     {
         EnsureOpen("resolve it");
-        Version++;
         var before = Status;
         Status = IncidentStatus.Resolved;
         IdentifiedAt ??= now;
@@ -143,7 +155,6 @@ public sealed class Incident
             throw new IncidentRuleException("Say why the incident is cancelled (for example: false alarm, monitor flapped).");
         }
 
-        Version++;
         var before = Status;
         Status = IncidentStatus.Cancelled;
         CancelReason = Clip(reason);
@@ -181,6 +192,7 @@ public sealed class Incident
 
             var copy = new TimelineEntry
             {
+                IncidentId = target.Id,
                 Kind = entry.Kind,
                 OccurredAt = entry.OccurredAt,
                 RecordedAt = now,
@@ -198,7 +210,6 @@ public sealed class Incident
             copied.Add(copy);
         }
 
-        Version++;
         var before = Status;
         Status = IncidentStatus.Duplicate;
         DuplicateOfNumber = target.Number;
@@ -215,7 +226,6 @@ public sealed class Incident
             throw new IncidentRuleException($"{Reference} is open ({Status.ToWord()}); only resolved, cancelled or duplicate incidents can be reopened.");
         }
 
-        Version++;
         var before = Status;
         Status = IncidentStatus.Investigating;
         ResolvedAt = null;
@@ -233,7 +243,6 @@ public sealed class Incident
             throw new IncidentRuleException($"{Reference} is already {Severity}.");
         }
 
-        Version++;
         var before = Severity;
         Severity = severity;
         return Record(TimelineKind.SeverityChanged, by, now, $"Severity {before} → {severity}", before, severity);
@@ -246,7 +255,6 @@ public sealed class Incident
             throw new IncidentRuleException("Impact cannot start in the future.");
         }
 
-        Version++;
         var before = ImpactStartedAt;
         ImpactStartedAt = at;
         return Record(TimelineKind.ImpactStartedSet, by, now, $"Impact started at {at:yyyy-MM-dd HH:mm} UTC",
@@ -263,7 +271,6 @@ public sealed class Incident
             throw new IncidentRuleException($"They already hold the {role} role on {Reference}.");
         }
 
-        Version++;
         if (current != null)
         {
             current.RelievedAt = now;
@@ -271,6 +278,8 @@ public sealed class Incident
 
         Roles.Add(new RoleAssignment
         {
+            Id = Roles.Count + 1,
+            IncidentId = Id,
             Role = role,
             PersonKey = personKey,
             AssignedBy = by.PersonKey,
@@ -295,6 +304,8 @@ public sealed class Incident
     {
         var item = new ActionItem
         {
+            Id = ActionItems.Count == 0 ? 1 : ActionItems.Max(a => a.Id) + 1,
+            IncidentId = Id,
             Text = RequireText(text, "action item"),
             OwnerKey = ownerKey,
             CreatedBy = by.PersonKey,
@@ -323,7 +334,7 @@ public sealed class Incident
             return true;
         }
 
-        Members.Add(new IncidentMember { PersonKey = personKey, Source = source, Since = now, TenantId = TenantId });
+        Members.Add(new IncidentMember { Id = Members.Count + 1, IncidentId = Id, PersonKey = personKey, Source = source, Since = now, TenantId = TenantId });
         return true;
     }
 
@@ -346,6 +357,7 @@ public sealed class Incident
     {
         var entry = new TimelineEntry
         {
+            IncidentId = Id,
             Kind = kind,
             OccurredAt = now,
             RecordedAt = now,

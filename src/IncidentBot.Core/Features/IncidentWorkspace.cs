@@ -1,85 +1,213 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using IncidentBot.Core.Domain;
-using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Work;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Core.Features;
 
 /// <summary>
-/// What every change to an existing incident does around its rule: load it as the actor may see it, remember
-/// the people involved, commit the change with its intents in one transaction, then tell in-process listeners.
+/// The unit of work of one request: load incidents as the actor may see them, let the domain change them, then
+/// commit every change at once — the incidents whose document changed (version-checked), their new timeline
+/// entries, the people met, the intents enqueued and the completion of the queue item being run — and tell
+/// in-process listeners.
 /// </summary>
 public sealed class IncidentWorkspace(
-    IncidentDbContext db,
+    IIncidentStore incidents,
+    ITimelineStore timeline,
+    IPeopleStore people,
+    IChangeStore changes,
     OutboxWriter outbox,
     IMediator mediator,
     TimeProvider clock,
     IOptions<FacilitatorOptions> facilitators,
-    IOptions<IncidentsOptions> incidents,
-    DeliveryContext delivery,
-    OutboxSignal outboxSignal)
+    IOptions<IncidentsOptions> options,
+    WorkContext work,
+    WorkSignal signal)
 {
-    public IncidentDbContext Db => db;
+    private static readonly JsonSerializerOptions DocumentJson = new()
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers = { IgnoreStoredApart },
+        },
+    };
 
-    public IncidentsOptions Incidents => incidents.Value;
+    private readonly Dictionary<long, Tracked> _tracked = [];
+    private StoreChange _change = new();
+
+    public IIncidentStore Store => incidents;
+
+    public ITimelineStore Timeline => timeline;
+
+    public IPeopleStore People => people;
+
+    public IncidentsOptions Incidents => options.Value;
 
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
+    /// <summary>The change being built; committed by <see cref="SaveAsync"/>.</summary>
+    public StoreChange Change => _change;
+
     public bool IsFacilitator(Actor actor) => facilitators.Value.IsFacilitator(actor.PersonKey);
 
-    public IQueryable<Incident> Visible(Actor actor) => db.Incidents.VisibleTo(actor, facilitators.Value);
+    /// <summary>The privacy rule for one incident (lists apply it in the store's query).</summary>
+    public bool CanSee(Incident incident, Actor actor) => !incident.IsPrivate || IsFacilitator(actor) || incident.IsMember(actor.PersonKey);
+
+    /// <summary>A list query as the actor may see it.</summary>
+    public IncidentQuery QueryFor(Actor actor, bool? open = null, string? search = null, string? severity = null, int skip = 0, int take = 50) =>
+        new(actor.PersonKey, IsFacilitator(actor), open, search, severity, skip, take);
 
     public async Task<Incident> LoadAsync(int number, Actor actor, bool withTimeline, CancellationToken cancellationToken, bool bypassVisibility = false)
     {
-        IQueryable<Incident> query = (bypassVisibility ? db.Incidents : Visible(actor)).Include(i => i.Members).Include(i => i.Roles);
-        if (withTimeline)
+        var incident = await incidents.FindAsync(number, cancellationToken);
+        if (incident is null || (!bypassVisibility && !CanSee(incident, actor)))
         {
-            query = query.Include(i => i.Timeline);
+            throw new IncidentNotFoundException(number);
         }
 
-        return await query.AsSplitQuery().SingleOrDefaultAsync(i => i.Number == number, cancellationToken)
-            ?? throw new IncidentNotFoundException(number);
+        return await TrackAsync(incident, withTimeline, cancellationToken);
     }
 
-    public void Enqueue(IOutboxIntent intent) => outbox.Enqueue(db, intent);
-
-    /// <summary>For handlers that save on their own: mark the delivery being processed done with this change.</summary>
-    public Task MarkDeliveryDoneAsync(CancellationToken cancellationToken) => delivery.MarkDoneWithAsync(db, cancellationToken);
-
-    /// <summary>Saves the change and its intents atomically, then publishes <see cref="IncidentChanged"/>.</summary>
-    public async Task<IncidentSummary> CommitAsync(Incident incident, string change, Actor actor, CancellationToken cancellationToken)
+    public async Task<Incident> LoadByIdAsync(long id, bool withTimeline, CancellationToken cancellationToken)
     {
-        await People.RememberAsync(db, actor, Now, cancellationToken);
-        await delivery.MarkDoneWithAsync(db, cancellationToken);
+        var incident = await incidents.FindByIdAsync(id, cancellationToken)
+            ?? throw new IncidentRuleException($"Incident id {id} does not exist.");
+        return await TrackAsync(incident, withTimeline, cancellationToken);
+    }
+
+    /// <summary>A new incident: it gets its id now and its number when the change commits.</summary>
+    public async Task<long> NewIncidentIdAsync(CancellationToken cancellationToken) => await incidents.NewIncidentIdAsync(cancellationToken);
+
+    public void Declare(Incident incident)
+    {
+        _change.Declared = incident;
+        _tracked[incident.Id] = new Tracked(incident, Fingerprint: null);
+    }
+
+    public void Enqueue(IOutboxIntent intent) => outbox.Enqueue(_change, intent);
+
+    public void Remember(string key, string? displayName, string? tenantId) =>
+        _change.People.Add(new Person
+        {
+            Key = key,
+            DisplayName = Features.People.DisplayNameOr(key, displayName),
+            TenantId = tenantId,
+            UpdatedAt = Now,
+        });
+
+    /// <summary>
+    /// Commits everything this request changed at once; throws <see cref="IncidentConflictException"/> when an
+    /// incident changed meanwhile (the request is then run again on fresh data).
+    /// </summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        var change = _change;
+        foreach (var (incident, fingerprint) in _tracked.Values)
+        {
+            if (fingerprint is not null && fingerprint != FingerprintOf(incident))
+            {
+                change.Incidents.Add(new IncidentWrite(incident, incident.Version));
+            }
+
+            change.NewEntries.AddRange(incident.Timeline.Where(e => e.Id == 0 && !change.NewEntries.Contains(e)));
+        }
+
+        work.AddTo(change);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await changes.CommitAsync(change, cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.IncidentVersion)
         {
-            throw new IncidentConflictException(incident.Reference);
+            throw new IncidentConflictException(change.Incidents.FirstOrDefault()?.Incident.Reference ?? "the incident");
         }
 
-        await PublishAsync(incident, change, actor, cancellationToken);
+        work.Committed(change);
+        foreach (var tracked in _tracked.Values.ToList())
+        {
+            _tracked[tracked.Incident.Id] = tracked with { Fingerprint = FingerprintOf(tracked.Incident) };
+        }
+
+        _change = new StoreChange();
+        if (change.Enqueued.Count > 0)
+        {
+            signal.Raise();
+        }
+    }
+
+    /// <summary>Remembers the actor, saves, tells in-process listeners, and summarises the incident.</summary>
+    public async Task<IncidentSummary> CommitAsync(Incident incident, string what, Actor actor, CancellationToken cancellationToken)
+    {
+        Remember(actor.PersonKey, actor.DisplayName, actor.TenantId);
+        await SaveAsync(cancellationToken);
+        await PublishAsync(incident, what, actor, cancellationToken);
         return await SummarizeAsync(incident, cancellationToken);
     }
 
-    /// <summary>After the commit: wake the outbox worker (its intents are visible now) and tell in-process listeners.</summary>
-    public Task PublishAsync(Incident incident, string change, Actor actor, CancellationToken cancellationToken)
+    public Task PublishAsync(Incident incident, string what, Actor actor, CancellationToken cancellationToken) =>
+        mediator.Publish(new IncidentChanged(incident.Id, incident.Number, what, actor.PersonKey), cancellationToken);
+
+    /// <summary>Forgets everything loaded and pending: the request is about to run again.</summary>
+    public void Reset()
     {
-        outboxSignal.Raise();
-        return mediator.Publish(new IncidentChanged(incident.Id, incident.Number, change, actor.PersonKey), cancellationToken);
+        _tracked.Clear();
+        _change = new StoreChange();
     }
 
     public async Task<IncidentSummary> SummarizeAsync(Incident incident, CancellationToken cancellationToken)
     {
         var lead = incident.CurrentHolder(Incidents.LeadRole);
-        var names = await People.NamesAsync(db, [lead?.PersonKey], cancellationToken);
-        return new IncidentSummary(incident.Id, incident.Number, incident.Title, incident.Severity, incident.Status, incident.IsPrivate,
-            incident.Service, incident.DeclaredAt, lead is null ? null : People.View(lead.PersonKey, names), Incidents.LeadRole);
+        var names = await Features.People.NamesAsync(people, [lead?.PersonKey], cancellationToken);
+        return Summary(incident, names);
     }
+
+    public IncidentSummary Summary(Incident incident, IReadOnlyDictionary<string, string> names)
+    {
+        var lead = incident.CurrentHolder(Incidents.LeadRole);
+        return new IncidentSummary(incident.Id, incident.Number, incident.Title, incident.Severity, incident.Status, incident.IsPrivate,
+            incident.Service, incident.DeclaredAt, lead is null ? null : Features.People.View(lead.PersonKey, names), Incidents.LeadRole);
+    }
+
+    private async Task<Incident> TrackAsync(Incident incident, bool withTimeline, CancellationToken cancellationToken)
+    {
+        if (_tracked.TryGetValue(incident.Id, out var known))
+        {
+            incident = known.Incident;
+        }
+        else
+        {
+            _tracked[incident.Id] = new Tracked(incident, FingerprintOf(incident));
+        }
+
+        if (withTimeline && !incident.Timeline.Any(e => e.Id != 0))
+        {
+            var pending = incident.Timeline.ToList();
+            incident.Timeline = [.. await timeline.ListAsync(incident.Id, cancellationToken), .. pending];
+        }
+
+        return incident;
+    }
+
+    private static string FingerprintOf(Incident incident) => JsonSerializer.Serialize(incident, DocumentJson);
+
+    /// <summary>The document leaves out what is stored beside it (timeline, channels) and what is computed.</summary>
+    private static void IgnoreStoredApart(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(Incident))
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties.Where(p => p.Name is nameof(Incident.Timeline) or nameof(Incident.Channels)).ToList())
+        {
+            info.Properties.Remove(property);
+        }
+    }
+
+    private sealed record Tracked(Incident Incident, string? Fingerprint);
 }

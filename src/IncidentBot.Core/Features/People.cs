@@ -1,40 +1,17 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features;
 
-/// <summary>Remembers display names for people, and looks them up for views.</summary>
+/// <summary>Display names for people, for views.</summary>
 public static class People
 {
-    /// <summary>
-    /// Insert-or-update in one statement (same syntax on SQLite and PostgreSQL), so two first requests from one
-    /// new person at the same moment cannot collide on the key.
-    /// </summary>
-    public static Task RememberAsync(IncidentDbContext db, string key, string? displayName, string? tenantId, DateTime now, CancellationToken cancellationToken)
+    public const int MaxNameLength = 200;
+
+    public static async Task<IReadOnlyDictionary<string, string>> NamesAsync(IPeopleStore store, IEnumerable<string?> keys, CancellationToken cancellationToken)
     {
-        var name = string.IsNullOrWhiteSpace(displayName) ? FallbackName(key) : displayName.Trim();
-        if (name.Length > 200)
-        {
-            name = name[..200];
-        }
-
-        return db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO people ("Key", "DisplayName", "TenantId", "UpdatedAt") VALUES ({key}, {name}, {tenantId}, {now})
-            ON CONFLICT ("Key") DO UPDATE SET "DisplayName" = excluded."DisplayName", "TenantId" = COALESCE(excluded."TenantId", people."TenantId"), "UpdatedAt" = excluded."UpdatedAt"
-            """, cancellationToken);
-    }
-
-    public static Task RememberAsync(IncidentDbContext db, Actor actor, DateTime now, CancellationToken cancellationToken) =>
-        RememberAsync(db, actor.PersonKey, actor.DisplayName, actor.TenantId, now, cancellationToken);
-
-    public static async Task<Dictionary<string, string>> NamesAsync(IncidentDbContext db, IEnumerable<string?> keys, CancellationToken cancellationToken)
-    {
-        var wanted = keys.Where(k => k != null).Select(k => k!).Distinct().ToList();
-        var found = await db.People.AsNoTracking()
-            .Where(p => wanted.Contains(p.Key))
-            .ToDictionaryAsync(p => p.Key, p => p.DisplayName, cancellationToken);
+        var wanted = keys.Where(k => k != null).Select(k => k!).Distinct(StringComparer.Ordinal).ToList();
+        var found = new Dictionary<string, string>(await store.NamesAsync(wanted, cancellationToken), StringComparer.Ordinal);
         foreach (var key in wanted.Where(k => !found.ContainsKey(k)))
         {
             found[key] = FallbackName(key);
@@ -47,4 +24,11 @@ public static class People
         new(key, names.TryGetValue(key, out var n) ? n : FallbackName(key));
 
     public static string FallbackName(string key) => PersonKey.TryParse(key, out _, out var id) ? id : key;
+
+    /// <summary>The name to store: the one given, trimmed and clipped, or the id part of the key.</summary>
+    public static string DisplayNameOr(string key, string? displayName)
+    {
+        var name = string.IsNullOrWhiteSpace(displayName) ? FallbackName(key) : displayName.Trim();
+        return name.Length > MaxNameLength ? name[..MaxNameLength] : name;
+    }
 }

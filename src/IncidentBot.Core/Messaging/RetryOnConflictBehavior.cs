@@ -1,4 +1,5 @@
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features;
 using IncidentBot.Core.Storage;
 using MediatR;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace IncidentBot.Core.Messaging;
 /// request is simply run again on fresh data, after a short jittered pause so that several losers do not collide
 /// again in lockstep, before anyone is bothered with it.
 /// </summary>
-public sealed class RetryOnConflictBehavior<TRequest, TResponse>(IncidentDbContext db, TimeProvider clock, ILogger<RetryOnConflictBehavior<TRequest, TResponse>> logger)
+public sealed class RetryOnConflictBehavior<TRequest, TResponse>(IncidentWorkspace workspace, TimeProvider clock, ILogger<RetryOnConflictBehavior<TRequest, TResponse>> logger)
     : IPipelineBehavior<TRequest, TResponse>
 {
     private const int Attempts = 8;
@@ -23,10 +24,10 @@ public sealed class RetryOnConflictBehavior<TRequest, TResponse>(IncidentDbConte
             {
                 return await next();
             }
-            catch (IncidentConflictException) when (attempt < Attempts)
+            catch (Exception ex) when (attempt < Attempts && IsConflict(ex))
             {
                 logger.LogDebug("{Request} conflicted with a concurrent change; retrying (attempt {Attempt})", typeof(TRequest).Name, attempt + 1);
-                db.ChangeTracker.Clear();
+                workspace.Reset();
 #pragma warning disable CA5394 // Jitter spreads retries apart; it protects nothing.
                 var pause = TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt));
 #pragma warning restore CA5394
@@ -34,4 +35,7 @@ public sealed class RetryOnConflictBehavior<TRequest, TResponse>(IncidentDbConte
             }
         }
     }
+
+    private static bool IsConflict(Exception ex) =>
+        ex is IncidentConflictException or StoreConflictException { Kind: StoreConflictKind.IncidentVersion or StoreConflictKind.CalendarRevision };
 }

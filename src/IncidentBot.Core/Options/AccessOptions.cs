@@ -41,8 +41,14 @@ public sealed class OutboxOptions
     /// <summary>Failures (not rate limits) before an intent is given up and marked failed. Default 10 (≈ 1.5 hours of backoff).</summary>
     public int MaxAttempts { get; set; } = 10;
 
-    /// <summary>How long one replica holds an intent it is running. Default 2 min.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claim on a work item lasts; renewed every third of it while the work runs, so a replica that dies
+    /// frees its work within one lease. Default 30 s.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Items run at once per topic (each platform's inbox and outbox, timed work). Default 8.</summary>
+    public int Parallelism { get; set; } = 8;
 }
 
 internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
@@ -60,9 +66,14 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
             errors.Add("Outbox:MaxAttempts must be at least 1.");
         }
 
-        if (options.LeaseDuration < TimeSpan.FromSeconds(5))
+        if (options.LeaseDuration < TimeSpan.FromSeconds(3))
         {
-            errors.Add("Outbox:LeaseDuration must be at least 00:00:05.");
+            errors.Add("Outbox:LeaseDuration must be at least 00:00:03.");
+        }
+
+        if (options.Parallelism is < 1 or > 256)
+        {
+            errors.Add("Outbox:Parallelism must be between 1 and 256.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

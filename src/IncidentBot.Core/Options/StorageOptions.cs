@@ -4,7 +4,7 @@ namespace IncidentBot.Core.Options;
 
 public enum StorageProvider
 {
-    Sqlite,
+    LiteDb,
     Postgres,
 }
 
@@ -12,35 +12,59 @@ public enum StorageProvider
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
-    public const string DefaultSqlite = "Data Source=data/incidentbot.db";
+    public const string DefaultPath = "data/incidentbot.litedb";
 
-    /// <summary><c>Sqlite</c> (default, embedded) or <c>Postgres</c> (for several replicas).</summary>
-    public string Provider { get; set; } = nameof(StorageProvider.Sqlite);
+    /// <summary><c>LiteDb</c> (default: embedded, one process) or <c>Postgres</c> (several replicas).</summary>
+    public string Provider { get; set; } = nameof(StorageProvider.LiteDb);
 
-    /// <summary>EF Core connection string. Default for SQLite: <c>Data Source=data/incidentbot.db</c> (folder created).</summary>
+    /// <summary>The LiteDB file. Default <c>data/incidentbot.litedb</c>; relative to the working directory; folder created.</summary>
+    public string Path { get; set; } = DefaultPath;
+
+    /// <summary>PostgreSQL connection string (required with <c>Postgres</c>).</summary>
     public string? ConnectionString { get; set; }
 
-    public StorageProvider ParsedProvider =>
-        Enum.TryParse<StorageProvider>(Provider, ignoreCase: true, out var p) ? p : throw new InvalidOperationException($"Storage:Provider '{Provider}'");
+    /// <summary>Done inbox/outbox items are deleted after this many days. Default 30.</summary>
+    public int RetainDays { get; set; } = 30;
 
-    public string EffectiveConnectionString =>
-        string.IsNullOrWhiteSpace(ConnectionString) && ParsedProvider == StorageProvider.Sqlite ? DefaultSqlite : ConnectionString!;
+    public StorageProvider ParsedProvider =>
+        Enum.TryParse<StorageProvider>(Provider, ignoreCase: true, out var p) && !int.TryParse(Provider, out _)
+            ? p
+            : throw new InvalidOperationException($"Storage:Provider '{Provider}'");
+
+    public string FullPath => System.IO.Path.GetFullPath(Path);
 }
 
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
+        if (string.Equals(options.Provider?.Trim(), "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidateOptionsResult.Fail(
+                "Storage:Provider 'Sqlite' is no longer supported: LiteDB replaced SQLite as the embedded store. Use 'LiteDb' (Storage:Path) or 'Postgres'.");
+        }
+
         if (!Enum.TryParse<StorageProvider>(options.Provider, ignoreCase: true, out var provider) || int.TryParse(options.Provider, out _))
         {
-            return ValidateOptionsResult.Fail($"Storage:Provider must be 'Sqlite' or 'Postgres' (got '{options.Provider}').");
+            return ValidateOptionsResult.Fail($"Storage:Provider must be 'LiteDb' or 'Postgres' (got '{options.Provider}').");
         }
 
+        var errors = new List<string>();
         if (provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            return ValidateOptionsResult.Fail("Storage:ConnectionString is required when Storage:Provider is 'Postgres' (for example: Host=127.0.0.1;Database=incidentbot;Username=incidentbot;Password=…).");
+            errors.Add("Storage:ConnectionString is required when Storage:Provider is 'Postgres' (for example: Host=127.0.0.1;Database=incidentbot;Username=incidentbot;Password=…).");
         }
 
-        return ValidateOptionsResult.Success;
+        if (provider == StorageProvider.LiteDb && string.IsNullOrWhiteSpace(options.Path))
+        {
+            errors.Add("Storage:Path must name the LiteDB file (default data/incidentbot.litedb).");
+        }
+
+        if (options.RetainDays < 1)
+        {
+            errors.Add("Storage:RetainDays must be at least 1.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -11,6 +11,18 @@ public interface IOutboxExecutor
 
     bool Handles(Type intentType);
 
+    /// <summary>
+    /// How long after the change the intent is due on this platform (Slack archives a channel
+    /// <c>Slack:ArchiveAfter</c> after the resolve). Work due later never holds up work due now.
+    /// </summary>
+    TimeSpan DelayOf(IOutboxIntent intent) => TimeSpan.Zero;
+
+    /// <summary>
+    /// A name for intents that replace their pending predecessor (a rescheduled archive); null for intents that
+    /// all run.
+    /// </summary>
+    string? UniqueKeyOf(IOutboxIntent intent) => null;
+
     /// <summary>Returns a short outcome to record; throw <see cref="OutboxRetryException"/> to be called again later.</summary>
     Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken);
 }

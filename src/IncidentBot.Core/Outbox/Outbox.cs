@@ -5,31 +5,30 @@ using IncidentBot.Core.Work;
 namespace IncidentBot.Core.Outbox;
 
 /// <summary>
-/// Writes intents into the change's own DbContext, so they commit (or not) with it. One row per executor
-/// that handles the intent; none when no executor does (e.g. no chat platform configured). Intents name the
-/// incident by id, so a new incident is saved before its intents are enqueued (in the same transaction).
+/// Turns intents into work items of the change being built, so they commit (or not) with it. One item per executor
+/// that handles the intent (topic <c>outbox.&lt;executor&gt;</c>); none when no executor does (no chat platform
+/// configured). Intents name the incident by id, so a new incident gets its id before its intents are written.
 /// </summary>
 public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IOutboxExecutor[] _executors = executors.ToArray();
 
-    public void Enqueue(IncidentDbContext db, IOutboxIntent intent) => Enqueue(db, intent, TimeSpan.Zero);
-
-    /// <summary>Enqueues to run no earlier than <paramref name="delay"/> from now.</summary>
-    public void Enqueue(IncidentDbContext db, IOutboxIntent intent, TimeSpan delay)
+    public void Enqueue(StoreChange change, IOutboxIntent intent)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var type = intent.GetType();
         foreach (var executor in _executors.Where(e => e.Handles(type)))
         {
-            db.OutboxMessages.Add(new OutboxMessage
+            var delay = executor.DelayOf(intent);
+            change.Enqueued.Add(new WorkItem
             {
+                Topic = OutboxRunner.TopicOf(executor.Name),
+                Key = intent.OrderingKey,
                 Kind = IntentTypes.NameOf(type),
-                Executor = executor.Name,
                 Payload = JsonSerializer.Serialize(intent, type, Json),
                 IncidentId = intent.IncidentId == 0 ? null : intent.IncidentId,
-                OrderingKey = intent.OrderingKey,
+                UniqueKey = executor.UniqueKeyOf(intent) is { } unique ? $"{executor.Name}:{unique}" : null,
                 Status = WorkStatus.Pending,
                 CreatedAt = now,
                 DueAt = now + delay,
@@ -37,9 +36,20 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
         }
     }
 
-    public static IOutboxIntent Deserialize(OutboxMessage message) =>
-        (IOutboxIntent)(JsonSerializer.Deserialize(message.Payload, IntentTypes.TypeOf(message.Kind), Json)
-            ?? throw new InvalidOperationException($"Outbox row {message.Id} has an empty payload."));
+    public static IOutboxIntent Deserialize(WorkItem item) =>
+        (IOutboxIntent)(JsonSerializer.Deserialize(item.Payload, IntentTypes.TypeOf(item.Kind), Json)
+            ?? throw new InvalidOperationException($"Work item {item.Id} has an empty payload."));
+}
+
+/// <summary>Runs one executor's intents (topic <c>outbox.&lt;executor&gt;</c>) with the <c>Outbox:MaxAttempts</c> budget.</summary>
+internal sealed class OutboxRunner(IOutboxExecutor executor, int maxAttempts) : IWorkRunner
+{
+    public static string TopicOf(string executor) => $"outbox.{executor}";
+
+    public WorkTopic Topic { get; } = new(TopicOf(executor.Name), maxAttempts, TimeSpan.FromSeconds(2));
+
+    public Task<string?> RunAsync(WorkItem item, IServiceProvider scope, CancellationToken cancellationToken) =>
+        executor.ExecuteAsync(OutboxWriter.Deserialize(item), cancellationToken);
 }
 
 /// <summary>The stable names under which intents are stored; renaming one orphans stored rows.</summary>
@@ -67,6 +77,3 @@ public static class IntentTypes
     public static Type TypeOf(string name) =>
         ByName.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"Unknown intent kind '{name}'.");
 }
-
-/// <summary>Wakes the outbox worker once a change with intents has committed (before that the rows are invisible).</summary>
-public sealed class OutboxSignal : WorkSignal;

@@ -3,7 +3,7 @@ namespace IncidentBot.Core.Reviews;
 /// <summary>One weekly review meeting the bot has planned (sessions exist once something was booked or decided for them).</summary>
 public sealed class ReviewSession
 {
-    public long Id { get; set; }
+    /// <summary>The session's start, in UTC: its identity.</summary>
     public DateTime StartUtc { get; set; }
     public int ExtraCapacity { get; set; }
     public bool Cancelled { get; set; }
@@ -18,8 +18,6 @@ public sealed class ReviewSession
 /// <summary>An incident booked into a session, in slot order.</summary>
 public sealed class ReviewBooking
 {
-    public long Id { get; set; }
-    public long SessionId { get; set; }
     public long IncidentId { get; set; }
     public int Slot { get; set; }
     public string? PresenterKey { get; set; }
@@ -40,7 +38,6 @@ public sealed class ReviewDocument
 /// <summary>A person's secret calendar-feed link (only its SHA-256 is kept); revoked when they make a new one.</summary>
 public sealed class CalendarFeed
 {
-    public long Id { get; set; }
     public required string PersonKey { get; set; }
     public required string TokenHash { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -46,6 +46,12 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
 
     public bool Handles(Type intentType) => Handled.Contains(intentType);
 
+    /// <summary>The archive waits <c>Slack:ArchiveAfter</c> as work due later, so it holds up nothing due now.</summary>
+    public TimeSpan DelayOf(IOutboxIntent intent) => intent is CloseIncidentChannel ? Slack.ArchiveAfter ?? TimeSpan.Zero : TimeSpan.Zero;
+
+    /// <summary>Closing again (after a reopen) reschedules the one pending archive instead of adding another.</summary>
+    public string? UniqueKeyOf(IOutboxIntent intent) => intent is CloseIncidentChannel close ? $"archive:{close.IncidentId}" : null;
+
     public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -251,10 +257,9 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 return "reopened; channel kept";
             }
 
-            var wait = closed + after - owner.Clock.GetUtcNow().UtcDateTime;
-            if (wait > TimeSpan.Zero)
+            if (closed + after > owner.Clock.GetUtcNow().UtcDateTime)
             {
-                throw new OutboxRetryException("not due for archiving yet", wait);
+                return "closed again since; the later close archives it"; // its own archive item is due later
             }
 
             if (ChannelOf(incident) is not { } channel)

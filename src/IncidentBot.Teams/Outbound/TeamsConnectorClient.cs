@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using IncidentBot.Core.Http;
 using IncidentBot.Core.Storage;
 using IncidentBot.Teams.Auth;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -190,8 +189,7 @@ public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsToken
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
-        var known = await db.ConversationReferences.AsNoTracking().AnyAsync(c => c.Platform == "teams" && (c.ServiceUrl == serviceUrl || c.ServiceUrl == key || c.ServiceUrl == key + "/"), cancellationToken);
+        var known = await scope.ServiceProvider.GetRequiredService<IConversationStore>().KnowsServiceUrlAsync("teams", serviceUrl, cancellationToken);
         if (!known)
         {
             throw new InvalidOperationException($"Refusing to call {serviceUrl}: no authenticated activity came from it.");

@@ -1,7 +1,6 @@
 using System.Net;
-using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Options;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IncidentBot.Tests.Host;
@@ -25,11 +24,11 @@ public class HostTests
     [Fact]
     public async Task Readiness_WhenDatabaseUnreachable_IsUnhealthy()
     {
-        var options = new DbContextOptionsBuilder<PostgresIncidentDbContext>()
-            .UseNpgsql("Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2").Options;
-        await using var db = new PostgresIncidentDbContext(options);
+        using var store = IncidentBot.Storage.Postgres.PostgresStorage.Open(
+            new StorageOptions { Provider = "Postgres", ConnectionString = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2" },
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
 
-        var result = await new DatabaseHealthCheck(db).CheckHealthAsync(new HealthCheckContext());
+        var result = await new StorageHealthCheck(store.Lifecycle).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }

@@ -1,4 +1,4 @@
-using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Work;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -7,18 +7,18 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBot.Tests.Infrastructure;
 
-/// <summary>The real host in memory, on its own SQLite file unless the settings say otherwise.</summary>
+/// <summary>The real host in memory, on its own LiteDB file unless the settings say otherwise.</summary>
 public sealed class BotFactory(IDictionary<string, string?>? settings = null, FakeClock? clock = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
-    private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.db");
+    private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.litedb");
 
     public FakeClock Clock { get; } = clock ?? new FakeClock();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Storage:ConnectionString", $"Data Source={_databaseFile}");
+        builder.UseSetting("Storage:Path", _databaseFile);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
@@ -32,5 +32,5 @@ public sealed class BotFactory(IDictionary<string, string?>? settings = null, Fa
         });
     }
 
-    public OutboxWorker Outbox => Services.GetRequiredService<OutboxWorker>();
+    public WorkDispatcher Work => Services.GetRequiredService<WorkDispatcher>();
 }

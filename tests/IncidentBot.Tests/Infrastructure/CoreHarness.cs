@@ -1,6 +1,6 @@
 using IncidentBot.Core;
 using IncidentBot.Core.Domain;
-using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Work;
 using IncidentBot.Core.Storage;
 using MediatR;
 using Microsoft.Extensions.Configuration;
@@ -41,13 +41,11 @@ public sealed class CoreHarness : IAsyncDisposable
         clock ??= new FakeClock();
         services.AddSingleton<TimeProvider>(clock);
         services.AddIncidentCore();
+        services.AddIncidentStorage();
         configure?.Invoke(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        await using (var scope = provider.CreateAsyncScope())
-        {
-            await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<IncidentDbContext>(), CancellationToken.None);
-        }
+        await provider.GetRequiredService<IStorageLifecycle>().InitializeAsync(CancellationToken.None);
 
         return new CoreHarness(provider, clock);
     }
@@ -58,13 +56,12 @@ public sealed class CoreHarness : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
     }
 
-    public async Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<IncidentDbContext>());
-    }
+    /// <summary>The work queue's runner, driven by the test (no background loops run in a harness).</summary>
+    public WorkDispatcher Work => Services.GetRequiredService<WorkDispatcher>();
 
-    public OutboxWorker Outbox => Services.GetRequiredService<OutboxWorker>();
+    public IWorkQueueStore Queue => Services.GetRequiredService<IWorkQueueStore>();
+
+    public IIncidentStore Incidents => Services.GetRequiredService<IIncidentStore>();
 
     public static Actor Alice { get; } = Actor.Console("alice");
 

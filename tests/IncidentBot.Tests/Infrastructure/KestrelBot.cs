@@ -23,8 +23,8 @@ public sealed class KestrelBot : IAsyncDisposable
 
     public static async Task<KestrelBot> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var file = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.db");
-        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--environment", "Testing", $"--Storage:ConnectionString=Data Source={file}" };
+        var file = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.litedb");
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--environment", "Testing", $"--Storage:Path={file}" };
         args.AddRange((settings ?? new Dictionary<string, string?>()).Select(kv => $"--{kv.Key}={kv.Value}"));
         var app = IncidentBotHost.Build([.. args]);
         await app.StartAsync();

@@ -2,8 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Incidents;
-using IncidentBot.Core.Work;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Storage;
+
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Slack;
 
@@ -38,7 +39,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Equal(string.Empty, await ack.Content.ReadAsStringAsync());
-        Assert.Equal(1, await _h.WithDbAsync(db => db.InboxMessages.CountAsync()));
+        Assert.Single(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox."));
 
         await _h.SettleAsync();
 
@@ -115,7 +116,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         var body = SlackHarness.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("errors", body["response_action"]!.GetValue<string>());
         Assert.NotNull(body["errors"]!["title"]);
-        Assert.Equal(0, await _h.WithDbAsync(db => db.InboxMessages.CountAsync()));
+        Assert.Empty(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox."));
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         Assert.Equal(("slack:U0AUTHOR", "u0author-display"), (entry.Author.Key, entry.Author.Name));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1763370999).UtcDateTime, entry.OccurredAt, TimeSpan.FromSeconds(1));
         Assert.Equal($"https://fake.slack.test/archives/{channel.Id}/p1763370999000200", entry.Link);
-        Assert.Equal(2, await _h.WithDbAsync(db => db.InboxMessages.CountAsync(m => m.Kind == "event")));
+        Assert.Equal(2, (await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox.")).Count(m => m.Kind == "event"));
     }
 
     [Fact]
@@ -321,10 +322,10 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         await _h.SettleAsync();
 
         // Nothing is lost or given up: the rate-limited head waits for its Retry-After, the rest wait behind it.
-        var pending = await _h.WithDbAsync(db => db.OutboxMessages.Where(o => o.Status == WorkStatus.Pending).OrderBy(o => o.Id).ToListAsync());
+        var pending = await StoreProbe.ItemsAsync(_h.Bot.Services, "outbox.", WorkStatus.Pending);
         Assert.NotEmpty(pending);
         Assert.Contains(pending, o => o.DueAt > _h.Clock.GetUtcNow().UtcDateTime && o.LastError!.Contains("rate limited", StringComparison.Ordinal));
-        Assert.Equal(0, await _h.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.Status == WorkStatus.Failed)));
+        Assert.Empty(await StoreProbe.ItemsAsync(_h.Bot.Services, "outbox.", WorkStatus.Parked));
 
         for (var i = 0; i < 8; i++)
         {
@@ -334,7 +335,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
 
         var posts = Slack.CallsTo("chat.postMessage").Where(c => c["channel"] == channel.Id && c["text"].StartsWith("Update from", StringComparison.Ordinal)).Select(c => c["text"]).ToList();
         Assert.Equal(["Update from roadrunner: rolling back", "Update from roadrunner: rollback done"], posts.Distinct());
-        Assert.Equal(0, await _h.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.Status != WorkStatus.Done)));
+        Assert.Equal(0, (await StoreProbe.ItemsAsync(_h.Bot.Services, "outbox.")).Count(o => o.Status != WorkStatus.Done));
     }
 
     [Fact]
@@ -366,8 +367,8 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, noPayload.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noFields.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noEventId.StatusCode);
-        Assert.Equal(0, await _h.WithDbAsync(db => db.InboxMessages.CountAsync()));
-        Assert.Equal(0, await _h.WithDbAsync(db => db.Incidents.CountAsync()));
+        Assert.Empty(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox."));
+        Assert.Equal(0, await StoreProbe.IncidentCountAsync(_h.Bot.Services));
     }
 
     [Fact]

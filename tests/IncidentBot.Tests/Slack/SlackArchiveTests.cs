@@ -1,5 +1,5 @@
-using IncidentBot.Core.Work;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Storage;
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Slack;
 
@@ -34,6 +34,6 @@ public sealed class SlackArchiveTests : IAsyncLifetime
 
         Assert.True(disk.Archived);
         Assert.False(queue.Archived);
-        Assert.Equal(0, await _h.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.Status != WorkStatus.Done)));
+        Assert.Equal(0, (await StoreProbe.ItemsAsync(_h.Bot.Services, "outbox.")).Count(o => o.Status != WorkStatus.Done));
     }
 }

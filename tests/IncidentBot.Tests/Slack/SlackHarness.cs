@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Features.Incidents;
-using IncidentBot.Core.Storage;
 using IncidentBot.Slack.Inbound;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
@@ -114,7 +113,6 @@ public sealed class SlackHarness : IAsyncDisposable
     /// <summary>Runs queued deliveries and intents until nothing is left (the background workers may help).</summary>
     public Task SettleAsync() => HostWork.SettleAsync(Bot.Services, Clock);
 
-    public Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work) => HostWork.WithDbAsync(Bot.Services, work);
 
     public async Task<T> SendAsync<T>(IRequest<T> request)
     {

@@ -2,8 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Domain;
 using IncidentBot.Teams.Cards;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Teams;
 
@@ -161,7 +162,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
             new JsonObject { ["command"] = TeamsCards.DeclareCommand, ["title"] = "Secret", ["severity"] = "SEV2", ["private"] = "true" }, serviceUrl: _h.ServiceUrl));
 
         Assert.Contains("Microsoft Graph", answer["task"]!["value"]!.GetValue<string>());
-        Assert.Equal(0, await _h.WithDbAsync(db => db.Incidents.CountAsync()));
+        Assert.Equal(0, await StoreProbe.IncidentCountAsync(_h.Bot.Services));
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
 
         Assert.Equal("continue", answer["task"]!["type"]!.GetValue<string>());
         Assert.Contains("Give the incident a title.", answer.ToJsonString());
-        Assert.Equal(0, await _h.WithDbAsync(db => db.InboxMessages.CountAsync()));
+        Assert.Empty(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox."));
     }
 
     public static TheoryData<string> Rejections => new() { "wrong issuer", "wrong audience", "expired", "bad signature", "missing endorsement", "serviceurl mismatch", "unknown tenant", "no token" };
@@ -198,8 +199,8 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         var response = await _h.PostAsync(activity, token, withToken: case_ != "no token");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(0, await _h.WithDbAsync(db => db.InboxMessages.CountAsync()));
-        Assert.Equal(0, await _h.WithDbAsync(db => db.ConversationReferences.CountAsync()));
+        Assert.Empty(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox."));
+        Assert.Empty(await StoreProbe.ConversationsAsync(_h.Bot.Services, "teams"));
     }
 
     [Theory]
@@ -212,7 +213,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         var response = await _h.PostAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, await _h.WithDbAsync(db => db.InboxMessages.CountAsync()));
+        Assert.Empty(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox."));
     }
 
     [Fact]
@@ -235,7 +236,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         var response = await _h.PostAsync(TeamsActivities.ConversationUpdateBotAdded(serviceUrl: _h.ServiceUrl));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var stored = await _h.WithDbAsync(db => db.ConversationReferences.ToListAsync());
+        var stored = await StoreProbe.ConversationsAsync(_h.Bot.Services, "teams");
         Assert.Contains(stored, r => r.ServiceUrl == _h.ServiceUrl && r.TeamId == TeamsActivities.DefaultTeamId && r.TenantId == TeamsActivities.DefaultTenantId);
     }
 }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Incidents;
-using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,7 +86,6 @@ public sealed class TeamsHarness : IAsyncDisposable
 
     public Task SettleAsync() => HostWork.SettleAsync(Bot.Services, Bot.Clock);
 
-    public Task<T> WithDbAsync<T>(Func<IncidentDbContext, Task<T>> work) => HostWork.WithDbAsync(Bot.Services, work);
 
     public async Task<IncidentDetails> IncidentAsync(int number)
     {

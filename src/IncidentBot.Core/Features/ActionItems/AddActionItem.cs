@@ -19,7 +19,7 @@ internal sealed class AddActionItemHandler(IncidentWorkspace workspace) : IReque
         incident.AddActionItem(request.Text, request.OwnerKey, request.Actor, workspace.Now);
         if (request.OwnerKey is not null && request.OwnerName is not null)
         {
-            await People.RememberAsync(workspace.Db, request.OwnerKey, request.OwnerName, request.Actor.TenantId, workspace.Now, cancellationToken);
+            workspace.Remember(request.OwnerKey, request.OwnerName, request.Actor.TenantId);
         }
 
         return await workspace.CommitAsync(incident, "action item added", request.Actor, cancellationToken);

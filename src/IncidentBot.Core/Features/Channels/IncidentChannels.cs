@@ -1,50 +1,44 @@
-using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Domain;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features.Channels;
 
 /// <summary>Which incident, if any, lives in a platform's channel: how a command typed there implies its incident.</summary>
 public sealed record FindIncidentByChannel(string Platform, string ChannelId) : IRequest<int?>;
 
-internal sealed class FindIncidentByChannelHandler(IncidentDbContext db) : IRequestHandler<FindIncidentByChannel, int?>
+internal sealed class FindIncidentByChannelHandler(IIncidentStore incidents) : IRequestHandler<FindIncidentByChannel, int?>
 {
-    public async Task<int?> Handle(FindIncidentByChannel request, CancellationToken cancellationToken) =>
-        await db.IncidentChannels.AsNoTracking()
-            .Where(c => c.Platform == request.Platform && c.ChannelId == request.ChannelId)
-            .Join(db.Incidents, c => c.IncidentId, i => i.Id, (c, i) => (int?)i.Number)
-            .FirstOrDefaultAsync(cancellationToken);
+    public Task<int?> Handle(FindIncidentByChannel request, CancellationToken cancellationToken) =>
+        incidents.NumberByChannelAsync(request.Platform, request.ChannelId, cancellationToken);
 }
 
 /// <summary>The incident's channel on a platform, if it has one: a single-row read for executors posting there.</summary>
 public sealed record FindIncidentChannelId(long IncidentId, string Platform) : IRequest<string?>;
 
-internal sealed class FindIncidentChannelIdHandler(IncidentDbContext db) : IRequestHandler<FindIncidentChannelId, string?>
+internal sealed class FindIncidentChannelIdHandler(IIncidentStore incidents) : IRequestHandler<FindIncidentChannelId, string?>
 {
-    public Task<string?> Handle(FindIncidentChannelId request, CancellationToken cancellationToken) =>
-        db.IncidentChannels.AsNoTracking()
-            .Where(c => c.IncidentId == request.IncidentId && c.Platform == request.Platform)
-            .Select(c => c.ChannelId)
-            .FirstOrDefaultAsync(cancellationToken);
+    public async Task<string?> Handle(FindIncidentChannelId request, CancellationToken cancellationToken) =>
+        (await incidents.FindByIdAsync(request.IncidentId, cancellationToken))?.Channels.FirstOrDefault(c => c.Platform == request.Platform)?.ChannelId;
 }
 
 /// <summary>An adapter made (or adopted) the incident's channel on its platform; remember it. Idempotent.</summary>
 public sealed record LinkIncidentChannel(long IncidentId, string Platform, string ChannelId, string? Name, string? TenantId) : IRequest<bool>;
 
-internal sealed class LinkIncidentChannelHandler(IncidentDbContext db, TimeProvider clock) : IRequestHandler<LinkIncidentChannel, bool>
+internal sealed class LinkIncidentChannelHandler(IIncidentStore incidents, TimeProvider clock) : IRequestHandler<LinkIncidentChannel, bool>
 {
+    /// <summary>True when linked now; false when it was linked to this incident already.</summary>
     public async Task<bool> Handle(LinkIncidentChannel request, CancellationToken cancellationToken)
     {
-        var existing = await db.IncidentChannels.FirstOrDefaultAsync(c => c.Platform == request.Platform && c.ChannelId == request.ChannelId, cancellationToken);
-        if (existing is not null)
+        var owner = await incidents.NumberByChannelAsync(request.Platform, request.ChannelId, cancellationToken);
+        var incident = await incidents.FindByIdAsync(request.IncidentId, cancellationToken)
+            ?? throw new IncidentRuleException($"Incident id {request.IncidentId} does not exist.");
+        if (owner == incident.Number)
         {
-            return existing.IncidentId == request.IncidentId
-                ? false
-                : throw new IncidentRuleException($"That channel already belongs to another incident.");
+            return false;
         }
 
-        db.IncidentChannels.Add(new IncidentChannel
+        var linked = owner is null && await incidents.LinkChannelAsync(new IncidentChannel
         {
             IncidentId = request.IncidentId,
             Platform = request.Platform,
@@ -52,8 +46,7 @@ internal sealed class LinkIncidentChannelHandler(IncidentDbContext db, TimeProvi
             Name = request.Name,
             TenantId = request.TenantId,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        }, cancellationToken);
+        return linked ? true : throw new IncidentRuleException("That channel already belongs to another incident.");
     }
 }

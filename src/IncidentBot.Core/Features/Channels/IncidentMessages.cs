@@ -1,7 +1,6 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features.Channels;
 
@@ -11,37 +10,23 @@ public sealed record GetIncidentMessage(long IncidentId, string Platform, string
 /// <summary>Remembers (or moves) that message, so the next update edits it instead of posting again.</summary>
 public sealed record SaveIncidentMessage(long IncidentId, string Platform, string Kind, string ConversationId, string MessageId) : IRequest<Unit>;
 
-internal sealed class IncidentMessagesHandler(IncidentDbContext db, TimeProvider clock)
+internal sealed class IncidentMessagesHandler(IConversationStore conversations, TimeProvider clock)
     : IRequestHandler<GetIncidentMessage, IncidentMessage?>, IRequestHandler<SaveIncidentMessage, Unit>
 {
     public Task<IncidentMessage?> Handle(GetIncidentMessage request, CancellationToken cancellationToken) =>
-        db.IncidentMessages.AsNoTracking()
-            .FirstOrDefaultAsync(m => m.IncidentId == request.IncidentId && m.Platform == request.Platform && m.Kind == request.Kind, cancellationToken);
+        conversations.FindMessageAsync(request.IncidentId, request.Platform, request.Kind, cancellationToken);
 
     public async Task<Unit> Handle(SaveIncidentMessage request, CancellationToken cancellationToken)
     {
-        var existing = await db.IncidentMessages
-            .FirstOrDefaultAsync(m => m.IncidentId == request.IncidentId && m.Platform == request.Platform && m.Kind == request.Kind, cancellationToken);
-        if (existing is null)
+        await conversations.SaveMessageAsync(new IncidentMessage
         {
-            db.IncidentMessages.Add(new IncidentMessage
-            {
-                IncidentId = request.IncidentId,
-                Platform = request.Platform,
-                Kind = request.Kind,
-                ConversationId = request.ConversationId,
-                MessageId = request.MessageId,
-                UpdatedAt = clock.GetUtcNow().UtcDateTime,
-            });
-        }
-        else
-        {
-            existing.ConversationId = request.ConversationId;
-            existing.MessageId = request.MessageId;
-            existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
+            IncidentId = request.IncidentId,
+            Platform = request.Platform,
+            Kind = request.Kind,
+            ConversationId = request.ConversationId,
+            MessageId = request.MessageId,
+            UpdatedAt = clock.GetUtcNow().UtcDateTime,
+        }, cancellationToken);
         return Unit.Value;
     }
 }

@@ -1,8 +1,6 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
-using IncidentBot.Core.Storage;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features.Incidents;
 
@@ -25,31 +23,19 @@ internal sealed class DeclareIncidentHandler(IncidentWorkspace workspace) : IReq
               ?? throw new IncidentRuleException($"Unknown severity '{request.Severity}'. Choose one of: {string.Join(", ", options.SeverityNames)}.")
             : options.EffectiveDefaultSeverity;
 
-        var db = workspace.Db;
         var now = workspace.Now;
-        var incident = Incident.Declare(0, request.Title, severity, request.Actor, now, request.Description, request.Service, request.IsPrivate);
+        var id = await workspace.NewIncidentIdAsync(cancellationToken);
+        var incident = Incident.Declare(0, request.Title, severity, request.Actor, now, request.Description, request.Service, request.IsPrivate, id);
 
-        // The number comes from a counter row bumped inside this transaction: concurrent declares queue on the
-        // row (a lock on PostgreSQL, the single writer on SQLite), and a rollback returns the number, so the
-        // sequence has neither duplicates nor gaps, whichever replica or platform declares.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Counters.Where(c => c.Name == IncidentDbContext.IncidentCounter)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, c => c.Value + 1), cancellationToken);
-        var number = await db.Counters.Where(c => c.Name == IncidentDbContext.IncidentCounter).Select(c => c.Value).SingleAsync(cancellationToken);
-        incident.Number = checked((int)number);
-        incident.Timeline[0].Text = $"{incident.Reference} declared ({severity}): {incident.Title}";
-
-        db.Incidents.Add(incident);
-        await People.RememberAsync(db, request.Actor, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-
+        // The store numbers the incident inside the commit: concurrent declares never share a number, and a declare
+        // that fails leaves no gap.
+        workspace.Declare(incident);
         workspace.Enqueue(new EnsureIncidentChannel(incident.Id));
         workspace.Enqueue(new InviteToIncident(incident.Id, [request.Actor.PersonKey]));
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Declared, null));
-        await workspace.MarkDeliveryDoneAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        workspace.Remember(request.Actor.PersonKey, request.Actor.DisplayName, request.Actor.TenantId);
+        await workspace.SaveAsync(cancellationToken);
 
         await workspace.PublishAsync(incident, $"declared ({severity})", request.Actor, cancellationToken);
         return await workspace.SummarizeAsync(incident, cancellationToken);

@@ -1,6 +1,5 @@
 using IncidentBot.Core.Domain;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features.Incidents;
 
@@ -17,23 +16,15 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace) : IRequest
 {
     public async Task<IncidentDetails> Handle(GetIncident request, CancellationToken cancellationToken)
     {
-        var incident = await Full(workspace.Visible(request.Actor)).SingleOrDefaultAsync(i => i.Number == request.Number, cancellationToken)
-            ?? throw new IncidentNotFoundException(request.Number);
+        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: true, cancellationToken);
         return await DescribeAsync(incident, request.IncludeHidden && workspace.IsFacilitator(request.Actor), cancellationToken);
     }
 
     public async Task<IncidentDetails> Handle(ReadIncident request, CancellationToken cancellationToken)
     {
-        var incident = await Full(workspace.Db.Incidents).SingleOrDefaultAsync(i => i.Id == request.IncidentId, cancellationToken)
-            ?? throw new IncidentRuleException($"Incident id {request.IncidentId} does not exist.");
+        var incident = await workspace.LoadByIdAsync(request.IncidentId, withTimeline: true, cancellationToken);
         return await DescribeAsync(incident, showHidden: false, cancellationToken);
     }
-
-    private static IQueryable<Incident> Full(IQueryable<Incident> incidents) =>
-        incidents.AsNoTracking()
-            .Include(i => i.Roles).Include(i => i.Members).Include(i => i.ActionItems).Include(i => i.Channels)
-            .Include(i => i.Timeline)
-            .AsSplitQuery();
 
     private async Task<IncidentDetails> DescribeAsync(Incident incident, bool showHidden, CancellationToken cancellationToken)
     {
@@ -48,7 +39,7 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace) : IRequest
         keys.AddRange(incident.ActionItems.SelectMany(a => new[] { a.OwnerKey, a.CreatedBy }));
         keys.AddRange(timeline.Select(t => t.AuthorKey));
         keys.AddRange(timeline.Where(t => t.Kind == TimelineKind.RoleAssigned).SelectMany(t => new[] { t.Before, t.After }));
-        var names = await People.NamesAsync(workspace.Db, keys, cancellationToken);
+        var names = await People.NamesAsync(workspace.People, keys, cancellationToken);
 
         string? NameOrValue(string? value) => value is not null && names.TryGetValue(value, out var n) ? n : value;
 

@@ -38,7 +38,7 @@ internal sealed class ChangeMembershipHandler(IncidentWorkspace workspace) : IRe
 
         if (request.PersonName is not null)
         {
-            await People.RememberAsync(workspace.Db, request.PersonKey, request.PersonName, request.Actor.TenantId, now, cancellationToken);
+            workspace.Remember(request.PersonKey, request.PersonName, request.Actor.TenantId);
         }
 
         incident.Record(request.Join ? TimelineKind.MemberJoined : TimelineKind.MemberLeft, request.Actor, now,

@@ -1,7 +1,6 @@
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Reviews;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features.Reviews;
 
@@ -17,15 +16,14 @@ internal sealed class BookIncidentReviewHandler(IncidentWorkspace workspace, Rev
 {
     public async Task<ReviewBookingView> Handle(BookIncidentReview request, CancellationToken cancellationToken)
     {
-        await using var calendar = await plans.LockAsync(cancellationToken);
-        var incident = await workspace.Db.Incidents.AsNoTracking().Include(i => i.Roles).SingleAsync(i => i.Id == request.IncidentId, cancellationToken);
+        var incident = await workspace.LoadByIdAsync(request.IncidentId, withTimeline: false, cancellationToken);
         var now = plans.Now;
         var sessions = await plans.LoadAsync(now, cancellationToken);
         var lead = incident.CurrentHolder(workspace.Incidents.LeadRole)?.PersonKey;
         var result = ReviewPlanner.Book(sessions, plans.Candidate(incident, lead), plans.Rules, now, request.Force);
         if (result.Outcome == BookingOutcome.Booked)
         {
-            await plans.SaveAsync(sessions, cancellationToken);
+            plans.Save(sessions);
             var text = $"Review of {incident.Reference} booked for {plans.Describe(result.SessionStartUtc!.Value)}, slot {result.Slot}" +
                 (result.JoinedBatch ? " (with related incidents)" : string.Empty) + "." +
                 (links.IncidentUrl(incident.Number) is { } url ? $" Review doc, to fill in before the agenda is fixed: {url}/review" : string.Empty);
@@ -35,10 +33,9 @@ internal sealed class BookIncidentReviewHandler(IncidentWorkspace workspace, Rev
                 workspace.Enqueue(new PostToReviewsChannel(0, $"The review backlog grew: the next {plans.Rules.BacklogWarnSessions} sessions are full. Consider batching related incidents, extending a session, or raising the severity line."));
             }
 
-            await workspace.Db.SaveChangesAsync(cancellationToken);
         }
 
-        await calendar.CommitAsync(cancellationToken);
+        await workspace.SaveAsync(cancellationToken);
         return new ReviewBookingView(incident.Number, result.Outcome, result.SessionStartUtc,
             result.SessionStartUtc is { } start ? plans.Describe(start) : null, result.Slot, result.JoinedBatch, result.BacklogWarning, result.Reason);
     }

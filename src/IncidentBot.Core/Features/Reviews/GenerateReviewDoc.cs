@@ -4,7 +4,7 @@ using IncidentBot.Core.Options;
 using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Reviews.Docs;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -50,16 +50,10 @@ internal sealed class GenerateReviewDocHandler(
             logger.LogWarning("Review doc template problems (built-in template used): {Problems}", string.Join(" | ", problems));
         }
 
-        // One statement (same syntax on SQLite and PostgreSQL): the page may ask for the doc while the resolve writes it.
-        var db = workspace.Db;
-        var now = workspace.Now;
         var errors = problems.Count == 0 ? null : string.Join('\n', problems);
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO review_documents ("IncidentId", "Markdown", "GeneratedAt", "TemplateErrors") VALUES ({request.IncidentId}, {result.Markdown}, {now}, {errors})
-            ON CONFLICT ("IncidentId") DO UPDATE SET "Markdown" = excluded."Markdown", "GeneratedAt" = excluded."GeneratedAt", "TemplateErrors" = excluded."TemplateErrors"
-            """, cancellationToken);
-        var doc = new ReviewDocument { IncidentId = request.IncidentId, Markdown = result.Markdown, GeneratedAt = now, TemplateErrors = errors };
+        var doc = new ReviewDocument { IncidentId = request.IncidentId, Markdown = result.Markdown, GeneratedAt = workspace.Now, TemplateErrors = errors };
+        workspace.Change.Documents.Add(doc);
+        await workspace.SaveAsync(cancellationToken);
         return doc;
     }
 }
@@ -67,12 +61,12 @@ internal sealed class GenerateReviewDocHandler(
 /// <summary>The stored review document of an incident the actor may see (generated now if there is none yet).</summary>
 public sealed record GetReviewDoc(Actor Actor, int Number) : IRequest<ReviewDocument>;
 
-internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator mediator) : IRequestHandler<GetReviewDoc, ReviewDocument>
+internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator mediator, IReviewStore reviews) : IRequestHandler<GetReviewDoc, ReviewDocument>
 {
     public async Task<ReviewDocument> Handle(GetReviewDoc request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        return await workspace.Db.ReviewDocuments.FindAsync([incident.Id], cancellationToken)
+        return await reviews.FindDocumentAsync(incident.Id, cancellationToken)
             ?? await mediator.Send(new GenerateReviewDoc(incident.Id), cancellationToken);
     }
 }

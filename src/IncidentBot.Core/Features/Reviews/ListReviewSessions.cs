@@ -1,7 +1,7 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Reviews;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Storage;
 
 namespace IncidentBot.Core.Features.Reviews;
 
@@ -13,7 +13,7 @@ public sealed record ReviewSessionView(DateTime StartUtc, DateTime EndUtc, strin
 
 public sealed record ReviewAgendaItem(int Slot, int Number, string Reference, string Title, string Severity, PersonView? Presenter);
 
-internal sealed class ListReviewSessionsHandler(IncidentWorkspace workspace, ReviewPlans plans) : IRequestHandler<ListReviewSessions, IReadOnlyList<ReviewSessionView>>
+internal sealed class ListReviewSessionsHandler(IncidentWorkspace workspace, ReviewPlans plans, IReviewStore reviews) : IRequestHandler<ListReviewSessions, IReadOnlyList<ReviewSessionView>>
 {
     public async Task<IReadOnlyList<ReviewSessionView>> Handle(ListReviewSessions request, CancellationToken cancellationToken)
     {
@@ -21,11 +21,11 @@ internal sealed class ListReviewSessionsHandler(IncidentWorkspace workspace, Rev
         var rules = plans.Rules;
         var starts = rules.Meeting.StartsFrom(now - rules.Meeting.Duration, Math.Clamp(request.Count, 1, 52));
         var (first, last) = (starts[0], starts[starts.Count - 1]);
-        var stored = await workspace.Db.ReviewSessions.AsNoTracking().Include(s => s.Bookings)
-            .Where(s => s.StartUtc >= first && s.StartUtc <= last).ToListAsync(cancellationToken);
-        var incidentIds = stored.SelectMany(s => s.Bookings).Select(b => b.IncidentId).ToList();
-        var visible = await workspace.Visible(request.Actor).AsNoTracking().Where(i => incidentIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
-        var names = await People.NamesAsync(workspace.Db, stored.SelectMany(s => s.Bookings.Select(b => b.PresenterKey)).Append(null).Concat(stored.Select(s => s.NotetakerKey)), cancellationToken);
+        var stored = (await reviews.LoadCalendarAsync(first, cancellationToken)).Sessions.Where(s => s.StartUtc <= last).ToList();
+        var incidentIds = stored.SelectMany(s => s.Bookings).Select(b => b.IncidentId).Distinct().ToList();
+        var visible = (await workspace.Store.FindManyAsync(incidentIds, cancellationToken))
+            .Where(i => workspace.CanSee(i, request.Actor)).ToDictionary(i => i.Id);
+        var names = await People.NamesAsync(workspace.People, stored.SelectMany(s => s.Bookings.Select(b => b.PresenterKey)).Append(null).Concat(stored.Select(s => s.NotetakerKey)), cancellationToken);
 
         return starts.Select(start =>
         {

@@ -4,7 +4,6 @@ using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Reviews;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features.Reviews;
 
@@ -26,14 +25,12 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
             return await SessionsAsync(request.Actor, cancellationToken);
         }
 
-        if (request.Action is ReviewAction.Schedule or ReviewAction.Doc or ReviewAction.Show)
+        var answer = await RunAsync(request, cancellationToken);
+        if (request.Action is not (ReviewAction.Schedule or ReviewAction.Doc or ReviewAction.Show))
         {
-            return await RunAsync(request, cancellationToken); // these take the calendar themselves, or only read
+            await workspace.SaveAsync(cancellationToken); // the calendar, if its revision still holds
         }
 
-        await using var calendar = await plans.LockAsync(cancellationToken);
-        var answer = await RunAsync(request, cancellationToken);
-        await calendar.CommitAsync(cancellationToken);
         return answer;
     }
 
@@ -69,11 +66,11 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
 
             case ReviewAction.Presenter:
                 RequireFacilitatorOrLead(request.Actor, incident);
-                return await SetPresenterAsync(incident, sessions, request, cancellationToken);
+                return SetPresenter(incident, sessions, request);
 
             case ReviewAction.Notetaker:
                 RequireFacilitator(request.Actor);
-                return await SetNotetakerAsync(incident, sessions, request, cancellationToken);
+                return SetNotetaker(incident, sessions, request);
         }
 
         RequireFacilitator(request.Actor);
@@ -87,14 +84,14 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
                     ? rules.Meeting.LocalDate(rules.Meeting.StartsFrom(session.StartUtc.AddMinutes(1)).First())
                     : request.Date ?? throw new ReviewRuleException("Say where to: `review move 2026-12-01` or `review move next`.");
                 var moved = ReviewPlanner.Move(sessions, incident.Id, target, rules, now);
-                await plans.SaveAsync(sessions, cancellationToken);
+                plans.Save(sessions);
                 return $"Review of {incident.Reference} moved to {plans.Describe(moved.SessionStartUtc!.Value)}, slot {moved.Slot}.";
 
             case ReviewAction.Skip:
                 var rebooked = ReviewPlanner.Skip(sessions, date, rules, now);
-                await plans.SaveAsync(sessions, cancellationToken);
+                plans.Save(sessions);
                 var ids = rebooked.Select(r => r.IncidentId).ToList();
-                var numbers = await workspace.Db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number, cancellationToken);
+                var numbers = (await workspace.Store.FindManyAsync(ids, cancellationToken)).ToDictionary(i => i.Id, i => i.Number);
                 var sb = new StringBuilder($"The review session on {plans.Describe(session.StartUtc)} is skipped.");
                 foreach (var r in rebooked.Where(r => r.SessionStartUtc is not null && numbers.ContainsKey(r.IncidentId)))
                 {
@@ -105,13 +102,12 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
 
             case ReviewAction.Extend:
                 ReviewPlanner.Extend(sessions, date, rules, now);
-                await plans.SaveAsync(sessions, cancellationToken);
+                plans.Save(sessions);
                 return $"The session on {plans.Describe(session.StartUtc)} now takes {ReviewPlanner.CapacityOf(session, rules)} incidents.";
 
             case ReviewAction.Unbook:
                 ReviewPlanner.Unbook(sessions, incident.Id);
-                await plans.SaveAsync(sessions, cancellationToken);
-                await workspace.Db.ReviewBookings.Where(b => b.IncidentId == incident.Id).ExecuteDeleteAsync(cancellationToken);
+                plans.Save(sessions);
                 return $"{incident.Reference} is no longer on a review agenda.";
 
             default:
@@ -133,25 +129,24 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
         return $"{incident.Reference} is on the review agenda of {plans.Describe(session.StartUtc)}, slot {session.SlotOf(incident.Id)}.{frozen}";
     }
 
-    private async Task<string> SetPresenterAsync(Incident incident, List<SessionPlan> sessions, ManageReview request, CancellationToken cancellationToken)
+    private string SetPresenter(Incident incident, List<SessionPlan> sessions, ManageReview request)
     {
         var session = ReviewPlanner.SessionOf(sessions, incident.Id) ?? throw new ReviewRuleException($"{incident.Reference} has no review booked yet.");
         var key = request.PersonKey ?? request.Actor.PersonKey;
         var index = session.Bookings.FindIndex(b => b.IncidentId == incident.Id);
         session.Bookings[index] = session.Bookings[index] with { PresenterKey = key };
-        await People.RememberAsync(workspace.Db, key, request.PersonName ?? (key == request.Actor.PersonKey ? request.Actor.DisplayName : null), request.Actor.TenantId, plans.Now, cancellationToken);
-        await plans.SaveAsync(sessions, cancellationToken);
+        workspace.Remember(key, request.PersonName ?? (key == request.Actor.PersonKey ? request.Actor.DisplayName : null), request.Actor.TenantId);
+        plans.Save(sessions);
         return $"{request.PersonName ?? People.FallbackName(key)} presents {incident.Reference} at the review.";
     }
 
-    private async Task<string> SetNotetakerAsync(Incident incident, List<SessionPlan> sessions, ManageReview request, CancellationToken cancellationToken)
+    private string SetNotetaker(Incident incident, List<SessionPlan> sessions, ManageReview request)
     {
         var plan = ReviewPlanner.SessionOf(sessions, incident.Id) ?? throw new ReviewRuleException($"{incident.Reference} has no review booked yet.");
         var key = request.PersonKey ?? request.Actor.PersonKey;
-        var session = await workspace.Db.ReviewSessions.SingleAsync(s => s.StartUtc == plan.StartUtc, cancellationToken);
-        session.NotetakerKey = key;
-        await People.RememberAsync(workspace.Db, key, request.PersonName ?? (key == request.Actor.PersonKey ? request.Actor.DisplayName : null), request.Actor.TenantId, plans.Now, cancellationToken);
-        await workspace.Db.SaveChangesAsync(cancellationToken);
+        plans.Session(plan.StartUtc).NotetakerKey = key;
+        workspace.Remember(key, request.PersonName ?? (key == request.Actor.PersonKey ? request.Actor.DisplayName : null), request.Actor.TenantId);
+        plans.Save(sessions);
         return $"{request.PersonName ?? People.FallbackName(key)} takes notes at the review on {plans.Describe(plan.StartUtc)}.";
     }
 

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Storage;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,7 +7,6 @@ using IncidentBot.Core.Options;
 using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Reviews.Calendar;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Core.Features.Reviews;
@@ -61,18 +61,21 @@ public sealed record CreateCalendarFeed(Actor Actor) : IRequest<string>;
 /// <summary>Whose feed a token is, if it is a live one.</summary>
 public sealed record ResolveCalendarFeed(string Token) : IRequest<Actor?>;
 
-internal sealed class CalendarFeedHandlers(Storage.IncidentDbContext db, TimeProvider clock)
+internal sealed class CalendarFeedHandlers(IReviewStore reviews, IPeopleStore people, TimeProvider clock)
     : IRequestHandler<CreateCalendarFeed, string>, IRequestHandler<ResolveCalendarFeed, Actor?>
 {
     public async Task<string> Handle(CreateCalendarFeed request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.CalendarFeeds.Where(f => f.PersonKey == request.Actor.PersonKey && f.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.RevokedAt, now), cancellationToken);
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        db.CalendarFeeds.Add(new CalendarFeed { PersonKey = request.Actor.PersonKey, TokenHash = Hash(token), CreatedAt = now });
-        await People.RememberAsync(db, request.Actor, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        await people.RememberAsync(new Person
+        {
+            Key = request.Actor.PersonKey,
+            DisplayName = People.DisplayNameOr(request.Actor.PersonKey, request.Actor.DisplayName),
+            TenantId = request.Actor.TenantId,
+            UpdatedAt = now,
+        }, cancellationToken);
+        await reviews.IssueFeedAsync(new CalendarFeed { PersonKey = request.Actor.PersonKey, TokenHash = Hash(token), CreatedAt = now }, cancellationToken);
         return token;
     }
 
@@ -83,15 +86,14 @@ internal sealed class CalendarFeedHandlers(Storage.IncidentDbContext db, TimePro
             return null;
         }
 
-        var hash = Hash(request.Token);
-        var feed = await db.CalendarFeeds.AsNoTracking().FirstOrDefaultAsync(f => f.TokenHash == hash && f.RevokedAt == null, cancellationToken);
+        var feed = await reviews.FindFeedAsync(Hash(request.Token), cancellationToken);
         if (feed is null)
         {
             return null;
         }
 
-        var name = await db.People.AsNoTracking().Where(p => p.Key == feed.PersonKey).Select(p => p.DisplayName).FirstOrDefaultAsync(cancellationToken);
-        return new Actor(feed.PersonKey, name ?? People.FallbackName(feed.PersonKey));
+        var names = await People.NamesAsync(people, [feed.PersonKey], cancellationToken);
+        return new Actor(feed.PersonKey, names[feed.PersonKey]);
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text;
-using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +16,6 @@ namespace IncidentBot.Core.Features.Reviews;
 /// </summary>
 public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ReviewFreezeWorker> logger) : BackgroundService
 {
-    public const string CheckpointCounter = "reviews.freeze.checked";
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,64 +50,66 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IncidentDbContext>();
+        var workspace = scope.ServiceProvider.GetRequiredService<IncidentWorkspace>();
         var plans = scope.ServiceProvider.GetRequiredService<ReviewPlans>();
-        var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
         var links = scope.ServiceProvider.GetRequiredService<IIncidentLinks>();
         var now = plans.Now;
 
         // The checkpoint starts at the first run, so a new installation never announces sessions from before it existed.
-        var checkpoint = await db.Counters.FirstOrDefaultAsync(c => c.Name == CheckpointCounter, cancellationToken);
-        if (checkpoint is null)
+        var sessions = await plans.LoadAsync(now - TimeSpan.FromDays(8), cancellationToken);
+        if (plans.FreezeCheckedUpTo is not { } lastCheck)
         {
-            db.Counters.Add(new Counter { Name = CheckpointCounter, Value = new DateTimeOffset(now).ToUnixTimeSeconds() });
-            await db.SaveChangesAsync(cancellationToken);
+            plans.Save([], freezeCheckedUpTo: now);
+            await workspace.SaveAsync(cancellationToken);
             return 0;
         }
 
-        await using var calendar = await plans.LockAsync(cancellationToken);
-        var lastCheck = DateTimeOffset.FromUnixTimeSeconds(checkpoint.Value).UtcDateTime;
+        sessions = sessions.Where(s => s.StartUtc >= lastCheck - TimeSpan.FromDays(1)).ToList();
         var rules = plans.Rules;
-        var sessions = await plans.LoadAsync(lastCheck - TimeSpan.FromDays(1), cancellationToken);
         var due = ReviewPlanner.FreezeDue(sessions, rules, lastCheck, now);
-        await plans.SaveAsync(sessions, cancellationToken);
-
         var announced = 0;
         foreach (var (plan, cancelledForEmpty) in due)
         {
-            // Claim: only the replica that flips AgendaSentAt posts.
-            var claimed = await db.ReviewSessions.Where(s => s.StartUtc == plan.StartUtc && s.AgendaSentAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.AgendaSentAt, now), cancellationToken);
-            if (claimed == 0)
+            // Only the replica whose calendar write holds posts: the revision check makes the claim.
+            var session = plans.Session(plan.StartUtc);
+            if (session.AgendaSentAt is not null)
             {
                 continue;
             }
 
+            session.AgendaSentAt = now;
             var text = cancelledForEmpty || plan.Bookings.Count == 0
                 ? $"The incident review on {plans.Describe(plan.StartUtc)} is cancelled: nothing is booked for it."
-                : await AgendaAsync(db, plans, links, plan, cancellationToken);
-            outbox.Enqueue(db, new PostToReviewsChannel(0, text));
-            outbox.Enqueue(db, new SyncReviewCalendarEvent(0, plan.StartUtc, text, cancelledForEmpty || plan.Bookings.Count == 0));
+                : await AgendaAsync(workspace, plans, links, plan, cancellationToken);
+            workspace.Enqueue(new PostToReviewsChannel(0, text));
+            workspace.Enqueue(new SyncReviewCalendarEvent(0, plan.StartUtc, text, cancelledForEmpty || plan.Bookings.Count == 0));
             announced++;
         }
 
-        checkpoint.Value = new DateTimeOffset(now).ToUnixTimeSeconds();
-        await db.SaveChangesAsync(cancellationToken);
-        await calendar.CommitAsync(cancellationToken);
+        plans.Save(sessions, freezeCheckedUpTo: now);
+        try
+        {
+            await workspace.SaveAsync(cancellationToken);
+        }
+        catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.CalendarRevision)
+        {
+            // Another replica (or a booking) changed the calendar meanwhile: whoever committed announced; look again next time.
+            return 0;
+        }
+
         if (announced > 0)
         {
-            scope.ServiceProvider.GetRequiredService<OutboxSignal>().Raise();
             logger.LogInformation("Announced {Count} review session(s) at their agenda freeze", announced);
         }
 
         return announced;
     }
 
-    private static async Task<string> AgendaAsync(IncidentDbContext db, ReviewPlans plans, IIncidentLinks links, SessionPlan plan, CancellationToken cancellationToken)
+    private static async Task<string> AgendaAsync(IncidentWorkspace workspace, ReviewPlans plans, IIncidentLinks links, SessionPlan plan, CancellationToken cancellationToken)
     {
         var ids = plan.Bookings.Select(b => b.IncidentId).ToList();
-        var incidents = await db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
-        var names = await People.NamesAsync(db, plan.Bookings.Select(b => b.PresenterKey), cancellationToken);
+        var incidents = (await workspace.Store.FindManyAsync(ids, cancellationToken)).ToDictionary(i => i.Id);
+        var names = await People.NamesAsync(workspace.People, plan.Bookings.Select(b => b.PresenterKey), cancellationToken);
         var sb = new StringBuilder($"Agenda of the incident review on {plans.Describe(plan.StartUtc)} (fixed now):");
         for (var slot = 0; slot < plan.Bookings.Count; slot++)
         {

@@ -2,45 +2,35 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Core.Features.Reviews;
 
 /// <summary>
-/// Moves the review calendar between the database and the pure <see cref="ReviewPlanner"/>: load the sessions from
-/// now on as plans, let the planner decide, then write back what changed.
+/// Moves the review calendar between the store and the pure <see cref="ReviewPlanner"/>: load the sessions from a
+/// date on as plans, let the planner decide, then put what changed into the request's change. The calendar is
+/// written only if nobody changed it since it was read (its revision), so two replicas booking at once never
+/// overwrite each other: the loser plans again on fresh data.
 /// </summary>
-public sealed class ReviewPlans(IncidentDbContext db, IOptions<ReviewsOptions> reviews, IOptions<IncidentsOptions> incidents, TimeProvider clock)
+public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, IncidentWorkspace workspace, IOptions<ReviewsOptions> options,
+    IOptions<IncidentsOptions> incidentOptions, TimeProvider clock)
 {
-    public const string LockCounter = "reviews.lock";
+    private ReviewCalendarState? _state;
+    private readonly Dictionary<DateTime, ReviewSession> _touched = [];
 
-    public ReviewRules Rules => reviews.Value.Rules(incidents.Value);
-
-    /// <summary>
-    /// Starts a transaction that holds the review calendar until it commits: bumping one counter row takes a row lock
-    /// on PostgreSQL and the write lock on SQLite, so two replicas booking at once cannot overwrite each other's plan.
-    /// </summary>
-    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(CancellationToken cancellationToken)
-    {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""INSERT INTO counters ("Name", "Value") VALUES ({LockCounter}, 0) ON CONFLICT ("Name") DO NOTHING""", cancellationToken);
-        await db.Counters.Where(c => c.Name == LockCounter).ExecuteUpdateAsync(u => u.SetProperty(c => c.Value, c => c.Value + 1), cancellationToken);
-        return transaction;
-    }
+    public ReviewRules Rules => options.Value.Rules(incidentOptions.Value);
 
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
+    public DateTime? FreezeCheckedUpTo => _state?.FreezeCheckedUpTo;
+
     public async Task<List<SessionPlan>> LoadAsync(DateTime fromUtc, CancellationToken cancellationToken)
     {
-        var sessions = await db.ReviewSessions.AsNoTracking().Include(s => s.Bookings)
-            .Where(s => s.StartUtc >= fromUtc)
-            .OrderBy(s => s.StartUtc)
-            .ToListAsync(cancellationToken);
-        var ids = sessions.SelectMany(s => s.Bookings).Select(b => b.IncidentId).ToList();
-        var candidates = await db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
-        return sessions.Select(s => new SessionPlan(s.StartUtc)
+        _state = await reviews.LoadCalendarAsync(fromUtc, cancellationToken);
+        _touched.Clear();
+        var ids = _state.Sessions.SelectMany(s => s.Bookings).Select(b => b.IncidentId).Distinct().ToList();
+        var candidates = (await incidents.FindManyAsync(ids, cancellationToken)).ToDictionary(i => i.Id);
+        return _state.Sessions.Select(s => new SessionPlan(s.StartUtc)
         {
             ExtraCapacity = s.ExtraCapacity,
             Cancelled = s.Cancelled,
@@ -49,67 +39,47 @@ public sealed class ReviewPlans(IncidentDbContext db, IOptions<ReviewsOptions> r
         }).ToList();
     }
 
-    public async Task SaveAsync(IReadOnlyList<SessionPlan> plans, CancellationToken cancellationToken)
+    /// <summary>The stored session starting then (created if it is new), to change what the planner does not know: notetaker, agenda sent.</summary>
+    public ReviewSession Session(DateTime startUtc)
     {
-        // 1. The sessions: create the ones the planner started using, carry extensions and cancellations.
-        var starts = plans.Select(p => p.StartUtc).ToList();
-        var sessions = await db.ReviewSessions.Where(s => starts.Contains(s.StartUtc)).ToListAsync(cancellationToken);
-        foreach (var plan in plans)
+        var state = _state ?? throw new InvalidOperationException("Load the calendar first.");
+        if (!_touched.TryGetValue(startUtc, out var session))
         {
-            var session = sessions.FirstOrDefault(s => s.StartUtc == plan.StartUtc);
-            if (session is null)
-            {
-                if (plan.Bookings.Count == 0 && plan.ExtraCapacity == 0 && !plan.Cancelled)
-                {
-                    continue; // nothing to remember about an untouched session
-                }
-
-                session = new ReviewSession { StartUtc = plan.StartUtc };
-                db.ReviewSessions.Add(session);
-                sessions.Add(session);
-            }
-
-            session.ExtraCapacity = plan.ExtraCapacity;
-            session.Cancelled = plan.Cancelled;
+            session = state.Sessions.FirstOrDefault(s => s.StartUtc == startUtc) ?? new ReviewSession { StartUtc = startUtc };
+            _touched[startUtc] = session;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        return session;
+    }
 
-        // 2. The bookings, by foreign key: a move is a changed SessionId, never a delete and re-insert.
-        var sessionIds = sessions.Select(s => s.Id).ToList();
-        var planned = plans.SelectMany(p => p.Bookings.Select(b => b.IncidentId)).ToList();
-        var bookings = await db.ReviewBookings.Where(b => sessionIds.Contains(b.SessionId) || planned.Contains(b.IncidentId)).ToListAsync(cancellationToken);
+    /// <summary>Puts the plans (and any sessions changed through <see cref="Session"/>) into the request's change.</summary>
+    public void Save(IReadOnlyList<SessionPlan> plans, DateTime? freezeCheckedUpTo = null)
+    {
+        var state = _state ?? throw new InvalidOperationException("Load the calendar first.");
         var now = Now;
         foreach (var plan in plans)
         {
-            if (sessions.FirstOrDefault(s => s.StartUtc == plan.StartUtc) is not { } session)
+            var stored = state.Sessions.FirstOrDefault(s => s.StartUtc == plan.StartUtc);
+            if (stored is null && plan.Bookings.Count == 0 && plan.ExtraCapacity == 0 && !plan.Cancelled && !_touched.ContainsKey(plan.StartUtc))
             {
-                continue;
+                continue; // nothing to remember about an untouched session
             }
 
-            for (var slot = 0; slot < plan.Bookings.Count; slot++)
+            var session = Session(plan.StartUtc);
+            var bookedAt = session.Bookings.ToDictionary(b => b.IncidentId, b => b.BookedAt);
+            session.ExtraCapacity = plan.ExtraCapacity;
+            session.Cancelled = plan.Cancelled;
+            session.Bookings = plan.Bookings.Select((b, i) => new ReviewBooking
             {
-                var candidate = plan.Bookings[slot];
-                var booking = bookings.FirstOrDefault(b => b.IncidentId == candidate.IncidentId);
-                if (booking is null)
-                {
-                    booking = new ReviewBooking { IncidentId = candidate.IncidentId, BookedAt = now };
-                    db.ReviewBookings.Add(booking);
-                    bookings.Add(booking);
-                }
-
-                booking.SessionId = session.Id;
-                booking.Slot = slot + 1;
-                booking.PresenterKey = candidate.PresenterKey;
-            }
+                IncidentId = b.IncidentId,
+                Slot = i + 1,
+                PresenterKey = b.PresenterKey,
+                BookedAt = bookedAt.TryGetValue(b.IncidentId, out var at) ? at : now,
+            }).ToList();
         }
 
-        foreach (var dropped in bookings.Where(b => !planned.Contains(b.IncidentId) && sessionIds.Contains(b.SessionId)))
-        {
-            db.ReviewBookings.Remove(dropped);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
+        workspace.Change.Calendar = new CalendarWrite(state.Revision, _touched.Values.OrderBy(s => s.StartUtc).ToList(),
+            freezeCheckedUpTo ?? state.FreezeCheckedUpTo);
     }
 
     public ReviewCandidate Candidate(Incident incident, string? presenter) => new(

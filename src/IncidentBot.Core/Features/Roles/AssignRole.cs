@@ -23,7 +23,7 @@ internal sealed class AssignRoleHandler(IncidentWorkspace workspace) : IRequestH
         if (request.PersonKey == request.Actor.PersonKey || request.PersonName is not null)
         {
             var name = request.PersonKey == request.Actor.PersonKey ? request.Actor.DisplayName : request.PersonName;
-            await People.RememberAsync(workspace.Db, request.PersonKey, name, request.Actor.TenantId, workspace.Now, cancellationToken);
+            workspace.Remember(request.PersonKey, name, request.Actor.TenantId);
         }
 
         workspace.Enqueue(new InviteToIncident(incident.Id, [request.PersonKey]));

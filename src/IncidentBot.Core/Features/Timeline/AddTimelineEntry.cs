@@ -1,6 +1,6 @@
 using IncidentBot.Core.Domain;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Storage;
 
 namespace IncidentBot.Core.Features.Timeline;
 
@@ -26,17 +26,9 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
     public async Task<AddTimelineEntryResult> Handle(AddTimelineEntry request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        var db = workspace.Db;
-        if (request.ExternalId is { } externalId)
+        if (request.ExternalId is { } externalId && await workspace.Timeline.FindCapturedAsync(incident.Id, externalId, cancellationToken) is { } id)
         {
-            var existing = await db.TimelineEntries.AsNoTracking()
-                .Where(t => t.IncidentId == incident.Id && t.ExternalId == externalId)
-                .Select(t => (long?)t.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (existing is { } id)
-            {
-                return new AddTimelineEntryResult(await workspace.SummarizeAsync(incident, cancellationToken), id, AlreadyCaptured: true);
-            }
+            return new AddTimelineEntryResult(await workspace.SummarizeAsync(incident, cancellationToken), id, AlreadyCaptured: true);
         }
 
         var now = workspace.Now;
@@ -55,7 +47,7 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
             entry.Link = request.Link;
             if (author != request.Actor.PersonKey)
             {
-                await People.RememberAsync(db, author, request.AuthorName, request.Actor.TenantId, now, cancellationToken);
+                workspace.Remember(author, request.AuthorName, request.Actor.TenantId);
             }
         }
 
@@ -64,15 +56,14 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
             var summary = await workspace.CommitAsync(incident, request.ExternalId is null ? "note added" : "message captured", request.Actor, cancellationToken);
             return new AddTimelineEntryResult(summary, entry.Id, AlreadyCaptured: false);
         }
-        catch (DbUpdateException) when (request.ExternalId is not null)
+        catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.DuplicateCapture && request.ExternalId is not null)
         {
             // Two deliveries of the same capture raced past the check; the unique index kept one. Report that one.
-            db.ChangeTracker.Clear();
-            var id = await db.TimelineEntries.AsNoTracking()
-                .Where(t => t.IncidentId == incident.Id && t.ExternalId == request.ExternalId)
-                .Select(t => t.Id).FirstAsync(cancellationToken);
+            workspace.Reset();
             var fresh = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-            return new AddTimelineEntryResult(await workspace.SummarizeAsync(fresh, cancellationToken), id, AlreadyCaptured: true);
+            var captured = await workspace.Timeline.FindCapturedAsync(fresh.Id, request.ExternalId, cancellationToken)
+                ?? throw new InvalidOperationException("A conflicting capture vanished.");
+            return new AddTimelineEntryResult(await workspace.SummarizeAsync(fresh, cancellationToken), captured, AlreadyCaptured: true);
         }
     }
 }

@@ -1,7 +1,6 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace IncidentBot.Core.Features.Timeline;
 
@@ -21,8 +20,7 @@ internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IR
         }
 
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        var db = workspace.Db;
-        var entry = await db.TimelineEntries.SingleOrDefaultAsync(t => t.Id == request.EntryId && t.IncidentId == incident.Id, cancellationToken)
+        var entry = await workspace.Timeline.FindAsync(incident.Id, request.EntryId, cancellationToken)
             ?? throw new IncidentRuleException($"{incident.Reference} has no timeline entry {request.EntryId}.");
         var text = request.NewText?.Trim();
         if (text is { Length: 0 })
@@ -37,6 +35,7 @@ internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IR
 
         var edit = new TimelineEdit
         {
+            IncidentId = incident.Id,
             EntryId = entry.Id,
             EditorKey = request.Actor.PersonKey,
             At = workspace.Now,
@@ -52,14 +51,15 @@ internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IR
 
         entry.Text = edit.NewText;
         entry.Hidden = edit.NewHidden;
-        db.TimelineEdits.Add(edit);
+        workspace.Change.ChangedEntries.Add(entry);
+        workspace.Change.Edits.Add(edit);
         if (incident.Status == IncidentStatus.Resolved)
         {
             workspace.Enqueue(new ScheduleIncidentReviewDoc(incident.Id));
         }
 
         await workspace.CommitAsync(incident, $"timeline entry {entry.Id} {(edit.NewHidden != edit.OldHidden ? (edit.NewHidden ? "hidden" : "shown") : "corrected")}", request.Actor, cancellationToken);
-        var names = await People.NamesAsync(db, [entry.AuthorKey], cancellationToken);
+        var names = await People.NamesAsync(workspace.People, [entry.AuthorKey], cancellationToken);
         return new TimelineEntryView(entry.Id, entry.Kind, entry.OccurredAt, People.View(entry.AuthorKey, names), entry.Text, entry.Before, entry.After, entry.Link, entry.Hidden, entry.MergedFromNumber);
     }
 }
@@ -72,9 +72,7 @@ internal sealed class GetTimelineEditsHandler(IncidentWorkspace workspace) : IRe
     public async Task<IReadOnlyList<TimelineEdit>> Handle(GetTimelineEdits request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        return await workspace.Db.TimelineEdits.AsNoTracking()
-            .Join(workspace.Db.TimelineEntries.Where(t => t.IncidentId == incident.Id), e => e.EntryId, t => t.Id, (e, t) => e)
-            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
-            .ToListAsync(cancellationToken);
+        var edits = await workspace.Timeline.EditsAsync(incident.Id, cancellationToken);
+        return edits.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).ToList();
     }
 }

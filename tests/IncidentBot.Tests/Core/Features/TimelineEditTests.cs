@@ -20,14 +20,14 @@ public class TimelineEditTests
         var typo = await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, incident.Number, "db fialover at 14:02"));
         var noise = await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, incident.Number, "lunch?"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "fixed"));
-        while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
         {
         }
 
         await Assert.ThrowsAsync<IncidentRuleException>(() => core.SendAsync(new EditTimelineEntry(CoreHarness.Alice, incident.Number, noise.EntryId, Hidden: true)));
         await core.SendAsync(new EditTimelineEntry(fran, incident.Number, noise.EntryId, Hidden: true));
         await core.SendAsync(new EditTimelineEntry(fran, incident.Number, typo.EntryId, NewText: "db failover at 14:02"));
-        while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
         {
         }
 

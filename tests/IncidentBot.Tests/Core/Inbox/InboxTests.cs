@@ -3,7 +3,7 @@ using IncidentBot.Core;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Work;
 using IncidentBot.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Core.Inbox;
@@ -19,17 +19,16 @@ public class InboxTests
         }, clock: clock);
 
     private static Task<bool> AcceptAsync(CoreHarness core, string id, string payload = "{}", string? orderingKey = null) =>
-        core.WithDbAsync(async db =>
-        {
-            var writer = new InboxWriter(db, core.Clock, core.Services.GetRequiredService<InboxSignal>());
-            return await writer.TryAcceptAsync("test", id, "command", payload, CancellationToken.None, orderingKey);
-        });
+        new InboxWriter(core.Queue, core.Clock, core.Services.GetRequiredService<WorkSignal>())
+            .TryAcceptAsync("test", id, "command", payload, CancellationToken.None, orderingKey);
 
-    [SkippableTheory]
-    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task OneChannelsDeliveries_ApplyInArrivalOrder_EvenWithTwoWorkersRacing(string provider)
+    private static Task<IReadOnlyList<WorkItem>> ItemsAsync(CoreHarness core, WorkStatus status) =>
+        core.Queue.ListAsync("inbox.test", status, 1000, CancellationToken.None);
+
+    [SkippableFact]
+    public async Task OneChannelsDeliveries_ApplyInArrivalOrder_EvenWithTwoReplicasRacing()
     {
-        await using var db = await TestDatabases.CreateAsync(provider);
+        await using var db = await TestDatabases.CreateAsync("Postgres");
         var log = new RecordingProcessor.Log { Slow = true };
         await using var first = await StartAsync(db, log);
         await using var second = await StartAsync(db, log);
@@ -40,10 +39,9 @@ public class InboxTests
 
         async Task Drain(CoreHarness core)
         {
-            var worker = core.Services.GetRequiredService<InboxWorker>();
-            for (var round = 0; round < 40 && log.Payloads.Count < 8; round++)
+            for (var round = 0; round < 400 && log.Payloads.Count < 8; round++)
             {
-                if (await worker.RunDueAsync(CancellationToken.None) == 0)
+                if (await core.Work.DrainAsync(CancellationToken.None) == 0)
                 {
                     await Task.Delay(5);
                 }
@@ -67,7 +65,7 @@ public class InboxTests
         var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => AcceptAsync(core, "Ev2"))));
 
         Assert.Single(racing, accepted => accepted);
-        Assert.Equal(2, await core.WithDbAsync(d => d.InboxMessages.CountAsync()));
+        Assert.Equal(2, (await ItemsAsync(core, WorkStatus.Pending)).Count);
     }
 
     [SkippableTheory]
@@ -85,34 +83,99 @@ public class InboxTests
         }
 
         await using var second = await StartAsync(db, log);
-        await second.Services.GetRequiredService<InboxWorker>().RunDueAsync(CancellationToken.None);
+        await second.Work.DrainAsync(CancellationToken.None);
 
         Assert.Equal(["\"a\"", "\"b\"", "\"c\""], log.Payloads);
-        Assert.All(await second.WithDbAsync(d => d.InboxMessages.ToListAsync()), m => Assert.Equal(WorkStatus.Done, m.Status));
-        Assert.Equal(0, await second.Services.GetRequiredService<InboxWorker>().RunDueAsync(CancellationToken.None));
+        Assert.Equal(3, (await ItemsAsync(second, WorkStatus.Done)).Count);
+        Assert.Empty(await ItemsAsync(second, WorkStatus.Pending));
+        Assert.Equal(0, await second.Work.DrainAsync(CancellationToken.None));
     }
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task FailingDelivery_IsRetriedThenMarkedFailed(string provider)
+    public async Task FailingDelivery_IsRetriedThenParked_AndCanBeRetriedByAnAdmin(string provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider);
         var log = new RecordingProcessor.Log { FailFor = "\"bad\"" };
         await using var core = await StartAsync(db, log);
-        var worker = core.Services.GetRequiredService<InboxWorker>();
         await AcceptAsync(core, "x", "\"bad\"");
 
-        for (var i = 0; i < InboxWorker.MaxDeliveryAttempts + 2; i++)
+        for (var i = 0; i < InboxRunnerAttempts + 2; i++)
         {
-            await worker.RunDueAsync(CancellationToken.None);
+            await core.Work.DrainAsync(CancellationToken.None);
             core.Clock.Advance(TimeSpan.FromMinutes(20));
         }
 
-        var row = await core.WithDbAsync(d => d.InboxMessages.SingleAsync());
-        Assert.Equal((WorkStatus.Failed, InboxWorker.MaxDeliveryAttempts), (row.Status, row.Attempts));
-        Assert.Equal("processor refused", row.LastError);
-        Assert.Equal(InboxWorker.MaxDeliveryAttempts, log.Attempts);
+        var parked = Assert.Single(await ItemsAsync(core, WorkStatus.Parked));
+        Assert.Equal(InboxRunnerAttempts, parked.Attempts);
+        Assert.Equal("processor refused", parked.LastError);
+        Assert.Equal(InboxRunnerAttempts, log.Attempts);
+        Assert.Equal(1, (await core.Queue.HealthAsync(core.Clock.GetUtcNow().UtcDateTime, CancellationToken.None)).Parked);
+
+        Assert.True(await core.Queue.RetryParkedAsync(parked.Id, core.Clock.GetUtcNow().UtcDateTime, CancellationToken.None));
+        await core.Work.DrainAsync(CancellationToken.None);
+        Assert.Equal(InboxRunnerAttempts + 1, log.Attempts);
     }
+
+    /// <summary>
+    /// The fault this guards: one delivery that can never succeed held its channel for its whole retry budget (~14 s
+    /// each), so a note typed after three of them waited 42 s.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task PoisonDelivery_DoesNotHoldItsChannel_TheNextDeliveryRunsInItsOwnTurn(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var log = new RecordingProcessor.Log { FailFor = "\"poison\"" };
+        await using var core = await StartAsync(db, log);
+        for (var i = 0; i < 3; i++)
+        {
+            await AcceptAsync(core, $"p{i}", "\"poison\"", orderingKey: "slack:C1");
+        }
+
+        await AcceptAsync(core, "note", "\"note\"", orderingKey: "slack:C1");
+
+        // One pass, no time passing: each poison fails once and steps aside; the note is applied in its own turn.
+        await core.Work.DrainAsync(CancellationToken.None);
+
+        Assert.Equal(["\"note\""], log.Payloads);
+        Assert.Equal(3, (await ItemsAsync(core, WorkStatus.Pending)).Count);
+    }
+
+    /// <summary>A delivery due later (timed work) never delays one due now in the same key.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task WorkDueLater_DoesNotDelayWorkDueNowOfItsKey(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var log = new RecordingProcessor.Log();
+        await using var core = await StartAsync(db, log);
+        var now = core.Clock.GetUtcNow().UtcDateTime;
+        var later = InboxWriterItem("archive", "\"archive\"", now);
+        later.DueAt = now + TimeSpan.FromDays(7);
+        Assert.True(await core.Queue.AcceptAsync(later, CancellationToken.None));
+        await AcceptAsync(core, "now", "\"now\"", orderingKey: "incident:1");
+
+        await core.Work.DrainAsync(CancellationToken.None);
+        Assert.Equal(["\"now\""], log.Payloads);
+
+        core.Clock.Advance(TimeSpan.FromDays(7));
+        await core.Work.DrainAsync(CancellationToken.None);
+        Assert.Equal(["\"now\"", "\"archive\""], log.Payloads);
+    }
+
+    private const int InboxRunnerAttempts = 4;
+
+    private static WorkItem InboxWriterItem(string id, string payload, DateTime now) => new()
+    {
+        Topic = "inbox.test",
+        Key = "incident:1",
+        Kind = "command",
+        Payload = payload,
+        UniqueKey = $"test:{id}",
+        CreatedAt = now,
+        DueAt = now,
+    };
 
     public sealed class RecordingProcessor(RecordingProcessor.Log log) : IInboxProcessor
     {

@@ -7,7 +7,7 @@ using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Work;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
+using IncidentBot.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Core.Outbox;
@@ -29,7 +29,7 @@ public class OutboxTests
 
         var incident = await core.SendAsync(new DeclareIncident(Alice, "API latency"));
 
-        var kinds = await core.WithDbAsync(d => d.OutboxMessages.Where(o => o.IncidentId == incident.Id).OrderBy(o => o.Id).Select(o => o.Kind).ToListAsync());
+        var kinds = (await AllAsync(core)).Where(o => o.IncidentId == incident.Id).OrderBy(o => o.Id).Select(o => o.Kind).ToList();
         Assert.Equal(["incident.channel.ensure", "incident.invite", "incident.card.refresh", "incident.announce"], kinds);
     }
 
@@ -47,7 +47,7 @@ public class OutboxTests
         {
             number = (await first.SendAsync(new DeclareIncident(Alice, "Cache stampede"))).Number;
             await first.SendAsync(new ResolveIncident(Alice, number, "warmed the cache"));
-            await first.Outbox.RunDueAsync(CancellationToken.None);
+            await first.Work.DrainAsync(CancellationToken.None);
             Assert.Empty(crashing.Ran);
         }
 
@@ -55,7 +55,7 @@ public class OutboxTests
         var healthy = new RecordingExecutor();
         await using var second = await StartAsync(db, healthy, clock);
         clock.Advance(TimeSpan.FromMinutes(1));
-        while (await second.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        while (await second.Work.DrainAsync(CancellationToken.None) > 0)
         {
         }
 
@@ -65,8 +65,8 @@ public class OutboxTests
              typeof(PostToIncident)],
             healthy.Ran.Select(i => i.GetType()));
         Assert.StartsWith($"Review of INC-{number} booked for", healthy.Ran.OfType<PostToIncident>().Last().Text);
-        Assert.Equal(0, await second.Outbox.RunDueAsync(CancellationToken.None));
-        var rows = await second.WithDbAsync(d => d.OutboxMessages.ToListAsync());
+        Assert.Equal(0, await second.Work.DrainAsync(CancellationToken.None));
+        var rows = await AllAsync(second);
         Assert.All(rows, r => Assert.Equal(WorkStatus.Done, r.Status));
         Assert.Equal(2, rows.OrderBy(r => r.Id).First().Attempts);
         Assert.Contains("resolved after", healthy.Ran.OfType<PostToIncident>().First().Text);
@@ -90,25 +90,25 @@ public class OutboxTests
 
         for (var i = 0; i < 30; i++)
         {
-            await core.Outbox.RunDueAsync(CancellationToken.None);
+            await core.Work.DrainAsync(CancellationToken.None);
             Assert.Empty(executor.Ran); // the head is deferred, so nothing behind it may overtake it
             clock.Advance(TimeSpan.FromSeconds(29));
-            Assert.Equal(0, await core.Outbox.RunDueAsync(CancellationToken.None));
+            Assert.Equal(0, await core.Work.DrainAsync(CancellationToken.None));
             clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
         {
         }
 
         Assert.Equal([typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)], executor.Ran.Select(i => i.GetType()));
-        var head = await core.WithDbAsync(d => d.OutboxMessages.OrderBy(o => o.Id).FirstAsync());
+        var head = (await AllAsync(core)).OrderBy(o => o.Id).First();
         Assert.Equal((WorkStatus.Done, 1), (head.Status, head.Attempts));
     }
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task PersistentFailure_BacksOffThenIsMarkedFailedWithItsError(string provider)
+    public async Task PersistentFailure_BacksOffThenIsParkedWithItsError(string provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider);
         var clock = new FakeClock();
@@ -117,33 +117,32 @@ public class OutboxTests
             new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3" }, clock);
         await core.SendAsync(new DeclareIncident(Alice, "Broken announce"));
 
-        while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
         {
         }
 
-        var afterFirst = await core.WithDbAsync(d => d.OutboxMessages.SingleAsync(o => o.Kind == "incident.announce"));
+        var afterFirst = (await AllAsync(core)).Single(o => o.Kind == "incident.announce");
         Assert.Equal((WorkStatus.Pending, 1), (afterFirst.Status, afterFirst.Attempts));
         Assert.Equal(clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(2), afterFirst.DueAt, TimeSpan.FromMilliseconds(1));
 
         for (var i = 0; i < 5; i++)
         {
             clock.Advance(TimeSpan.FromMinutes(20));
-            while (await core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+            while (await core.Work.DrainAsync(CancellationToken.None) > 0)
             {
             }
         }
 
-        var failed = await core.WithDbAsync(d => d.OutboxMessages.SingleAsync(o => o.Kind == "incident.announce"));
-        Assert.Equal((WorkStatus.Failed, 3), (failed.Status, failed.Attempts));
+        var failed = (await AllAsync(core)).Single(o => o.Kind == "incident.announce");
+        Assert.Equal((WorkStatus.Parked, 3), (failed.Status, failed.Attempts));
         Assert.Equal("channel_not_found", failed.LastError);
         Assert.Equal(3, executor.Ran.Count);
     }
 
-    [SkippableTheory]
-    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task TwoReplicas_RunEachIntentOnce(string provider)
+    [SkippableFact]
+    public async Task TwoReplicas_RunEachIntentOnce()
     {
-        await using var db = await TestDatabases.CreateAsync(provider);
+        await using var db = await TestDatabases.CreateAsync("Postgres");
         var seen = new ConcurrentDictionary<string, int>();
         RecordingExecutor Counting() => new() { Behaviour = async i => { seen.AddOrUpdate($"{i.GetType().Name}:{i.IncidentId}", 1, (_, n) => n + 1); await Task.Yield(); } };
         await using var first = await StartAsync(db, Counting());
@@ -154,9 +153,9 @@ public class OutboxTests
         }
 
         await Task.WhenAll(
-            Task.Run(async () => { while (await first.Outbox.RunDueAsync(CancellationToken.None) > 0) { } }),
-            Task.Run(async () => { while (await second.Outbox.RunDueAsync(CancellationToken.None) > 0) { } }));
-        while (await first.Outbox.RunDueAsync(CancellationToken.None) > 0)
+            Task.Run(async () => { while (await first.Work.DrainAsync(CancellationToken.None) > 0) { } }),
+            Task.Run(async () => { while (await second.Work.DrainAsync(CancellationToken.None) > 0) { } }));
+        while (await first.Work.DrainAsync(CancellationToken.None) > 0)
         {
         }
 
@@ -187,9 +186,22 @@ public class OutboxTests
     [Fact]
     public void Backoff_GrowsAndIsCapped()
     {
-        Assert.Equal(TimeSpan.FromSeconds(2), LeasedWork.Backoff(1));
-        Assert.Equal(TimeSpan.FromSeconds(16), LeasedWork.Backoff(4));
-        Assert.Equal(TimeSpan.FromMinutes(15), LeasedWork.Backoff(30));
+        var topic = new WorkTopic("outbox.test", 10, TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(2), topic.BackoffAfter(1));
+        Assert.Equal(TimeSpan.FromSeconds(16), topic.BackoffAfter(4));
+        Assert.Equal(TimeSpan.FromMinutes(15), topic.BackoffAfter(30));
+    }
+
+    /// <summary>Every outbox item, whatever its state.</summary>
+    private static async Task<List<WorkItem>> AllAsync(CoreHarness core)
+    {
+        var all = new List<WorkItem>();
+        foreach (var status in Enum.GetValues<WorkStatus>())
+        {
+            all.AddRange((await core.Queue.ListAsync(null, status, 10_000, CancellationToken.None)).Where(i => i.Topic.StartsWith("outbox.", StringComparison.Ordinal)));
+        }
+
+        return all;
     }
 
     private sealed class ThrowingHandler : INotificationHandler<IncidentChanged>

@@ -16,7 +16,7 @@ public sealed class RunChatCommandTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabases.CreateAsync("Sqlite");
+        _db = await TestDatabases.CreateAsync("LiteDb");
         _core = await CoreHarness.StartAsync(_db, settings: new Dictionary<string, string?> { ["Incidents:TimeZone"] = "Europe/Berlin" });
     }
 

@@ -14,7 +14,7 @@ public sealed class ReviewCommandSliceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabases.CreateAsync("Sqlite");
+        _db = await TestDatabases.CreateAsync("LiteDb");
         _core = await CoreHarness.StartAsync(_db, settings: new Dictionary<string, string?>
         {
             ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
@@ -26,7 +26,7 @@ public sealed class ReviewCommandSliceTests : IAsyncLifetime
             await _core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "fixed"));
         }
 
-        while (await _core.Outbox.RunDueAsync(CancellationToken.None) > 0)
+        while (await _core.Work.DrainAsync(CancellationToken.None) > 0)
         {
         }
     }

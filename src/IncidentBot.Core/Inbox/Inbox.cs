@@ -1,0 +1,118 @@
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Storage;
+using IncidentBot.Core.Work;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Core.Inbox;
+
+/// <summary>A delivery as its platform's processor sees it (stored as a work item of topic <c>inbox.&lt;source&gt;</c>).</summary>
+public sealed record InboxMessage(long Id, string Source, string Kind, string Payload, DateTime ReceivedAt);
+
+/// <summary>Turns one stored delivery into MediatR requests and replies. Registered per source.</summary>
+public interface IInboxProcessor
+{
+    string Source { get; }
+
+    Task ProcessAsync(InboxMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>Names a source that has a processor; the work queue runs its deliveries.</summary>
+public sealed record InboxSource(string Name);
+
+/// <summary>
+/// Stores a delivery before it is acknowledged (durable when this returns); a second delivery with the same id
+/// changes nothing. Deliveries with the same ordering key (a channel) are applied one at a time, in arrival order.
+/// </summary>
+public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkSignal signal)
+{
+    /// <summary>True when stored now; false when this delivery was already stored (a retry or a duplicate).</summary>
+    public async Task<bool> TryAcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken, string? orderingKey = null)
+    {
+        var accepted = await queue.AcceptAsync(NewItem(source, externalId, kind, payload, orderingKey, clock.GetUtcNow().UtcDateTime), cancellationToken);
+        if (accepted)
+        {
+            signal.Raise();
+        }
+
+        return accepted;
+    }
+
+    internal static WorkItem NewItem(string source, string externalId, string kind, string payload, string? orderingKey, DateTime now) => new()
+    {
+        Topic = InboxRunner.TopicOf(source),
+        Key = orderingKey,
+        Kind = kind,
+        Payload = payload,
+        UniqueKey = $"{source}:{externalId}",
+        Status = WorkStatus.Pending,
+        CreatedAt = now,
+        DueAt = now,
+    };
+}
+
+/// <summary>Runs one source's deliveries through its processor.</summary>
+internal sealed class InboxRunner(string source) : IWorkRunner
+{
+    /// <summary>Deliveries are people waiting for an answer: a few quick retries, then parked for an admin.</summary>
+    public const int MaxDeliveryAttempts = 4;
+
+    public static string TopicOf(string source) => $"inbox.{source}";
+
+    public WorkTopic Topic { get; } = new(TopicOf(source), MaxDeliveryAttempts, TimeSpan.FromSeconds(1));
+
+    public async Task<string?> RunAsync(WorkItem item, IServiceProvider scope, CancellationToken cancellationToken)
+    {
+        var processor = scope.GetServices<IInboxProcessor>().FirstOrDefault(p => p.Source == source)
+            ?? throw new InvalidOperationException($"No processor for deliveries from '{source}' (was its platform turned off?).");
+        await processor.ProcessAsync(new InboxMessage(item.Id, source, item.Kind, item.Payload, item.CreatedAt), cancellationToken);
+        return null;
+    }
+}
+
+/// <summary>
+/// For deliveries whose answer must carry the result (a Teams dialog submit or card button must answer within 5 s):
+/// store the delivery already claimed by this process, and run it at once. Stored first, it still applies exactly
+/// once; if the inline run fails, the work queue retries it later like any other delivery.
+/// </summary>
+public sealed class InboxInline(
+    IServiceScopeFactory scopes,
+    IWorkQueueStore queue,
+    TimeProvider clock,
+    IOptions<OutboxOptions> options,
+    ILogger<InboxInline> logger)
+{
+    public async Task<InlineRun<T>> RunAsync<T>(string source, string externalId, string kind, string payload,
+        Func<IServiceProvider, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var item = InboxWriter.NewItem(source, externalId, kind, payload, orderingKey: null, now);
+        item.LeaseOwner = WorkDispatcher.Owner;
+        item.LeaseUntil = now + options.Value.LeaseDuration;
+        item.Attempts = 1;
+        if (!await queue.AcceptAsync(item, cancellationToken))
+        {
+            return new InlineRun<T>(Duplicate: true, Applied: false, default);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<WorkContext>();
+        context.Begin(item, WorkDispatcher.Owner);
+        try
+        {
+            var result = await work(scope.ServiceProvider, cancellationToken);
+            await context.CompleteAsync(null, CancellationToken.None);
+            return new InlineRun<T>(Duplicate: false, Applied: true, result);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !context.Completed)
+        {
+            logger.LogWarning(ex, "{Source} {Kind} {ExternalId} failed inline; the work queue will retry it", source, kind, externalId);
+            var retry = new WorkRetry(item.Id, WorkDispatcher.Owner, clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(1), ex.Message);
+            await queue.RetryAsync(retry, CancellationToken.None);
+            throw;
+        }
+    }
+}
+
+public sealed record InlineRun<T>(bool Duplicate, bool Applied, T? Result);

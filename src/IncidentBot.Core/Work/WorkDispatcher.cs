@@ -1,0 +1,308 @@
+using System.Collections.Concurrent;
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Core.Work;
+
+/// <summary>
+/// Runs the work queue: one loop per topic claims what is runnable (the store applies the queue's rules, see
+/// <see cref="WorkItem"/>) and runs up to <c>Outbox:Parallelism</c> items at once, each in its own scope; a slow
+/// topic (a hung Slack) never holds another's slots. Leases are renewed while items run and given back on shutdown.
+/// </summary>
+public sealed class WorkDispatcher : BackgroundService
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IWorkQueueStore _queue;
+    private readonly WorkSignal _signal;
+    private readonly TimeProvider _clock;
+    private readonly IOptions<OutboxOptions> _options;
+    private readonly IOptions<StorageOptions> _storage;
+    private readonly ILogger<WorkDispatcher> _logger;
+    private readonly List<IWorkRunner> _runners;
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
+
+    public WorkDispatcher(
+        IServiceScopeFactory scopes,
+        IWorkQueueStore queue,
+        IEnumerable<IWorkRunner> runners,
+        IEnumerable<IOutboxExecutor> executors,
+        IEnumerable<Inbox.InboxSource> sources,
+        WorkSignal signal,
+        TimeProvider clock,
+        IOptions<OutboxOptions> options,
+        IOptions<StorageOptions> storage,
+        ILogger<WorkDispatcher> logger)
+    {
+        _scopes = scopes;
+        _queue = queue;
+        _signal = signal;
+        _clock = clock;
+        _options = options;
+        _storage = storage;
+        _logger = logger;
+        _runners = runners
+            .Concat(sources.Select(s => (IWorkRunner)new Inbox.InboxRunner(s.Name)))
+            .Concat(executors.Select(e => (IWorkRunner)new OutboxRunner(e, options.Value.MaxAttempts)))
+            .GroupBy(r => r.Topic.Name, StringComparer.Ordinal).Select(g => g.First()).ToList();
+    }
+
+    /// <summary>This process's name on the leases it takes.</summary>
+    public static string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    public IReadOnlyList<WorkTopic> Topics => _runners.Select(r => r.Topic).ToList();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_runners.Count == 0)
+        {
+            _logger.LogInformation("No work runners registered; the work queue is idle");
+            return;
+        }
+
+        var loops = _runners.Select(r => RunTopicAsync(r, stoppingToken)).ToList();
+        loops.Add(RenewLeasesAsync(stoppingToken));
+        loops.Add(PurgeAsync(stoppingToken));
+        await Task.WhenAll(loops);
+    }
+
+    /// <summary>
+    /// Runs every runnable item of every topic until none is left (items due later stay). For tests and tools that
+    /// drive the queue without the background loops; returns how many items ran.
+    /// </summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var ran = 0;
+        while (true)
+        {
+            var round = new List<Task>();
+            foreach (var runner in _runners)
+            {
+                var claimed = await _queue.ClaimAsync(runner.Topic.Name, Owner, Now, _options.Value.LeaseDuration, _options.Value.Parallelism, cancellationToken);
+                round.AddRange(claimed.Select(item => RunOneAsync(runner, item, cancellationToken)));
+            }
+
+            if (round.Count == 0)
+            {
+                return ran;
+            }
+
+            await Task.WhenAll(round);
+            ran += round.Count;
+        }
+    }
+
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    private async Task RunTopicAsync(IWorkRunner runner, CancellationToken stoppingToken)
+    {
+        var topic = runner.Topic.Name;
+        var runs = new ConcurrentDictionary<long, Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = _options.Value.Parallelism - runs.Count;
+            var claimedAll = false;
+            if (free > 0)
+            {
+                try
+                {
+                    var claimed = await _queue.ClaimAsync(topic, Owner, Now, _options.Value.LeaseDuration, free, stoppingToken);
+                    foreach (var item in claimed)
+                    {
+                        runs[item.Id] = Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await RunOneAsync(runner, item, stoppingToken);
+                            }
+                            finally
+                            {
+                                runs.TryRemove(item.Id, out _);
+                                _signal.Raise();
+                            }
+                        }, CancellationToken.None);
+                    }
+
+                    claimedAll = claimed.Count == free;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "Could not claim work of {Topic}; trying again", topic);
+                }
+            }
+
+            if (claimedAll)
+            {
+                continue; // there may be more runnable right now
+            }
+
+            try
+            {
+                await _signal.WaitAsync(topic, _options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        // Shutting down: the runs were cancelled with the stopping token and give their items back themselves.
+        await Task.WhenAll(runs.Values);
+    }
+
+    private async Task RunOneAsync(IWorkRunner runner, WorkItem item, CancellationToken stoppingToken)
+    {
+        using var lease = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        _running[item.Id] = lease;
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var work = scope.ServiceProvider.GetRequiredService<WorkContext>();
+            work.Begin(item, Owner);
+            try
+            {
+                var result = await runner.RunAsync(item, scope.ServiceProvider, lease.Token);
+                await work.CompleteAsync(result, CancellationToken.None);
+            }
+            catch (Exception ex) when (work.Completed)
+            {
+                _logger.LogWarning(ex, "{Item} was applied, but a later step failed; not running it again", Describe(item));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                await GiveBackAsync(new WorkRetry(item.Id, Owner, Now, "shut down while running", CountsAsAttempt: false));
+            }
+            catch (OperationCanceledException) when (lease.IsCancellationRequested)
+            {
+                _logger.LogWarning("{Item} lost its lease while running; another runner owns it now", Describe(item));
+            }
+            catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.LeaseLost)
+            {
+                _logger.LogWarning("{Item} lost its lease before completing; another runner owns it now", Describe(item));
+            }
+            catch (OutboxRetryException retry)
+            {
+                _logger.LogInformation("{Item} rate limited; again in {RetryAfter} s: {Reason}", Describe(item), retry.RetryAfter.TotalSeconds, retry.Message);
+                await GiveBackAsync(new WorkRetry(item.Id, Owner, Now + retry.RetryAfter, retry.Message, HoldsKey: true, CountsAsAttempt: false));
+            }
+            catch (Exception ex)
+            {
+                if (item.Attempts >= runner.Topic.MaxAttempts)
+                {
+                    _logger.LogError(ex, "{Item} failed {Attempts} times; parked (an admin can retry it)", Describe(item), item.Attempts);
+                    await GiveBackAsync(new WorkRetry(item.Id, Owner, Now, ex.Message, Park: true));
+                }
+                else
+                {
+                    var due = Now + runner.Topic.BackoffAfter(item.Attempts);
+                    _logger.LogWarning(ex, "{Item} failed (attempt {Attempts}); retrying at {DueAt:O}", Describe(item), item.Attempts, due);
+                    await GiveBackAsync(new WorkRetry(item.Id, Owner, due, ex.Message));
+                }
+            }
+        }
+        finally
+        {
+            _running.TryRemove(item.Id, out _);
+        }
+    }
+
+    private async Task GiveBackAsync(WorkRetry retry)
+    {
+        try
+        {
+            if (!await _queue.RetryAsync(retry, CancellationToken.None))
+            {
+                _logger.LogWarning("Work item {Id} was no longer held by this process when given back", retry.Id);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The lease runs out and the item is claimed again: nothing is lost.
+            _logger.LogError(ex, "Could not give back work item {Id}; it returns when its lease runs out", retry.Id);
+        }
+    }
+
+    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var lease = _options.Value.LeaseDuration;
+            try
+            {
+                await Task.Delay(lease / 3, _clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var ids = _running.Keys.ToList();
+            if (ids.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var lost in await _queue.RenewAsync(Owner, ids, Now + lease, stoppingToken))
+                {
+                    if (_running.TryGetValue(lost, out var run))
+                    {
+                        await run.CancelAsync();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Could not renew {Count} lease(s); retrying", ids.Count);
+            }
+        }
+    }
+
+    private async Task PurgeAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var removed = await _queue.PurgeAsync(Now - TimeSpan.FromDays(_storage.Value.RetainDays), stoppingToken);
+                if (removed > 0)
+                {
+                    _logger.LogInformation("Deleted {Count} finished work item(s) older than {Days} days", removed, _storage.Value.RetainDays);
+                }
+
+                await Task.Delay(TimeSpan.FromHours(1), _clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Could not delete old work items; trying again later");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromHours(1), _clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static string Describe(WorkItem item) => $"{item.Topic} {item.Kind} #{item.Id}";
+}

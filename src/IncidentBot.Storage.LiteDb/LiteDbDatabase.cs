@@ -1,0 +1,112 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Reviews;
+using IncidentBot.Core.Storage;
+using LiteDB;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>The open file: the process lock, the LiteDB connection and its collections.</summary>
+internal sealed class LiteDbDatabase : IDisposable
+{
+    private readonly LiteDbFileLock _lock;
+
+    private LiteDbDatabase(string path, LiteDbFileLock fileLock, LiteDatabase db)
+    {
+        Path = path;
+        _lock = fileLock;
+        Db = db;
+        Mapper = db.Mapper;
+        Incidents = db.GetCollection(LiteDbSchema.Incidents);
+        Timeline = db.GetCollection<TimelineEntry>(LiteDbSchema.Timeline, BsonAutoId.Int64);
+        Edits = db.GetCollection<TimelineEdit>(LiteDbSchema.Edits, BsonAutoId.Int64);
+        Channels = db.GetCollection<IncidentChannel>(LiteDbSchema.Channels, BsonAutoId.Int64);
+        People = db.GetCollection<Person>(LiteDbSchema.People);
+        Conversations = db.GetCollection<ConversationReference>(LiteDbSchema.Conversations, BsonAutoId.Int64);
+        Messages = db.GetCollection<IncidentMessage>(LiteDbSchema.Messages, BsonAutoId.Int64);
+        Work = db.GetCollection<WorkItem>(LiteDbSchema.Work, BsonAutoId.Int64);
+        Sessions = db.GetCollection(LiteDbSchema.Sessions);
+        Calendar = db.GetCollection(LiteDbSchema.Calendar);
+        Documents = db.GetCollection<ReviewDocument>(LiteDbSchema.Documents);
+        Feeds = db.GetCollection<CalendarFeed>(LiteDbSchema.Feeds);
+    }
+
+    public string Path { get; }
+    public LiteDatabase Db { get; }
+    public BsonMapper Mapper { get; }
+
+    /// <summary>Raw documents: the incident document carries derived fields (<c>Open</c>, <c>Viewers</c>) for queries.</summary>
+    public ILiteCollection<BsonDocument> Incidents { get; }
+
+    public ILiteCollection<TimelineEntry> Timeline { get; }
+    public ILiteCollection<TimelineEdit> Edits { get; }
+    public ILiteCollection<IncidentChannel> Channels { get; }
+    public ILiteCollection<Person> People { get; }
+    public ILiteCollection<ConversationReference> Conversations { get; }
+    public ILiteCollection<IncidentMessage> Messages { get; }
+    public ILiteCollection<WorkItem> Work { get; }
+
+    /// <summary>Review sessions keyed by the ticks of their UTC start.</summary>
+    public ILiteCollection<BsonDocument> Sessions { get; }
+
+    /// <summary>One document: the calendar's revision and freeze checkpoint.</summary>
+    public ILiteCollection<BsonDocument> Calendar { get; }
+
+    public ILiteCollection<ReviewDocument> Documents { get; }
+    public ILiteCollection<CalendarFeed> Feeds { get; }
+
+    public static LiteDbDatabase Open(string path, TimeProvider clock)
+    {
+        if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var fileLock = LiteDbFileLock.Acquire(path);
+        LiteDatabase? db = null;
+        try
+        {
+            db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, LiteDbMapper.Create());
+            if (!db.UtcDate)
+            {
+                db.UtcDate = true;
+            }
+
+            LiteDbSchema.Upgrade(db);
+            var database = new LiteDbDatabase(path, fileLock, db);
+            database.ReleaseLeases();
+            return database;
+        }
+        catch
+        {
+            db?.Dispose();
+            fileLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>This process owns the file, so leases left by a stopped one are void: its work is taken over at once.</summary>
+    private void ReleaseLeases()
+    {
+        var leased = Work.Find(x => x.Status == WorkStatus.Pending && x.LeaseOwner != null).ToList();
+        if (leased.Count == 0)
+        {
+            return;
+        }
+
+        LiteDbTransaction.Run(Db, () =>
+        {
+            foreach (var item in leased)
+            {
+                item.LeaseOwner = null;
+                item.LeaseUntil = null;
+                Work.Update(item);
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        Db.Dispose();
+        _lock.Dispose();
+    }
+}

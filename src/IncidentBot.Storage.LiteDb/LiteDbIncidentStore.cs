@@ -1,0 +1,133 @@
+using System.Globalization;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Storage;
+using LiteDB;
+
+namespace IncidentBot.Storage.LiteDb;
+
+internal sealed class LiteDbIncidentStore : IIncidentStore
+{
+    private readonly LiteDbDatabase _database;
+    private readonly LiteDbWriter _writer;
+    private long _lastId;
+
+    public LiteDbIncidentStore(LiteDbDatabase database, LiteDbWriter writer)
+    {
+        _database = database;
+        _writer = writer;
+        _lastId = database.Incidents.Find(Query.All(Query.Descending), limit: 1).FirstOrDefault()?["_id"].AsInt64 ?? 0;
+    }
+
+    public Task<long> NewIncidentIdAsync(CancellationToken cancellationToken) => Task.FromResult(Interlocked.Increment(ref _lastId));
+
+    public Task<Incident?> FindAsync(int number, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Load(_database.Incidents.FindOne(Query.EQ(IncidentDocument.Number, number))));
+    }
+
+    public Task<Incident?> FindByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Load(_database.Incidents.FindById(id)));
+    }
+
+    public Task<IReadOnlyList<Incident>> FindManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<Incident> found = ids.Distinct().Select(id => Load(_database.Incidents.FindById(id))).OfType<Incident>().ToList();
+        return Task.FromResult(found);
+    }
+
+    public Task<IncidentPage> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var total = Filter(query).Count();
+        var page = Filter(query)
+            .OrderByDescending("$.Number")
+            .Skip(Math.Max(0, query.Skip))
+            .Limit(Math.Max(0, query.Take))
+            .ToList()
+            .Select(Load)
+            .OfType<Incident>()
+            .ToList();
+        return Task.FromResult(new IncidentPage(page, total));
+    }
+
+    public Task<int?> NumberByChannelAsync(string platform, string channelId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var channel = FindChannel(platform, channelId);
+        var number = channel is null ? null : _database.Incidents.FindById(channel.IncidentId)?[IncidentDocument.Number];
+        return Task.FromResult<int?>(number is { IsInt32: true } n ? n.AsInt32 : null);
+    }
+
+    public Task<bool> LinkChannelAsync(IncidentChannel channel, CancellationToken cancellationToken) =>
+        _writer.RunAsync(scope =>
+        {
+            if (FindChannel(channel.Platform, channel.ChannelId) is { } existing)
+            {
+                return existing.IncidentId == channel.IncidentId;
+            }
+
+            if (channel.CreatedAt == default)
+            {
+                channel.CreatedAt = scope.Now;
+            }
+
+            channel.Id = 0;
+            _database.Channels.Insert(channel);
+            return true;
+        }, cancellationToken);
+
+    private IncidentChannel? FindChannel(string platform, string channelId) =>
+        _database.Channels.Find(x => x.ChannelId == channelId).FirstOrDefault(c => c.Platform == platform);
+
+    private ILiteQueryable<BsonDocument> Filter(IncidentQuery query)
+    {
+        var q = _database.Incidents.Query();
+        if (!query.SeesEverything)
+        {
+            q = q.Where("($.IsPrivate = false OR $.Viewers[*] ANY = @0)", query.ViewerKey);
+        }
+
+        if (query.Open is { } open)
+        {
+            q = q.Where("$.Open = @0", open);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Severity))
+        {
+            q = q.Where("LOWER($.Severity) = @0", query.Severity.Trim().ToLowerInvariant());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var search = query.Search.Trim();
+            q = ReferencedNumber(search) is { } number
+                ? q.Where("(INDEXOF(LOWER($.Title), @0) >= 0 OR $.Number = @1)", search.ToLowerInvariant(), number)
+                : q.Where("INDEXOF(LOWER($.Title), @0) >= 0", search.ToLowerInvariant());
+        }
+
+        return q;
+    }
+
+    /// <summary><c>INC-42</c>, <c>inc-42</c> or <c>42</c> name incident 42.</summary>
+    private static int? ReferencedNumber(string search)
+    {
+        var digits = search.StartsWith("INC-", StringComparison.OrdinalIgnoreCase) ? search[4..] : search;
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+    }
+
+    private Incident? Load(BsonDocument? doc)
+    {
+        if (doc is null)
+        {
+            return null;
+        }
+
+        var incident = IncidentDocument.To(_database.Mapper, doc);
+        incident.Channels = _database.Channels.Find(x => x.IncidentId == incident.Id).OrderBy(c => c.Id).ToList();
+        return incident;
+    }
+}

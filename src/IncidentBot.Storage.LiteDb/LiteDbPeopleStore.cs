@@ -1,0 +1,45 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Storage;
+
+namespace IncidentBot.Storage.LiteDb;
+
+internal sealed class LiteDbPeopleStore(LiteDbDatabase database, LiteDbWriter writer) : IPeopleStore
+{
+    public const int MaxDisplayNameLength = 200;
+
+    public Task<IReadOnlyDictionary<string, string>> NamesAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (!names.ContainsKey(key) && database.People.FindById(key) is { } person)
+            {
+                names[key] = person.DisplayName;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(names);
+    }
+
+    public Task RememberAsync(Person person, CancellationToken cancellationToken) =>
+        writer.RunAsync(scope =>
+        {
+            Remember(database, scope, person);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Insert or refresh; a person seen without a tenant keeps the one stored.</summary>
+    public static void Remember(LiteDbDatabase database, WriteScope scope, Person person)
+    {
+        var stored = database.People.FindById(person.Key);
+        var name = person.DisplayName ?? string.Empty;
+        database.People.Upsert(new Person
+        {
+            Key = person.Key,
+            DisplayName = name.Length > MaxDisplayNameLength ? name[..MaxDisplayNameLength] : name,
+            TenantId = person.TenantId ?? stored?.TenantId,
+            UpdatedAt = person.UpdatedAt == default ? scope.Now : person.UpdatedAt,
+        });
+    }
+}

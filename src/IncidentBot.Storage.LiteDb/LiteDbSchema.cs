@@ -1,0 +1,78 @@
+using LiteDB;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>
+/// The collections, their indexes and the upgrade path. <see cref="LiteDatabase.UserVersion"/> records the last step
+/// applied; a later release adds a step instead of changing one.
+/// </summary>
+internal static class LiteDbSchema
+{
+    public const string Incidents = "incidents";
+    public const string Timeline = "timeline";
+    public const string Edits = "edits";
+    public const string Channels = "channels";
+    public const string People = "people";
+    public const string Conversations = "conversations";
+    public const string Messages = "messages";
+    public const string Work = "work";
+    public const string Sessions = "sessions";
+    public const string Calendar = "calendar";
+    public const string Documents = "documents";
+    public const string Feeds = "feeds";
+
+    private static readonly (int Version, Action<LiteDatabase> Apply)[] Steps =
+    [
+        (1, CreateIndexes),
+    ];
+
+    public static int CurrentVersion => Steps[^1].Version;
+
+    public static void Upgrade(LiteDatabase db)
+    {
+        var version = db.UserVersion;
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The LiteDB file is at schema version {version}, newer than this IncidentBot knows ({CurrentVersion}): run a newer release.");
+        }
+
+        foreach (var (stepVersion, apply) in Steps)
+        {
+            if (stepVersion > version)
+            {
+                apply(db);
+                db.UserVersion = stepVersion;
+            }
+        }
+    }
+
+    private static void CreateIndexes(LiteDatabase db)
+    {
+        var incidents = db.GetCollection(Incidents);
+        incidents.EnsureIndex("Number", "$.Number", unique: true);
+        incidents.EnsureIndex("Viewers", "$.Viewers[*]");
+
+        db.GetCollection(Timeline).EnsureIndex("IncidentId", "$.IncidentId");
+        db.GetCollection(Timeline).EnsureIndex("ExternalId", "$.ExternalId");
+        db.GetCollection(Edits).EnsureIndex("IncidentId", "$.IncidentId");
+
+        var channels = db.GetCollection(Channels);
+        channels.EnsureIndex("ChannelId", "$.ChannelId");
+        channels.EnsureIndex("IncidentId", "$.IncidentId");
+        channels.EnsureIndex("PlatformChannel", "$.Platform + '|' + $.ChannelId", unique: true);
+
+        var conversations = db.GetCollection(Conversations);
+        conversations.EnsureIndex("ConversationId", "$.ConversationId");
+        conversations.EnsureIndex("ServiceUrl", "$.ServiceUrl");
+        conversations.EnsureIndex("Platform", "$.Platform");
+
+        db.GetCollection(Messages).EnsureIndex("IncidentId", "$.IncidentId");
+
+        var work = db.GetCollection(Work);
+        work.EnsureIndex("UniqueKey", "$.UniqueKey");
+        work.EnsureIndex("Status", "$.Status");
+
+        db.GetCollection(Feeds).EnsureIndex("PersonKey", "$.PersonKey");
+    }
+}

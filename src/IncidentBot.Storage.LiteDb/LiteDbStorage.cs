@@ -1,0 +1,44 @@
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>The embedded storage adapter: one LiteDB file, owned by one process.</summary>
+public static class LiteDbStorage
+{
+    /// <summary>Opens (creating the folder and file) the database at <see cref="StorageOptions.FullPath"/> and returns the adapter.</summary>
+    public static StorageAdapter Open(StorageOptions options, TimeProvider clock, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(loggers);
+
+        var logger = loggers.CreateLogger<LiteDbDatabase>();
+        var database = LiteDbDatabase.Open(options.FullPath, clock);
+        try
+        {
+            var pending = new PendingWorkIndex();
+            pending.Load(database.Work.Find(x => x.Status == WorkStatus.Pending));
+            var writer = new LiteDbWriter(database.Db, clock, logger);
+            var work = new WorkItemWriter(database.Work, pending);
+            var incidents = new LiteDbIncidentStore(database, writer);
+            var adapter = new StorageAdapter(
+                incidents,
+                new LiteDbTimelineStore(database),
+                new LiteDbPeopleStore(database, writer),
+                new LiteDbConversationStore(database, writer),
+                new LiteDbReviewStore(database, writer),
+                new LiteDbWorkQueue(database, writer, work, pending),
+                new LiteDbChangeStore(database, writer, work),
+                new LiteDbLifecycle(database, writer));
+            logger.LogInformation("LiteDB opened at {Path}", database.Path);
+            return adapter;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+}

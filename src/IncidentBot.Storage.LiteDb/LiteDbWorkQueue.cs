@@ -1,0 +1,77 @@
+using IncidentBot.Core.Storage;
+using LiteDB;
+
+namespace IncidentBot.Storage.LiteDb;
+
+internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writer, WorkItemWriter work, PendingWorkIndex pending)
+    : IWorkQueueStore
+{
+    private const int PurgeChunk = 500;
+
+    /// <summary>On the ack path: grouped with the other accepts waiting, durable when the task completes.</summary>
+    public Task<bool> AcceptAsync(WorkItem item, CancellationToken cancellationToken) =>
+        writer.RunGroupedAsync(scope => work.Accept(scope, item), cancellationToken);
+
+    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max,
+        CancellationToken cancellationToken) =>
+        await writer.RunAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken);
+
+    public async Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until,
+        CancellationToken cancellationToken) =>
+        ids.Count == 0 ? [] : await writer.RunAsync(scope => work.Renew(scope, owner, ids, until), cancellationToken);
+
+    public Task<bool> RetryAsync(WorkRetry retry, CancellationToken cancellationToken) =>
+        writer.RunAsync(scope => work.Retry(scope, retry), cancellationToken);
+
+    public Task<WorkItem?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<WorkItem?>(database.Work.FindById(id));
+    }
+
+    public Task<IReadOnlyList<WorkItem>> ListAsync(string? topic, WorkStatus status, int take, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var query = database.Work.Query().Where("$.Status = @0", status.ToString());
+        if (topic is not null)
+        {
+            query = query.Where("$.Topic = @0", topic);
+        }
+
+        IReadOnlyList<WorkItem> items = query.OrderBy("$._id").Limit(Math.Max(0, take)).ToList();
+        return Task.FromResult(items);
+    }
+
+    public Task<QueueHealth> HealthAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var parked = database.Work.Count(Query.EQ("Status", nameof(WorkStatus.Parked)));
+        var (dueNow, oldest) = pending.Due(now);
+        return Task.FromResult(new QueueHealth(parked, dueNow, oldest));
+    }
+
+    public Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken) =>
+        writer.RunAsync(scope => work.RetryParked(scope, id, now), cancellationToken);
+
+    /// <summary>
+    /// Finds the candidates with a read, then deletes them in small transactions so a large purge never holds up the
+    /// writer (and the ack path behind it) for long; each delete checks the item again.
+    /// </summary>
+    public async Task<int> PurgeAsync(DateTime before, CancellationToken cancellationToken)
+    {
+        var ids = database.Work.Query()
+            .Where("$.Status = @0 OR $.Status = @1", nameof(WorkStatus.Done), nameof(WorkStatus.Cancelled))
+            .Select("{ Id: $._id, At: $.CompletedAt }")
+            .ToEnumerable()
+            .Where(d => LiteDbMapper.Date(d["At"]) < before)
+            .Select(d => d["Id"].AsInt64)
+            .ToList();
+        var deleted = 0;
+        foreach (var chunk in ids.Chunk(PurgeChunk))
+        {
+            deleted += await writer.RunAsync(_ => work.Purge(chunk, before), cancellationToken);
+        }
+
+        return deleted;
+    }
+}

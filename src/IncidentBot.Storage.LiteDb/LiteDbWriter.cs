@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>
+/// The one writer: a dedicated thread that runs every write in a synchronous transaction, one writer at a time.
+/// Groupable requests (queue accepts) that are waiting together share one transaction, so a burst of deliveries
+/// costs one commit per batch instead of one per delivery; each caller's task completes only after that commit.
+/// </summary>
+internal sealed class LiteDbWriter : IDisposable
+{
+    private const int MaxBatch = 256;
+
+    private readonly LiteDatabase _db;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly BlockingCollection<WriteRequest> _requests = [];
+    private readonly Thread _thread;
+
+    public LiteDbWriter(LiteDatabase db, TimeProvider clock, ILogger logger)
+    {
+        _db = db;
+        _clock = clock;
+        _logger = logger;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "LiteDB writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction of its own; its exception rolls everything back.</summary>
+    public Task<T> RunAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken) =>
+        Enqueue(new WriteRequest<T>(work, groupable: false), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction shared with the other groupable requests waiting; it must report
+    /// its outcome as a result rather than throw (a throw makes each request of the batch run again alone).
+    /// </summary>
+    public Task<T> RunGroupedAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken) =>
+        Enqueue(new WriteRequest<T>(work, groupable: true), cancellationToken);
+
+    private Task<T> Enqueue<T>(WriteRequest<T> request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            _requests.Add(request, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(LiteDbWriter), "The LiteDB store is closed.");
+        }
+
+        return request.Task;
+    }
+
+    private void Loop()
+    {
+        var batch = new List<WriteRequest>(MaxBatch);
+        var group = new List<WriteRequest>(MaxBatch);
+        foreach (var first in _requests.GetConsumingEnumerable())
+        {
+            batch.Clear();
+            group.Clear();
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _requests.TryTake(out var next))
+            {
+                batch.Add(next);
+            }
+
+            foreach (var request in batch)
+            {
+                if (request.Groupable)
+                {
+                    group.Add(request);
+                }
+            }
+
+            if (group.Count > 1)
+            {
+                RunGroup(group);
+            }
+            else if (group.Count == 1)
+            {
+                RunAlone(group[0]);
+            }
+
+            foreach (var request in batch)
+            {
+                if (!request.Groupable)
+                {
+                    RunAlone(request);
+                }
+            }
+        }
+    }
+
+    private void RunGroup(List<WriteRequest> group)
+    {
+        WriteScope scope;
+        try
+        {
+            scope = Transact(scope =>
+            {
+                foreach (var request in group)
+                {
+                    request.Apply(scope);
+                }
+            });
+        }
+        catch (Exception e)
+        {
+            // One bad request must not fail its neighbours: each runs again in a transaction of its own.
+            _logger.LogWarning(e, "A grouped LiteDB write of {Count} requests failed; retrying them one by one", group.Count);
+            foreach (var request in group)
+            {
+                RunAlone(request);
+            }
+
+            return;
+        }
+
+        Complete(scope, group);
+    }
+
+    private void RunAlone(WriteRequest request)
+    {
+        WriteScope scope;
+        try
+        {
+            scope = Transact(request.Apply);
+        }
+        catch (Exception e)
+        {
+            request.Fail(e);
+            return;
+        }
+
+        Complete(scope, [request]);
+    }
+
+    private static void Complete(WriteScope scope, List<WriteRequest> requests)
+    {
+        try
+        {
+            scope.Committed();
+        }
+        catch (Exception e)
+        {
+            foreach (var request in requests)
+            {
+                request.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var request in requests)
+        {
+            request.Succeed();
+        }
+    }
+
+    /// <summary>Commits <paramref name="body"/>; the scope's after-commit effects are left to the caller.</summary>
+    private WriteScope Transact(Action<WriteScope> body)
+    {
+        var scope = new WriteScope(_clock.GetUtcNow().UtcDateTime);
+        LiteDbTransaction.Run(_db, () => body(scope));
+        return scope;
+    }
+
+    public void Dispose()
+    {
+        _requests.CompleteAdding();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+
+        _requests.Dispose();
+    }
+
+    private abstract class WriteRequest(bool groupable)
+    {
+        public bool Groupable { get; } = groupable;
+        public abstract void Apply(WriteScope scope);
+        public abstract void Succeed();
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class WriteRequest<T>(Func<WriteScope, T> work, bool groupable) : WriteRequest(groupable)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Apply(WriteScope scope) => _result = work(scope);
+
+        public override void Succeed() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+    }
+}

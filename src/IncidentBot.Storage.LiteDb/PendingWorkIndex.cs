@@ -1,0 +1,201 @@
+using IncidentBot.Core.Storage;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>
+/// The pending work items in memory (topic → due order, and topic → key → id order), so a claim visits only what
+/// it needs instead of the whole collection. One process owns the file, so the index is exact: it is loaded at open
+/// and every committed write of a work item is applied to it (by the writer, after the commit).
+/// </summary>
+internal sealed class PendingWorkIndex
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, Entry> _byId = [];
+    private readonly Dictionary<string, TopicQueue> _topics = new(StringComparer.Ordinal);
+
+    public void Load(IEnumerable<WorkItem> pending)
+    {
+        lock (_gate)
+        {
+            _byId.Clear();
+            _topics.Clear();
+            foreach (var item in pending)
+            {
+                Add(Entry.From(item));
+            }
+        }
+    }
+
+    /// <summary>Records an item's committed state: pending items are (re)indexed, settled ones dropped.</summary>
+    public void Apply(WorkItem item)
+    {
+        lock (_gate)
+        {
+            Remove(item.Id);
+            if (item.Status == WorkStatus.Pending)
+            {
+                Add(Entry.From(item));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The items a claim at <paramref name="now"/> may take, following <see cref="WorkItem"/>'s rules. Walks the
+    /// topic's items in due order; the first item seen of a key decides the key (its head: the oldest item that is
+    /// running, due, or holds the key). Every candidate found later sorts after the item being visited, so the walk
+    /// stops once <paramref name="max"/> candidates sort before it.
+    /// </summary>
+    public IReadOnlyList<long> SelectRunnable(string topic, DateTime now, int max)
+    {
+        lock (_gate)
+        {
+            if (max <= 0 || !_topics.TryGetValue(topic, out var queue))
+            {
+                return [];
+            }
+
+            var best = new SortedSet<Entry>(DueOrder.Instance);
+            var decidedKeys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var entry in queue.ByDue)
+            {
+                if (entry.DueAt > now || (best.Count == max && DueOrder.Instance.Compare(best.Max!, entry) < 0))
+                {
+                    break;
+                }
+
+                var candidate = entry.Key is null
+                    ? (entry.IsRunning(now) ? null : entry)
+                    : decidedKeys.Add(entry.Key) ? Head(queue.ByKey[entry.Key], now) : null;
+                if (candidate is null)
+                {
+                    continue;
+                }
+
+                best.Add(candidate);
+                if (best.Count > max)
+                {
+                    best.Remove(best.Max!);
+                }
+            }
+
+            return best.Select(e => e.Id).ToList();
+        }
+    }
+
+    /// <summary>How many pending items are due at <paramref name="now"/>, and the oldest due time among them.</summary>
+    public (int DueNow, DateTime? OldestDueAt) Due(DateTime now)
+    {
+        lock (_gate)
+        {
+            var count = 0;
+            DateTime? oldest = null;
+            foreach (var entry in _byId.Values)
+            {
+                if (entry.DueAt <= now)
+                {
+                    count++;
+                    if (oldest is null || entry.DueAt < oldest)
+                    {
+                        oldest = entry.DueAt;
+                    }
+                }
+            }
+
+            return (count, oldest);
+        }
+    }
+
+    /// <summary>The runnable item of a key, or null when its oldest running, due or key-holding item is not free.</summary>
+    private static Entry? Head(SortedDictionary<long, Entry> key, DateTime now)
+    {
+        foreach (var item in key.Values)
+        {
+            if (item.IsRunning(now))
+            {
+                return null;
+            }
+
+            if (item.DueAt <= now)
+            {
+                return item;
+            }
+
+            if (item.HoldsKey)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private void Add(Entry entry)
+    {
+        _byId[entry.Id] = entry;
+        if (!_topics.TryGetValue(entry.Topic, out var queue))
+        {
+            _topics[entry.Topic] = queue = new TopicQueue();
+        }
+
+        queue.ByDue.Add(entry);
+        if (entry.Key is not null)
+        {
+            if (!queue.ByKey.TryGetValue(entry.Key, out var key))
+            {
+                queue.ByKey[entry.Key] = key = [];
+            }
+
+            key[entry.Id] = entry;
+        }
+    }
+
+    private void Remove(long id)
+    {
+        if (!_byId.Remove(id, out var entry))
+        {
+            return;
+        }
+
+        var queue = _topics[entry.Topic];
+        queue.ByDue.Remove(entry);
+        if (entry.Key is not null && queue.ByKey.TryGetValue(entry.Key, out var key))
+        {
+            key.Remove(id);
+            if (key.Count == 0)
+            {
+                queue.ByKey.Remove(entry.Key);
+            }
+        }
+
+        if (queue.ByDue.Count == 0)
+        {
+            _topics.Remove(entry.Topic);
+        }
+    }
+
+    private sealed record Entry(long Id, string Topic, string? Key, DateTime DueAt, bool HoldsKey, string? LeaseOwner, DateTime? LeaseUntil)
+    {
+        public static Entry From(WorkItem item) =>
+            new(item.Id, item.Topic, item.Key, item.DueAt, item.HoldsKey, item.LeaseOwner, item.LeaseUntil);
+
+        /// <summary>Leased and the lease has not run out (a lease without an end holds until released).</summary>
+        public bool IsRunning(DateTime now) => LeaseOwner is not null && !(LeaseUntil < now);
+    }
+
+    private sealed class TopicQueue
+    {
+        public SortedSet<Entry> ByDue { get; } = new(DueOrder.Instance);
+        public Dictionary<string, SortedDictionary<long, Entry>> ByKey { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class DueOrder : IComparer<Entry>
+    {
+        public static readonly DueOrder Instance = new();
+
+        public int Compare(Entry? x, Entry? y)
+        {
+            var byDue = x!.DueAt.CompareTo(y!.DueAt);
+            return byDue != 0 ? byDue : x.Id.CompareTo(y.Id);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+using IncidentBot.Core.Storage;
+using LiteDB;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>
+/// The work-item writes shared by the queue and the change store. Runs inside a writer transaction; every item
+/// written is applied to the pending index after the commit.
+/// </summary>
+internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWorkIndex pending)
+{
+    public const int MaxErrorLength = 2000;
+
+    // A predicate string, not a lambda: on the ack path LiteDB's LINQ translation costs more than the index seek.
+    private const string ByUniqueKey = "$.UniqueKey = @0";
+
+    /// <summary>A delivery: dropped (false) when an item with its unique key exists, whatever its state.</summary>
+    public bool Accept(WriteScope scope, WorkItem item)
+    {
+        if (item.UniqueKey is { } uniqueKey && work.Exists(ByUniqueKey, uniqueKey))
+        {
+            return false;
+        }
+
+        item.Id = 0;
+        item.Status = WorkStatus.Pending;
+        item.CompletedAt = null;
+        if (item.CreatedAt == default)
+        {
+            item.CreatedAt = scope.Now;
+        }
+
+        if (item.LeaseOwner is null)
+        {
+            item.LeaseUntil = null;
+        }
+
+        work.Insert(item);
+        Track(scope, item);
+        return true;
+    }
+
+    /// <summary>Work left by a change. A unique key reschedules the pending, unclaimed item of that key in place.</summary>
+    public void Enqueue(WriteScope scope, WorkItem item)
+    {
+        item.Id = 0;
+        item.Status = WorkStatus.Pending;
+        item.CompletedAt = null;
+        if (item.CreatedAt == default)
+        {
+            item.CreatedAt = scope.Now;
+        }
+
+        if (item.UniqueKey is { } uniqueKey && work.FindOne(ByUniqueKey, uniqueKey) is { } existing)
+        {
+            if (existing.Status == WorkStatus.Pending && !IsRunning(existing, scope.Now))
+            {
+                existing.Payload = item.Payload;
+                existing.DueAt = item.DueAt;
+                existing.Kind = item.Kind;
+                existing.Key = item.Key;
+                work.Update(existing);
+                Track(scope, existing);
+                var id = existing.Id;
+                scope.AfterCommit(() => item.Id = id);
+                return;
+            }
+
+            // Settled, or running right now: the old row gives up the key and the new work stands on its own.
+            existing.UniqueKey = null;
+            work.Update(existing);
+            Track(scope, existing);
+        }
+
+        work.Insert(item);
+        Track(scope, item);
+    }
+
+    /// <summary>Calls off the pending, unclaimed item holding <paramref name="uniqueKey"/>, if any.</summary>
+    public void Cancel(WriteScope scope, string uniqueKey)
+    {
+        if (work.FindOne(ByUniqueKey, uniqueKey) is not { Status: WorkStatus.Pending } item || IsRunning(item, scope.Now))
+        {
+            return;
+        }
+
+        item.Status = WorkStatus.Cancelled;
+        item.CompletedAt = scope.Now;
+        item.LeaseOwner = null;
+        item.LeaseUntil = null;
+        work.Update(item);
+        Track(scope, item);
+    }
+
+    public void Complete(WriteScope scope, WorkCompletion completion)
+    {
+        var item = work.FindById(completion.Id);
+        if (item is not { Status: WorkStatus.Pending } || item.LeaseOwner != completion.Owner || !(item.LeaseUntil >= scope.Now))
+        {
+            throw new StoreConflictException(StoreConflictKind.LeaseLost,
+                $"Work item {completion.Id} is no longer leased by {completion.Owner}; nothing was written.");
+        }
+
+        item.Status = WorkStatus.Done;
+        item.CompletedAt = scope.Now;
+        item.Result = completion.Result;
+        item.LeaseOwner = null;
+        item.LeaseUntil = null;
+        work.Update(item);
+        Track(scope, item);
+    }
+
+    public List<WorkItem> Claim(WriteScope scope, string topic, string owner, DateTime now, TimeSpan lease, int max)
+    {
+        var claimed = new List<WorkItem>();
+        foreach (var id in pending.SelectRunnable(topic, now, max))
+        {
+            if (work.FindById(id) is not { Status: WorkStatus.Pending } item)
+            {
+                continue;
+            }
+
+            item.LeaseOwner = owner;
+            item.LeaseUntil = now + lease;
+            item.Attempts++;
+            work.Update(item);
+            Track(scope, item);
+            claimed.Add(item);
+        }
+
+        return claimed;
+    }
+
+    public List<long> Renew(WriteScope scope, string owner, IReadOnlyCollection<long> ids, DateTime until)
+    {
+        var lost = new List<long>();
+        foreach (var id in ids)
+        {
+            if (work.FindById(id) is { Status: WorkStatus.Pending } item && item.LeaseOwner == owner)
+            {
+                item.LeaseUntil = until;
+                work.Update(item);
+                Track(scope, item);
+            }
+            else
+            {
+                lost.Add(id);
+            }
+        }
+
+        return lost;
+    }
+
+    public bool Retry(WriteScope scope, WorkRetry retry)
+    {
+        if (work.FindById(retry.Id) is not { Status: WorkStatus.Pending } item || item.LeaseOwner != retry.Owner)
+        {
+            return false;
+        }
+
+        item.LastError = Clip(retry.Reason, MaxErrorLength);
+        item.LeaseOwner = null;
+        item.LeaseUntil = null;
+        if (retry.Park)
+        {
+            item.Status = WorkStatus.Parked;
+            item.CompletedAt = scope.Now;
+        }
+        else
+        {
+            item.DueAt = retry.DueAt;
+            item.HoldsKey = retry.HoldsKey;
+            if (!retry.CountsAsAttempt)
+            {
+                item.Attempts = Math.Max(0, item.Attempts - 1);
+            }
+        }
+
+        work.Update(item);
+        Track(scope, item);
+        return true;
+    }
+
+    public bool RetryParked(WriteScope scope, long id, DateTime now)
+    {
+        if (work.FindById(id) is not { Status: WorkStatus.Parked } item)
+        {
+            return false;
+        }
+
+        item.Status = WorkStatus.Pending;
+        item.DueAt = now;
+        item.Attempts = 0;
+        item.HoldsKey = false;
+        item.CompletedAt = null;
+        item.LeaseOwner = null;
+        item.LeaseUntil = null;
+        work.Update(item);
+        Track(scope, item);
+        return true;
+    }
+
+    /// <summary>Deletes the given items that are still settled (done or cancelled) before <paramref name="before"/>.</summary>
+    public int Purge(IEnumerable<long> ids, DateTime before)
+    {
+        var deleted = 0;
+        foreach (var id in ids)
+        {
+            if (work.FindById(id) is { Status: WorkStatus.Done or WorkStatus.Cancelled, CompletedAt: { } at } && at < before && work.Delete(id))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    private static bool IsRunning(WorkItem item, DateTime now) => item.LeaseOwner is not null && !(item.LeaseUntil < now);
+
+    private void Track(WriteScope scope, WorkItem item) => scope.AfterCommit(() => pending.Apply(item));
+
+    private static string? Clip(string? text, int max) => text is { Length: > 0 } && text.Length > max ? text[..max] : text;
+}

@@ -1,0 +1,55 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Storage;
+using Npgsql;
+
+namespace IncidentBot.Storage.Postgres;
+
+/// <summary>People by key with their last display name.</summary>
+internal sealed class PostgresPeopleStore(NpgsqlDataSource dataSource, TimeProvider clock) : IPeopleStore
+{
+    public const int MaxDisplayName = 200;
+
+    /// <summary>Insert or refresh; a person seen without a tenant keeps the stored one.</summary>
+    public const string UpsertSql =
+        "INSERT INTO people (key, display_name, tenant_id, updated_at) VALUES (@key, @display_name, @tenant_id, @updated_at) " +
+        "ON CONFLICT (key) DO UPDATE SET display_name = excluded.display_name, " +
+        "tenant_id = COALESCE(excluded.tenant_id, people.tenant_id), updated_at = excluded.updated_at RETURNING 1";
+
+    private const string NamesSql = "SELECT key, display_name FROM people WHERE key = ANY(@keys)";
+
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return names;
+        }
+
+        await using var command = dataSource.CreateCommand(NamesSql);
+        command.Parameters.AddTextArray("keys", keys.Distinct(StringComparer.Ordinal));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return names;
+    }
+
+    public async Task RememberAsync(Person person, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UpsertSql);
+        AddParameters(command.Parameters, person, PostgresTime.Now(clock));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static void AddParameters(NpgsqlParameterCollection parameters, Person person, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var name = person.DisplayName ?? string.Empty;
+        parameters.AddText("key", person.Key)
+            .AddText("display_name", name.Length > MaxDisplayName ? name[..MaxDisplayName] : name)
+            .AddText("tenant_id", person.TenantId)
+            .AddTime("updated_at", person.UpdatedAt == default ? now : person.UpdatedAt);
+    }
+}

@@ -1,0 +1,35 @@
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace IncidentBot.Storage.Postgres;
+
+/// <summary>The PostgreSQL storage adapter: every port on one <see cref="NpgsqlDataSource"/>.</summary>
+public static class PostgresStorage
+{
+    /// <summary>
+    /// Opens the adapter (no I/O yet: <see cref="IStorageLifecycle.InitializeAsync"/> creates the database if needed
+    /// and migrates). Disposing the returned adapter disposes the data source.
+    /// </summary>
+    public static StorageAdapter Open(StorageOptions options, TimeProvider clock, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is 'Postgres'.")
+            : options.ConnectionString;
+
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        return new StorageAdapter(
+            new PostgresIncidentStore(dataSource, clock),
+            new PostgresTimelineStore(dataSource),
+            new PostgresPeopleStore(dataSource, clock),
+            new PostgresConversationStore(dataSource, clock),
+            new PostgresReviewStore(dataSource, clock),
+            new PostgresWorkQueue(dataSource, clock),
+            new PostgresChangeStore(dataSource, clock),
+            new PostgresLifecycle(dataSource, connectionString, loggers.CreateLogger<PostgresLifecycle>()));
+    }
+}

@@ -1,0 +1,196 @@
+using IncidentBot.Core.Storage;
+using Npgsql;
+
+namespace IncidentBot.Storage.Postgres;
+
+/// <summary>
+/// The work queue on one table. Claims are one statement that picks, locks (<c>FOR UPDATE SKIP LOCKED</c>) and
+/// leases, so replicas claiming together never share an item nor run two items of one key.
+/// </summary>
+internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvider clock) : IWorkQueueStore
+{
+    private const string AcceptSql =
+        "INSERT INTO work_items (" + WorkItemRows.InsertColumns + ") VALUES (" + WorkItemRows.InsertValues + ") " +
+        "ON CONFLICT (unique_key) DO NOTHING RETURNING id";
+
+    /// <summary>
+    /// A pending item of the topic whose lease is free (or ran out) runs when it is due and no earlier pending item of
+    /// its key is running, due, or holding the key. Keys go in the order their runnable item fell due. A row another
+    /// replica locked meanwhile is skipped; one it leased and committed meanwhile fails the lease test on recheck; and
+    /// the next item of a key whose head another replica just took is still behind that (due, pending) head.
+    /// </summary>
+    private const string ClaimSql =
+        "WITH picked AS (" +
+        " SELECT w.id FROM work_items w" +
+        " WHERE w.topic = @topic AND w.status = 0 AND w.due_at <= @now" +
+        " AND (w.lease_until IS NULL OR w.lease_until < @now)" +
+        " AND (w.key IS NULL OR NOT EXISTS (" +
+        "  SELECT 1 FROM work_items y" +
+        "  WHERE y.topic = w.topic AND y.status = 0 AND y.key = w.key AND y.id < w.id" +
+        "  AND (y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)))" +
+        " ORDER BY w.due_at, w.id" +
+        " LIMIT @max" +
+        " FOR UPDATE OF w SKIP LOCKED)" +
+        " UPDATE work_items t SET lease_owner = @owner, lease_until = @until, attempts = t.attempts + 1" +
+        " FROM picked WHERE t.id = picked.id" +
+        " RETURNING t.id, t.topic, t.key, t.kind, t.payload, t.unique_key, t.incident_id, t.status, t.created_at, t.due_at," +
+        " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until";
+
+    private const string RenewSql =
+        "UPDATE work_items SET lease_until = @until " +
+        "WHERE id = ANY(@ids) AND status = 0 AND lease_owner = @owner AND lease_until >= @now RETURNING id";
+
+    private const string RetrySql =
+        "UPDATE work_items SET due_at = @due_at, holds_key = @holds_key, last_error = @last_error, " +
+        "attempts = CASE WHEN @counts THEN attempts ELSE GREATEST(attempts - 1, 0) END, " +
+        "lease_owner = NULL, lease_until = NULL " +
+        "WHERE id = @id AND status = 0 AND lease_owner = @owner AND lease_until >= @now RETURNING id";
+
+    private const string ParkSql =
+        "UPDATE work_items SET status = 2, completed_at = @now, last_error = @last_error, holds_key = false, " +
+        "lease_owner = NULL, lease_until = NULL " +
+        "WHERE id = @id AND status = 0 AND lease_owner = @owner AND lease_until >= @now RETURNING id";
+
+    private const string FindSql = "SELECT " + WorkItemRows.Columns + " FROM work_items WHERE id = @id";
+
+    private const string ListSql =
+        "SELECT " + WorkItemRows.Columns + " FROM work_items WHERE (@topic IS NULL OR topic = @topic) AND status = @status " +
+        "ORDER BY id LIMIT @take";
+
+    private const string HealthSql =
+        "SELECT (SELECT count(*) FROM work_items WHERE status = 2), " +
+        "(SELECT count(*) FROM work_items WHERE status = 0 AND due_at <= @now), " +
+        "(SELECT min(due_at) FROM work_items WHERE status = 0 AND due_at <= @now)";
+
+    private const string RetryParkedSql =
+        "UPDATE work_items SET status = 0, due_at = @now, attempts = 0, holds_key = false, completed_at = NULL, " +
+        "lease_owner = NULL, lease_until = NULL WHERE id = @id AND status = 2 RETURNING id";
+
+    private const string PurgeSql = "DELETE FROM work_items WHERE status IN (1, 3) AND completed_at < @before";
+
+    public async Task<bool> AcceptAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        await using var command = dataSource.CreateCommand(AcceptSql);
+        WorkItemRows.AddParameters(command.Parameters, item, PostgresTime.Now(clock));
+        if (await command.ExecuteScalarAsync(cancellationToken) is not long id)
+        {
+            return false;
+        }
+
+        item.Id = id;
+        return true;
+    }
+
+    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max,
+        CancellationToken cancellationToken)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        now = PostgresTime.ToUtc(now);
+        await using var command = dataSource.CreateCommand(ClaimSql);
+        command.Parameters.AddText("topic", topic)
+            .AddText("owner", owner)
+            .AddTime("now", now)
+            .AddTime("until", now + lease)
+            .AddInt("max", max);
+        var claimed = new List<WorkItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(WorkItemRows.Read(reader));
+        }
+
+        // UPDATE ... RETURNING does not keep the picking order.
+        return claimed.OrderBy(i => i.DueAt).ThenBy(i => i.Id).ToList();
+    }
+
+    public async Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(RenewSql);
+        command.Parameters.AddBigintArray("ids", ids)
+            .AddText("owner", owner)
+            .AddTime("until", until)
+            .AddTime("now", PostgresTime.Now(clock));
+        var held = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            held.Add(reader.GetInt64(0));
+        }
+
+        return ids.Where(id => !held.Contains(id)).Distinct().ToList();
+    }
+
+    public async Task<bool> RetryAsync(WorkRetry retry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        var now = PostgresTime.Now(clock);
+        await using var command = dataSource.CreateCommand(retry.Park ? ParkSql : RetrySql);
+        command.Parameters.AddBigint("id", retry.Id)
+            .AddText("owner", retry.Owner)
+            .AddTime("now", now)
+            .AddText("last_error", WorkItemRows.Clip(retry.Reason, WorkItemRows.MaxError));
+        if (!retry.Park)
+        {
+            command.Parameters.AddTime("due_at", retry.DueAt)
+                .AddBool("holds_key", retry.HoldsKey)
+                .AddBool("counts", retry.CountsAsAttempt);
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken) is long;
+    }
+
+    public async Task<WorkItem?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FindSql);
+        command.Parameters.AddBigint("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? WorkItemRows.Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<WorkItem>> ListAsync(string? topic, WorkStatus status, int take, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ListSql);
+        command.Parameters.AddText("topic", topic).AddInt("status", (int)status).AddInt("take", Math.Max(0, take));
+        var items = new List<WorkItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(WorkItemRows.Read(reader));
+        }
+
+        return items;
+    }
+
+    public async Task<QueueHealth> HealthAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(HealthSql);
+        command.Parameters.AddTime("now", now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new QueueHealth((int)reader.GetInt64(0), (int)reader.GetInt64(1), PostgresTime.ReadNullable(reader, 2));
+    }
+
+    public async Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RetryParkedSql);
+        command.Parameters.AddBigint("id", id).AddTime("now", now);
+        return await command.ExecuteScalarAsync(cancellationToken) is long;
+    }
+
+    public async Task<int> PurgeAsync(DateTime before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PurgeSql);
+        command.Parameters.AddTime("before", before);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
