@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the bot (Release, SQLite, Slack over HTTP pointed at a local stand-in for Slack's API), sends signed
+# Starts the bot (Release, LiteDB, Slack over HTTP pointed at a local stand-in for Slack's API), sends signed
 # slash commands at a fixed rate, and prints the ack latency and how long the work after the ack took.
 # Usage: benchmarks/slack-ack.sh [requests-per-second] [seconds]
 set -euo pipefail
@@ -16,7 +16,7 @@ dotnet build -c Release src/IncidentBot -v q -nologo >/dev/null
 dotnet build -c Release benchmarks/SlackAck -v q -nologo >/dev/null
 
 Slack__BotToken=xoxb-bench Slack__SigningSecret="$secret" Slack__ApiBaseUrl="http://127.0.0.1:$sink_port/api/" \
-Storage__ConnectionString="Data Source=$work/bench.db" Logging__LogLevel__Default=Warning \
+Storage__Path="$work/bench.litedb" Logging__LogLevel__Default=Warning \
 ASPNETCORE_ENVIRONMENT=Production \
   dotnet src/IncidentBot/bin/Release/net10.0/IncidentBot.dll --urls "http://127.0.0.1:$bot_port" >"$work/bot.log" 2>&1 &
 bot_pid=$!
@@ -25,5 +25,5 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-echo "IncidentBot slash-command ack benchmark ($(nproc) cores, SQLite, $(date -u +%Y-%m-%dT%H:%MZ))"
+echo "IncidentBot slash-command ack benchmark ($(nproc) cores, LiteDB, $(date -u +%Y-%m-%dT%H:%MZ))"
 dotnet benchmarks/SlackAck/bin/Release/net10.0/SlackAck.dll "http://127.0.0.1:$bot_port" "$sink_port" "$secret" "$rate" "$seconds"
