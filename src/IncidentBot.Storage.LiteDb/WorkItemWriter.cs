@@ -136,7 +136,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         var lost = new List<long>();
         foreach (var id in ids)
         {
-            if (work.FindById(id) is { Status: WorkStatus.Pending } item && item.LeaseOwner == owner)
+            if (work.FindById(id) is { Status: WorkStatus.Pending } item && item.LeaseOwner == owner && item.LeaseUntil >= scope.Now)
             {
                 item.LeaseUntil = until;
                 work.Update(item);
@@ -153,7 +153,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
     public bool Retry(WriteScope scope, WorkRetry retry)
     {
-        if (work.FindById(retry.Id) is not { Status: WorkStatus.Pending } item || item.LeaseOwner != retry.Owner)
+        if (work.FindById(retry.Id) is not { Status: WorkStatus.Pending } item || item.LeaseOwner != retry.Owner || !(item.LeaseUntil >= scope.Now))
         {
             return false;
         }
