@@ -12,9 +12,15 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
     public Task<bool> AcceptAsync(WorkItem item, CancellationToken cancellationToken) =>
         writer.RunGroupedAsync(scope => work.Accept(scope, item), cancellationToken);
 
+    /// <summary>
+    /// Nothing runnable in the index means nothing to claim: answered without queueing an empty transaction behind the
+    /// accepts. (The index takes a commit's items before its writer's task completes, so work that woke a loop is seen.)
+    /// </summary>
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max,
         CancellationToken cancellationToken) =>
-        await writer.RunAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken);
+        pending.SelectRunnable(topic, now, max).Count == 0
+            ? []
+            : await writer.RunAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken);
 
     public async Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until,
         CancellationToken cancellationToken) =>

@@ -92,13 +92,7 @@ public sealed class IncidentWorkspace(
     public void Enqueue(IOutboxIntent intent) => outbox.Enqueue(_change, intent);
 
     public void Remember(string key, string? displayName, string? tenantId) =>
-        _change.People.Add(new Person
-        {
-            Key = key,
-            DisplayName = Features.People.DisplayNameOr(key, displayName),
-            TenantId = tenantId,
-            UpdatedAt = Now,
-        });
+        _change.People.Add(Features.People.Seen(key, displayName, tenantId, Now));
 
     /// <summary>
     /// Commits everything this request changed at once; throws <see cref="IncidentConflictException"/> when an
@@ -134,9 +128,9 @@ public sealed class IncidentWorkspace(
         }
 
         _change = new StoreChange();
-        if (change.Enqueued.Count > 0)
+        foreach (var topic in change.Enqueued.Where(i => i.DueAt <= Now).Select(i => i.Topic).Distinct(StringComparer.Ordinal))
         {
-            signal.Raise();
+            signal.Raise(topic);
         }
     }
 
@@ -159,12 +153,8 @@ public sealed class IncidentWorkspace(
         _change = new StoreChange();
     }
 
-    public async Task<IncidentSummary> SummarizeAsync(Incident incident, CancellationToken cancellationToken)
-    {
-        var lead = incident.CurrentHolder(Incidents.LeadRole);
-        var names = await Features.People.NamesAsync(people, [lead?.PersonKey], cancellationToken);
-        return Summary(incident, names);
-    }
+    public async Task<IncidentSummary> SummarizeAsync(Incident incident, CancellationToken cancellationToken) =>
+        Summary(incident, await Features.People.NamesAsync(people, [incident.CurrentHolder(Incidents.LeadRole)?.PersonKey], cancellationToken));
 
     public IncidentSummary Summary(Incident incident, IReadOnlyDictionary<string, string> names)
     {

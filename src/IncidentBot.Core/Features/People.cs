@@ -25,10 +25,16 @@ public static class People
 
     public static string FallbackName(string key) => PersonKey.TryParse(key, out _, out var id) ? id : key;
 
-    /// <summary>The name to store: the one given, trimmed and clipped, or the id part of the key.</summary>
-    public static string DisplayNameOr(string key, string? displayName)
+    /// <summary>A person as just seen, to remember: the name given (trimmed and clipped) or the id part of the key.</summary>
+    public static Person Seen(string key, string? displayName, string? tenantId, DateTime now)
     {
         var name = string.IsNullOrWhiteSpace(displayName) ? FallbackName(key) : displayName.Trim();
-        return name.Length > MaxNameLength ? name[..MaxNameLength] : name;
+        return new Person
+        {
+            Key = key,
+            DisplayName = name.Length > MaxNameLength ? name[..MaxNameLength] : name,
+            TenantId = tenantId,
+            UpdatedAt = now,
+        };
     }
 }

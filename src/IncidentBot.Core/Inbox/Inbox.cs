@@ -30,10 +30,11 @@ public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkS
     /// <summary>True when stored now; false when this delivery was already stored (a retry or a duplicate).</summary>
     public async Task<bool> TryAcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken, string? orderingKey = null)
     {
-        var accepted = await queue.AcceptAsync(NewItem(source, externalId, kind, payload, orderingKey, clock.GetUtcNow().UtcDateTime), cancellationToken);
+        var item = NewItem(source, externalId, kind, payload, orderingKey, clock.GetUtcNow().UtcDateTime);
+        var accepted = await queue.AcceptAsync(item, cancellationToken);
         if (accepted)
         {
-            signal.Raise();
+            signal.Raise(item.Topic);
         }
 
         return accepted;

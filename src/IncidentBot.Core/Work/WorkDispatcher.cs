@@ -113,7 +113,10 @@ public sealed class WorkDispatcher : BackgroundService
                     var claimed = await _queue.ClaimAsync(topic, Owner, Now, _options.Value.LeaseDuration, free, stoppingToken);
                     foreach (var item in claimed)
                     {
-                        runs[item.Id] = Task.Run(async () =>
+                        // Registered before it starts: a run that finishes at once must still free its slot.
+                        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        runs[item.Id] = finished.Task;
+                        _ = Task.Run(async () =>
                         {
                             try
                             {
@@ -122,7 +125,8 @@ public sealed class WorkDispatcher : BackgroundService
                             finally
                             {
                                 runs.TryRemove(item.Id, out _);
-                                _signal.Raise();
+                                finished.TrySetResult();
+                                _signal.Raise(topic); // a slot is free, and its key may have a next item
                             }
                         }, CancellationToken.None);
                     }

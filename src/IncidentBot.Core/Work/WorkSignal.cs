@@ -1,42 +1,43 @@
 namespace IncidentBot.Core.Work;
 
 /// <summary>
-/// Wakes the work loops when something was queued or finished, so they run at once instead of at the next poll.
-/// One signal for every topic: waking a loop with nothing to do costs one claim query.
+/// Wakes a topic's work loop when something was queued in it or one of its runs finished, so it claims at once instead
+/// of at the next poll. Per topic: a claim is a write on the embedded store, so waking loops with nothing to do
+/// would queue needless writes behind the deliveries being acknowledged.
 /// </summary>
 public sealed class WorkSignal : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SemaphoreSlim> _waiters = new(StringComparer.Ordinal);
 
-    public void Raise()
+    public void Raise(string topic)
     {
+        var waiter = WaiterOf(topic);
         lock (_gate)
         {
-            foreach (var waiter in _waiters.Values)
+            if (waiter.CurrentCount == 0)
             {
-                if (waiter.CurrentCount == 0)
-                {
-                    waiter.Release();
-                }
+                waiter.Release();
             }
         }
     }
 
     /// <summary>Waits until raised or <paramref name="timeout"/> passes; a raise since the last wait returns at once.</summary>
-    public Task<bool> WaitAsync(string topic, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<bool> WaitAsync(string topic, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaiterOf(topic).WaitAsync(timeout, cancellationToken);
+
+    private SemaphoreSlim WaiterOf(string topic)
     {
-        SemaphoreSlim waiter;
         lock (_gate)
         {
-            if (!_waiters.TryGetValue(topic, out waiter!))
+            if (!_waiters.TryGetValue(topic, out var waiter))
             {
                 waiter = new SemaphoreSlim(0, 1);
                 _waiters[topic] = waiter;
             }
-        }
 
-        return waiter.WaitAsync(timeout, cancellationToken);
+            return waiter;
+        }
     }
 
     public void Dispose()

@@ -43,10 +43,7 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace) : IRequest
 
         string? NameOrValue(string? value) => value is not null && names.TryGetValue(value, out var n) ? n : value;
 
-        var lead = workspace.Incidents.LeadRole;
-        var holder = incident.CurrentHolder(lead);
-        var summary = new IncidentSummary(incident.Id, incident.Number, incident.Title, incident.Severity, incident.Status, incident.IsPrivate,
-            incident.Service, incident.DeclaredAt, holder is null ? null : People.View(holder.PersonKey, names), lead);
+        var summary = workspace.Summary(incident, names);
         var roleOrder = workspace.Incidents.RoleNames.ToList();
 
         return new IncidentDetails(

@@ -68,13 +68,7 @@ internal sealed class CalendarFeedHandlers(IReviewStore reviews, IPeopleStore pe
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await people.RememberAsync(new Person
-        {
-            Key = request.Actor.PersonKey,
-            DisplayName = People.DisplayNameOr(request.Actor.PersonKey, request.Actor.DisplayName),
-            TenantId = request.Actor.TenantId,
-            UpdatedAt = now,
-        }, cancellationToken);
+        await people.RememberAsync(People.Seen(request.Actor.PersonKey, request.Actor.DisplayName, request.Actor.TenantId, now), cancellationToken);
         await reviews.IssueFeedAsync(new CalendarFeed { PersonKey = request.Actor.PersonKey, TokenHash = Hash(token), CreatedAt = now }, cancellationToken);
         return token;
     }
