@@ -62,6 +62,12 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
         return Task.FromResult<int?>(number is { IsInt32: true } n ? n.AsInt32 : null);
     }
 
+    public Task<string?> ChannelIdAsync(long incidentId, string platform, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_database.Channels.Find(x => x.IncidentId == incidentId).Where(c => c.Platform == platform).MinBy(c => c.Id)?.ChannelId);
+    }
+
     public Task<bool> LinkChannelAsync(IncidentChannel channel, CancellationToken cancellationToken) =>
         _writer.RunAsync(scope =>
         {

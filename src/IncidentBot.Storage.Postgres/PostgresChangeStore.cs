@@ -143,7 +143,7 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
         {
             if (change.Declared is { } declared)
             {
-                AddDeclared(declared, change);
+                AddDeclared(declared);
             }
 
             foreach (var write in change.Incidents.OrderBy(w => w.Incident.Id))
@@ -239,7 +239,7 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
             }
         }
 
-        private void AddDeclared(Incident declared, StoreChange change)
+        private void AddDeclared(Incident declared)
         {
             var insert = new Step(new NpgsqlBatchCommand(IncidentDocuments.Insert))
             {
@@ -247,18 +247,6 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
             };
             IncidentDocuments.AddParameters(insert.Command.Parameters, declared);
             Steps.Add(insert);
-
-            // The declaring entries go with the incident, unless the change lists them itself.
-            var listed = new HashSet<TimelineEntry>(change.NewEntries, ReferenceEqualityComparer.Instance);
-            foreach (var entry in declared.Timeline.Where(e => e.Id == 0 && !listed.Contains(e)))
-            {
-                if (entry.IncidentId == 0)
-                {
-                    entry.IncidentId = declared.Id;
-                }
-
-                AddEntry(entry);
-            }
         }
 
         private void AddIncident(IncidentWrite write)

@@ -39,6 +39,9 @@ internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource,
         "SELECT i.number FROM incident_channels c JOIN incidents i ON i.id = c.incident_id " +
         "WHERE c.platform = @platform AND c.channel_id = @channel_id";
 
+    private const string ChannelIdSql =
+        "SELECT channel_id FROM incident_channels WHERE incident_id = @incident_id AND platform = @platform ORDER BY id LIMIT 1";
+
     private const string LinkSql =
         "INSERT INTO incident_channels (platform, channel_id, incident_id, body) VALUES (@platform, @channel_id, @incident_id, @body) " +
         "ON CONFLICT (platform, channel_id) DO NOTHING RETURNING id";
@@ -152,6 +155,13 @@ internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource,
         await using var command = dataSource.CreateCommand(NumberByChannelSql);
         command.Parameters.AddText("platform", platform).AddText("channel_id", channelId);
         return await command.ExecuteScalarAsync(cancellationToken) is int number ? number : null;
+    }
+
+    public async Task<string?> ChannelIdAsync(long incidentId, string platform, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ChannelIdSql);
+        command.Parameters.AddBigint("incident_id", incidentId).AddText("platform", platform);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public async Task<bool> LinkChannelAsync(IncidentChannel channel, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public sealed class StoreChange
     /// <summary>
     /// A new incident (its <see cref="Incident.Id"/> from <see cref="IIncidentStore.NewIncidentIdAsync"/>). The store
     /// gives it the next number inside the transaction (<see cref="Incident.AssignNumber"/>), so numbers never repeat
-    /// and a failed declare leaves no gap.
+    /// and a failed declare leaves no gap. Its timeline entries go in <see cref="NewEntries"/> like any others.
     /// </summary>
     public Incident? Declared { get; set; }
 

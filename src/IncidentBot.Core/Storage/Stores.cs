@@ -25,6 +25,9 @@ public interface IIncidentStore
     /// <summary>The incident a platform's channel (or Teams thread) belongs to.</summary>
     Task<int?> NumberByChannelAsync(string platform, string channelId, CancellationToken cancellationToken);
 
+    /// <summary>The incident's channel on a platform, if any: one small read for executors posting there.</summary>
+    Task<string?> ChannelIdAsync(long incidentId, string platform, CancellationToken cancellationToken);
+
     /// <summary>
     /// Links a channel to an incident. True when linked now or already linked to it; false when the channel belongs
     /// to another incident.

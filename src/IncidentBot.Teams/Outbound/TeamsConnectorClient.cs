@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using IncidentBot.Core.Http;
 using IncidentBot.Core.Storage;
 using IncidentBot.Teams.Auth;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Teams.Outbound;
@@ -34,7 +33,7 @@ public sealed class TeamsApiException(string what, HttpStatusCode status, string
 /// bot's client-credentials token when the bot has an App ID.
 /// </summary>
 public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsTokenClient tokens, IOptions<TeamsOptions> options,
-    IServiceScopeFactory scopes, TimeProvider clock)
+    IConversationStore conversations, TimeProvider clock)
 {
     private static readonly ConcurrentDictionary<string, bool> Trusted = new(StringComparer.OrdinalIgnoreCase);
 
@@ -188,8 +187,7 @@ public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsToken
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var known = await scope.ServiceProvider.GetRequiredService<IConversationStore>().KnowsServiceUrlAsync("teams", serviceUrl, cancellationToken);
+        var known = await conversations.KnowsServiceUrlAsync("teams", serviceUrl, cancellationToken);
         if (!known)
         {
             throw new InvalidOperationException($"Refusing to call {serviceUrl}: no authenticated activity came from it.");

@@ -18,27 +18,18 @@ public sealed record FindIncidentChannelId(long IncidentId, string Platform) : I
 
 internal sealed class FindIncidentChannelIdHandler(IIncidentStore incidents) : IRequestHandler<FindIncidentChannelId, string?>
 {
-    public async Task<string?> Handle(FindIncidentChannelId request, CancellationToken cancellationToken) =>
-        (await incidents.FindByIdAsync(request.IncidentId, cancellationToken))?.Channels.FirstOrDefault(c => c.Platform == request.Platform)?.ChannelId;
+    public Task<string?> Handle(FindIncidentChannelId request, CancellationToken cancellationToken) =>
+        incidents.ChannelIdAsync(request.IncidentId, request.Platform, cancellationToken);
 }
 
 /// <summary>An adapter made (or adopted) the incident's channel on its platform; remember it. Idempotent.</summary>
-public sealed record LinkIncidentChannel(long IncidentId, string Platform, string ChannelId, string? Name, string? TenantId) : IRequest<bool>;
+public sealed record LinkIncidentChannel(long IncidentId, string Platform, string ChannelId, string? Name, string? TenantId) : IRequest<Unit>;
 
-internal sealed class LinkIncidentChannelHandler(IIncidentStore incidents, TimeProvider clock) : IRequestHandler<LinkIncidentChannel, bool>
+internal sealed class LinkIncidentChannelHandler(IIncidentStore incidents, TimeProvider clock) : IRequestHandler<LinkIncidentChannel, Unit>
 {
-    /// <summary>True when linked now; false when it was linked to this incident already.</summary>
-    public async Task<bool> Handle(LinkIncidentChannel request, CancellationToken cancellationToken)
+    public async Task<Unit> Handle(LinkIncidentChannel request, CancellationToken cancellationToken)
     {
-        var owner = await incidents.NumberByChannelAsync(request.Platform, request.ChannelId, cancellationToken);
-        var incident = await incidents.FindByIdAsync(request.IncidentId, cancellationToken)
-            ?? throw new IncidentRuleException($"Incident id {request.IncidentId} does not exist.");
-        if (owner == incident.Number)
-        {
-            return false;
-        }
-
-        var linked = owner is null && await incidents.LinkChannelAsync(new IncidentChannel
+        var linked = await incidents.LinkChannelAsync(new IncidentChannel
         {
             IncidentId = request.IncidentId,
             Platform = request.Platform,
@@ -47,6 +38,6 @@ internal sealed class LinkIncidentChannelHandler(IIncidentStore incidents, TimeP
             TenantId = request.TenantId,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         }, cancellationToken);
-        return linked ? true : throw new IncidentRuleException("That channel already belongs to another incident.");
+        return linked ? Unit.Value : throw new IncidentRuleException("That channel already belongs to another incident.");
     }
 }
