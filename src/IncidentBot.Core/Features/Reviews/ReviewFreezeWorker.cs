@@ -18,6 +18,9 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
+    /// <summary>How far back a check normally loads sessions: the last check was a minute ago, less a day of margin.</summary>
+    private static readonly TimeSpan LookBack = TimeSpan.FromDays(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -56,15 +59,20 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
         var now = plans.Now;
 
         // The checkpoint starts at the first run, so a new installation never announces sessions from before it existed.
-        var sessions = await plans.LoadAsync(now - TimeSpan.FromDays(8), cancellationToken);
+        var from = now - LookBack;
+        var sessions = await plans.LoadAsync(from, cancellationToken);
         if (plans.FreezeCheckedUpTo is not { } lastCheck)
         {
             plans.Save([], freezeCheckedUpTo: now);
-            await workspace.SaveAsync(cancellationToken);
-            return 0;
+            return await SaveAsync(workspace, announced: 0, cancellationToken);
         }
 
-        sessions = sessions.Where(s => s.StartUtc >= lastCheck - TimeSpan.FromDays(1)).ToList();
+        if (lastCheck - TimeSpan.FromDays(1) < from)
+        {
+            // Behind (the bot was down): look at every session since the last check.
+            sessions = await plans.LoadAsync(lastCheck - TimeSpan.FromDays(1), cancellationToken);
+        }
+
         var rules = plans.Rules;
         var due = ReviewPlanner.FreezeDue(sessions, rules, lastCheck, now);
         var announced = 0;
@@ -87,22 +95,27 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
         }
 
         plans.Save(sessions, freezeCheckedUpTo: now);
-        try
-        {
-            await workspace.SaveAsync(cancellationToken);
-        }
-        catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.CalendarRevision)
-        {
-            // Another replica (or a booking) changed the calendar meanwhile: whoever committed announced; look again next time.
-            return 0;
-        }
-
+        announced = await SaveAsync(workspace, announced, cancellationToken);
         if (announced > 0)
         {
             logger.LogInformation("Announced {Count} review session(s) at their agenda freeze", announced);
         }
 
         return announced;
+    }
+
+    /// <summary>Commits the calendar with its posts; 0 when another replica (or a booking) changed it meanwhile.</summary>
+    private static async Task<int> SaveAsync(IncidentWorkspace workspace, int announced, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await workspace.SaveAsync(cancellationToken);
+            return announced;
+        }
+        catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.CalendarRevision)
+        {
+            return 0; // whoever committed announced; the next check looks again
+        }
     }
 
     private static async Task<string> AgendaAsync(IncidentWorkspace workspace, ReviewPlans plans, IIncidentLinks links, SessionPlan plan, CancellationToken cancellationToken)
