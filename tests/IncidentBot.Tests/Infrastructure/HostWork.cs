@@ -27,8 +27,4 @@ public static class HostWork
             await Task.Delay(20); // a background loop holds the lease; let it finish
         }
     }
-
-    /// <summary>Items of a topic in a state, oldest first.</summary>
-    public static Task<IReadOnlyList<WorkItem>> ItemsAsync(IServiceProvider services, string? topic, WorkStatus status = WorkStatus.Pending) =>
-        services.GetRequiredService<IWorkQueueStore>().ListAsync(topic, status, 10_000, CancellationToken.None);
 }

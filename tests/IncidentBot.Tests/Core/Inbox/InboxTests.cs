@@ -100,21 +100,21 @@ public class InboxTests
         await using var core = await StartAsync(db, log);
         await AcceptAsync(core, "x", "\"bad\"");
 
-        for (var i = 0; i < InboxRunnerAttempts + 2; i++)
+        for (var i = 0; i < InboxRunner.MaxDeliveryAttempts + 2; i++)
         {
             await core.Work.DrainAsync(CancellationToken.None);
             core.Clock.Advance(TimeSpan.FromMinutes(20));
         }
 
         var parked = Assert.Single(await ItemsAsync(core, WorkStatus.Parked));
-        Assert.Equal(InboxRunnerAttempts, parked.Attempts);
+        Assert.Equal(InboxRunner.MaxDeliveryAttempts, parked.Attempts);
         Assert.Equal("processor refused", parked.LastError);
-        Assert.Equal(InboxRunnerAttempts, log.Attempts);
+        Assert.Equal(InboxRunner.MaxDeliveryAttempts, log.Attempts);
         Assert.Equal(1, (await core.Queue.HealthAsync(core.Clock.GetUtcNow().UtcDateTime, CancellationToken.None)).Parked);
 
         Assert.True(await core.Queue.RetryParkedAsync(parked.Id, core.Clock.GetUtcNow().UtcDateTime, CancellationToken.None));
         await core.Work.DrainAsync(CancellationToken.None);
-        Assert.Equal(InboxRunnerAttempts + 1, log.Attempts);
+        Assert.Equal(InboxRunner.MaxDeliveryAttempts + 1, log.Attempts);
     }
 
     /// <summary>
@@ -151,7 +151,7 @@ public class InboxTests
         var log = new RecordingProcessor.Log();
         await using var core = await StartAsync(db, log);
         var now = core.Clock.GetUtcNow().UtcDateTime;
-        var later = InboxWriterItem("archive", "\"archive\"", now);
+        var later = InboxWriter.NewItem("test", "archive", "command", "\"archive\"", "incident:1", now);
         later.DueAt = now + TimeSpan.FromDays(7);
         Assert.True(await core.Queue.AcceptAsync(later, CancellationToken.None));
         await AcceptAsync(core, "now", "\"now\"", orderingKey: "incident:1");
@@ -163,19 +163,6 @@ public class InboxTests
         await core.Work.DrainAsync(CancellationToken.None);
         Assert.Equal(["\"now\"", "\"archive\""], log.Payloads);
     }
-
-    private const int InboxRunnerAttempts = 4;
-
-    private static WorkItem InboxWriterItem(string id, string payload, DateTime now) => new()
-    {
-        Topic = "inbox.test",
-        Key = "incident:1",
-        Kind = "command",
-        Payload = payload,
-        UniqueKey = $"test:{id}",
-        CreatedAt = now,
-        DueAt = now,
-    };
 
     public sealed class RecordingProcessor(RecordingProcessor.Log log) : IInboxProcessor
     {

@@ -29,7 +29,7 @@ public class OutboxTests
 
         var incident = await core.SendAsync(new DeclareIncident(Alice, "API latency"));
 
-        var kinds = (await AllAsync(core)).Where(o => o.IncidentId == incident.Id).OrderBy(o => o.Id).Select(o => o.Kind).ToList();
+        var kinds = (await StoreProbe.ItemsAsync(core.Services, "outbox.")).Where(o => o.IncidentId == incident.Id).OrderBy(o => o.Id).Select(o => o.Kind).ToList();
         Assert.Equal(["incident.channel.ensure", "incident.invite", "incident.card.refresh", "incident.announce"], kinds);
     }
 
@@ -66,7 +66,7 @@ public class OutboxTests
             healthy.Ran.Select(i => i.GetType()));
         Assert.StartsWith($"Review of INC-{number} booked for", healthy.Ran.OfType<PostToIncident>().Last().Text);
         Assert.Equal(0, await second.Work.DrainAsync(CancellationToken.None));
-        var rows = await AllAsync(second);
+        var rows = await StoreProbe.ItemsAsync(second.Services, "outbox.");
         Assert.All(rows, r => Assert.Equal(WorkStatus.Done, r.Status));
         Assert.Equal(2, rows.OrderBy(r => r.Id).First().Attempts);
         Assert.Contains("resolved after", healthy.Ran.OfType<PostToIncident>().First().Text);
@@ -102,7 +102,7 @@ public class OutboxTests
         }
 
         Assert.Equal([typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)], executor.Ran.Select(i => i.GetType()));
-        var head = (await AllAsync(core)).OrderBy(o => o.Id).First();
+        var head = (await StoreProbe.ItemsAsync(core.Services, "outbox.")).OrderBy(o => o.Id).First();
         Assert.Equal((WorkStatus.Done, 1), (head.Status, head.Attempts));
     }
 
@@ -121,7 +121,7 @@ public class OutboxTests
         {
         }
 
-        var afterFirst = (await AllAsync(core)).Single(o => o.Kind == "incident.announce");
+        var afterFirst = (await StoreProbe.ItemsAsync(core.Services, "outbox.")).Single(o => o.Kind == "incident.announce");
         Assert.Equal((WorkStatus.Pending, 1), (afterFirst.Status, afterFirst.Attempts));
         Assert.Equal(clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(2), afterFirst.DueAt, TimeSpan.FromMilliseconds(1));
 
@@ -133,7 +133,7 @@ public class OutboxTests
             }
         }
 
-        var failed = (await AllAsync(core)).Single(o => o.Kind == "incident.announce");
+        var failed = (await StoreProbe.ItemsAsync(core.Services, "outbox.")).Single(o => o.Kind == "incident.announce");
         Assert.Equal((WorkStatus.Parked, 3), (failed.Status, failed.Attempts));
         Assert.Equal("channel_not_found", failed.LastError);
         Assert.Equal(3, executor.Ran.Count);
@@ -190,18 +190,6 @@ public class OutboxTests
         Assert.Equal(TimeSpan.FromSeconds(2), topic.BackoffAfter(1));
         Assert.Equal(TimeSpan.FromSeconds(16), topic.BackoffAfter(4));
         Assert.Equal(TimeSpan.FromMinutes(15), topic.BackoffAfter(30));
-    }
-
-    /// <summary>Every outbox item, whatever its state.</summary>
-    private static async Task<List<WorkItem>> AllAsync(CoreHarness core)
-    {
-        var all = new List<WorkItem>();
-        foreach (var status in Enum.GetValues<WorkStatus>())
-        {
-            all.AddRange((await core.Queue.ListAsync(null, status, 10_000, CancellationToken.None)).Where(i => i.Topic.StartsWith("outbox.", StringComparison.Ordinal)));
-        }
-
-        return all;
     }
 
     private sealed class ThrowingHandler : INotificationHandler<IncidentChanged>
