@@ -3,8 +3,8 @@ using IncidentBot.Core.Storage;
 namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
-/// The pending work items in memory (topic → due order, and topic → key → id order), so a claim visits only what
-/// it needs instead of the whole collection. One process owns the file, so the index is exact: it is loaded at open
+/// The pending work items in memory (topic → keyless items in due order, and topic → key → id order), so a claim
+/// visits each key's head and not the whole collection. One process owns the file, so the index is exact: it is loaded at open
 /// and every committed write of a work item is applied to it (by the writer, after the commit).
 /// </summary>
 internal sealed class PendingWorkIndex
@@ -40,10 +40,10 @@ internal sealed class PendingWorkIndex
     }
 
     /// <summary>
-    /// The items a claim at <paramref name="now"/> may take, following <see cref="WorkItem"/>'s rules. Walks the
-    /// topic's items in due order; the first item seen of a key decides the key (its head: the oldest item that is
-    /// running, due, or holds the key). Every candidate found later sorts after the item being visited, so the walk
-    /// stops once <paramref name="max"/> candidates sort before it.
+    /// The items a claim at <paramref name="now"/> may take, following <see cref="WorkItem"/>'s rules: the head of each
+    /// key (its oldest item that is running, due, or holds the key: runnable only when due and not running), and the
+    /// keyless items due and not running, the <paramref name="max"/> first in due order. Visits each key once and the
+    /// keyless items only up to the cut, never every item of a backlogged key.
     /// </summary>
     public IReadOnlyList<long> SelectRunnable(string topic, DateTime now, int max)
     {
@@ -55,26 +55,33 @@ internal sealed class PendingWorkIndex
             }
 
             var best = new SortedSet<Entry>(DueOrder.Instance);
-            var decidedKeys = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var entry in queue.ByDue)
+            void Offer(Entry entry)
+            {
+                best.Add(entry);
+                if (best.Count > max)
+                {
+                    best.Remove(best.Max!);
+                }
+            }
+
+            foreach (var key in queue.ByKey.Values)
+            {
+                if (Head(key, now) is { } head)
+                {
+                    Offer(head);
+                }
+            }
+
+            foreach (var entry in queue.Keyless)
             {
                 if (entry.DueAt > now || (best.Count == max && DueOrder.Instance.Compare(best.Max!, entry) < 0))
                 {
                     break;
                 }
 
-                var candidate = entry.Key is null
-                    ? (entry.IsRunning(now) ? null : entry)
-                    : decidedKeys.Add(entry.Key) ? Head(queue.ByKey[entry.Key], now) : null;
-                if (candidate is null)
+                if (!entry.IsRunning(now))
                 {
-                    continue;
-                }
-
-                best.Add(candidate);
-                if (best.Count > max)
-                {
-                    best.Remove(best.Max!);
+                    Offer(entry);
                 }
             }
 
@@ -137,8 +144,11 @@ internal sealed class PendingWorkIndex
             _topics[entry.Topic] = queue = new TopicQueue();
         }
 
-        queue.ByDue.Add(entry);
-        if (entry.Key is not null)
+        if (entry.Key is null)
+        {
+            queue.Keyless.Add(entry);
+        }
+        else
         {
             if (!queue.ByKey.TryGetValue(entry.Key, out var key))
             {
@@ -157,8 +167,11 @@ internal sealed class PendingWorkIndex
         }
 
         var queue = _topics[entry.Topic];
-        queue.ByDue.Remove(entry);
-        if (entry.Key is not null && queue.ByKey.TryGetValue(entry.Key, out var key))
+        if (entry.Key is null)
+        {
+            queue.Keyless.Remove(entry);
+        }
+        else if (queue.ByKey.TryGetValue(entry.Key, out var key))
         {
             key.Remove(id);
             if (key.Count == 0)
@@ -167,7 +180,7 @@ internal sealed class PendingWorkIndex
             }
         }
 
-        if (queue.ByDue.Count == 0)
+        if (queue.Keyless.Count == 0 && queue.ByKey.Count == 0)
         {
             _topics.Remove(entry.Topic);
         }
@@ -184,7 +197,7 @@ internal sealed class PendingWorkIndex
 
     private sealed class TopicQueue
     {
-        public SortedSet<Entry> ByDue { get; } = new(DueOrder.Instance);
+        public SortedSet<Entry> Keyless { get; } = new(DueOrder.Instance);
         public Dictionary<string, SortedDictionary<long, Entry>> ByKey { get; } = new(StringComparer.Ordinal);
     }
 
