@@ -48,7 +48,14 @@ public sealed record PostToIncident(long IncidentId, string Text, string? Author
 public sealed record CloseIncidentChannel(long IncidentId) : IOutboxIntent;
 
 /// <summary>Book the resolved incident's review (the reviews module executes it).</summary>
-public sealed record ScheduleIncidentReview(long IncidentId) : IOutboxIntent;
+public sealed record ScheduleIncidentReview(long IncidentId) : IOutboxIntent
+{
+    /// <summary>
+    /// Bookings share one calendar: run them one after another so incidents take slots in the order they were
+    /// resolved, rather than in whichever order parallel runs happen to win the calendar's revision check.
+    /// </summary>
+    public string OrderingKey => "reviews:booking";
+}
 
 /// <summary>Post to the review channels (<c>Reviews:SlackChannel</c>, <c>Reviews:TeamsChannelId</c>): agendas, cancellations, backlog.</summary>
 public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutboxIntent

@@ -17,7 +17,9 @@ public static class StoreProbe
             all.AddRange((await queue.ListAsync(null, s, 100_000, CancellationToken.None)).Where(i => i.Topic.StartsWith(topicPrefix, StringComparison.Ordinal)));
         }
 
-        return all.OrderBy(i => i.Id).ToList();
+        // One list per status, read one after another: an item that moved on between two reads appears twice; the
+        // later read is the newer state.
+        return all.GroupBy(i => i.Id).Select(g => g.Last()).OrderBy(i => i.Id).ToList();
     }
 
     public static async Task<int> IncidentCountAsync(IServiceProvider services) =>
