@@ -59,11 +59,16 @@ public class OutboxTests
         {
         }
 
+        // Order is kept per key: the incident's own intents in the order written; the booking in the calendar's line.
         Assert.Equal(
             [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
-             typeof(RefreshStatusCard), typeof(PostToIncident), typeof(AnnounceIncident), typeof(ScheduleIncidentReview), typeof(CloseIncidentChannel),
+             typeof(RefreshStatusCard), typeof(PostToIncident), typeof(AnnounceIncident), typeof(CloseIncidentChannel),
              typeof(PostToIncident)],
-            healthy.Ran.Select(i => i.GetType()));
+            healthy.Ran.Where(i => i.OrderingKey == $"incident:{i.IncidentId}").Select(i => i.GetType()));
+        Assert.Single(healthy.Ran.OfType<ScheduleIncidentReview>());
+        Assert.True(
+            healthy.Ran.ToList().FindIndex(i => i is ScheduleIncidentReview) < healthy.Ran.ToList().FindLastIndex(i => i is PostToIncident),
+            "the booking's own post is written when the booking runs");
         Assert.StartsWith($"Review of INC-{number} booked for", healthy.Ran.OfType<PostToIncident>().Last().Text);
         Assert.Equal(0, await second.Work.DrainAsync(CancellationToken.None));
         var rows = await StoreProbe.ItemsAsync(second.Services, "outbox.");
