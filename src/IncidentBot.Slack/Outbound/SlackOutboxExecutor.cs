@@ -128,7 +128,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                     channel = found;
                 }
 
-                await api.SetPurposeAsync(channel.Id, $"INC-{s.Number} · {s.Title} {marker}", ct);
+                await api.SetPurposeAsync(channel.Id, $"INC-{s.Number} · {SlackText.Escape(s.Title)} {marker}", ct);
                 await mediator.Send(new LinkIncidentChannel(incidentId, Platform, channel.Id, channel.Name, null), ct);
                 if (owner.Links.IncidentUrl(s.Number) is { } url)
                 {

@@ -150,6 +150,52 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UserText_ReachesSlackEscaped_InEveryCall()
+    {
+        const string Hostile = "<!here|here> <!everyone> <@U0EVIL> <https://evil.example|click>";
+        var (channel, number) = await DeclareAsync($"declare sev2 Checkout {Hostile}");
+        await _h.CommandAsync($"update still down {Hostile}", channel.Id);
+        await _h.CommandAsync($"resolve rolled back {Hostile}", channel.Id);
+        await _h.SettleAsync();
+
+        Assert.Contains("&lt;!everyone&gt;", channel.Purpose);
+        string[] controls = ["<!here", "<!everyone", "<@U0EVIL>", "<https://evil"];
+        var leaks = Slack.Calls
+            .SelectMany(call => call.Form.SelectMany(field => TextsIn(field.Value)).Select(text => (call.Method, Field: text)))
+            .Where(t => controls.Any(c => t.Field.Contains(c, StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(leaks.Count == 0, $"INC-{number}: unescaped user text sent in {string.Join("; ", leaks.Select(l => $"{l.Method}: {l.Field}"))}");
+
+        // A form field's value is a JSON document (blocks, views); look at the strings inside it, not its encoding.
+        static IEnumerable<string> TextsIn(string value)
+        {
+            JsonNode? json = null;
+            if (value.StartsWith('{') || value.StartsWith('['))
+            {
+                try
+                {
+                    json = JsonNode.Parse(value);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                }
+            }
+
+            return json is null ? [value] : Leaves(json);
+        }
+
+        // Slack renders a plain_text object as typed (emoji aside): no mention or link in it is ever parsed.
+        static IEnumerable<string> Leaves(JsonNode node) => node switch
+        {
+            JsonObject o when (string?)o["type"] == "plain_text" => [],
+            JsonObject o => o.SelectMany(p => p.Value is null ? [] : Leaves(p.Value)),
+            JsonArray a => a.SelectMany(n => n is null ? [] : Leaves(n)),
+            JsonValue v when v.TryGetValue<string>(out var text) => [text],
+            _ => [],
+        };
+    }
+
+    [Fact]
     public async Task Role_Status_Severity_FromTheIncidentChannel_UpdateCardTopicAndAnnouncement()
     {
         var (channel, _) = await DeclareAsync();
