@@ -18,6 +18,9 @@ public static class IncidentBotHost
         {
             Args = args,
             ApplicationName = typeof(IncidentBotHost).Assembly.GetName().Name,
+            // The bundled settings files sit beside the app; a service started from another directory (the systemd
+            // unit's /var/lib/incidentbot) must still read them. Data paths stay relative to the working directory.
+            ContentRootPath = ContentRootIsSet(args) ? null : AppContext.BaseDirectory,
         });
 
         builder.Services.AddIncidentCore();
@@ -36,6 +39,9 @@ public static class IncidentBotHost
             StartupChecks.Run(app.Services, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IncidentBot.Startup")));
         return app;
     }
+
+    private static bool ContentRootIsSet(string[] args) =>
+        new ConfigurationBuilder().AddEnvironmentVariables("ASPNETCORE_").AddEnvironmentVariables("DOTNET_").AddCommandLine(args).Build()[HostDefaults.ContentRootKey] is { Length: > 0 };
 
     internal static void MapEndpoints(WebApplication app)
     {
