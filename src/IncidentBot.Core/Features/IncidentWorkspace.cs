@@ -153,8 +153,25 @@ public sealed class IncidentWorkspace(
         _change = new StoreChange();
     }
 
-    public async Task<IncidentSummary> SummarizeAsync(Incident incident, CancellationToken cancellationToken) =>
-        Summary(incident, await Features.People.NamesAsync(people, [incident.CurrentHolder(Incidents.LeadRole)?.PersonKey], cancellationToken));
+    /// <summary>Queues the change's announcement with the facts it states, taken now rather than when it is sent.</summary>
+    public async Task AnnounceAsync(Incident incident, AnnouncementKind kind, string? text, CancellationToken cancellationToken)
+    {
+        var now = await SummarizeAsync(incident, cancellationToken);
+        Enqueue(new AnnounceIncident(incident.Id, kind, text, new AnnouncedState(now.Severity, now.Status, now.Lead)));
+    }
+
+    public async Task<IncidentSummary> SummarizeAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string>(
+            await Features.People.NamesAsync(people, [incident.CurrentHolder(Incidents.LeadRole)?.PersonKey], cancellationToken), StringComparer.Ordinal);
+        foreach (var seen in _change.People)
+        {
+            // Someone first seen in this request (a declarer) is named as they gave their name, before it is saved.
+            names[seen.Key] = seen.DisplayName;
+        }
+
+        return Summary(incident, names);
+    }
 
     public IncidentSummary Summary(Incident incident, IReadOnlyDictionary<string, string> names)
     {

@@ -1,3 +1,6 @@
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features;
+
 namespace IncidentBot.Core.Outbox;
 
 /// <summary>
@@ -35,8 +38,18 @@ public enum AnnouncementKind
     Reopened,
 }
 
-/// <summary>Tell the announcements channel (a private incident's title never goes there).</summary>
-public sealed record AnnounceIncident(long IncidentId, AnnouncementKind Kind, string? Text) : IOutboxIntent;
+/// <summary>
+/// Tell the announcements channel (a private incident's title never goes there). <see cref="At"/> is the incident as
+/// the change left it: an announcement sent late still says what changed then, not what is true when it is sent.
+/// </summary>
+public sealed record AnnounceIncident(long IncidentId, AnnouncementKind Kind, string? Text, AnnouncedState At) : IOutboxIntent
+{
+    /// <summary>The incident as it is now (title, privacy, reference), with the state of the announced change.</summary>
+    public IncidentSummary Describe(IncidentSummary now) => now with { Severity = At.Severity, Status = At.Status, Lead = At.Lead };
+}
+
+/// <summary>What an announced change left behind: the facts its announcement states.</summary>
+public sealed record AnnouncedState(string Severity, IncidentStatus Status, PersonView? Lead);
 
 /// <summary>Post a message in the incident's channel (an update, the resolution summary).</summary>
 public sealed record PostToIncident(long IncidentId, string Text, string? AuthorKey) : IOutboxIntent;

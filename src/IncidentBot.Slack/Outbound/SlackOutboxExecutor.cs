@@ -219,7 +219,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
 
             if (intent.Kind != Core.Outbox.AnnouncementKind.Declared)
             {
-                var line = SlackText.Escape(IncidentTexts.Announcement(s, intent.Kind, intent.Text));
+                var line = SlackText.Escape(IncidentTexts.Announcement(intent.Describe(s), intent.Kind, intent.Text));
                 await api.PostMessageAsync(existing!.ConversationId, line, null, ct, threadTs: existing.MessageId);
             }
 

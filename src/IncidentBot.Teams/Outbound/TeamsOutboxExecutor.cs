@@ -169,7 +169,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
 
         var home = await IncidentsChannelAsync(mediator, ct);
-        var text = IncidentTexts.Announcement(incident.Summary, intent.Kind, intent.Text);
+        var text = IncidentTexts.Announcement(intent.Describe(incident.Summary), intent.Kind, intent.Text);
         var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
         if (existing is null)
         {

@@ -86,6 +86,19 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Holds the next call to a method until released, then answers it as usual: a slow Slack, for tests that need
+    /// something to happen while a call is in flight.
+    /// </summary>
+    public SlackHold HoldNext(string method)
+    {
+        var hold = new SlackHold();
+        Holds.GetOrAdd(method, _ => new ConcurrentQueue<SlackHold>()).Enqueue(hold);
+        return hold;
+    }
+
+    private ConcurrentDictionary<string, ConcurrentQueue<SlackHold>> Holds { get; } = new();
+
     public static Func<HttpContext, Task> RateLimited(int retryAfterSeconds) => http =>
     {
         http.Response.StatusCode = 429;
@@ -104,6 +117,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
         var form = (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
         var call = new SlackCall(method, form, http.Request.Headers.Authorization.ToString());
         Calls.Enqueue(call);
+
+        if (Holds.TryGetValue(method, out var holds) && holds.TryDequeue(out var hold))
+        {
+            hold.Arrive();
+            await hold.Released;
+        }
 
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
         {
@@ -232,6 +251,21 @@ public sealed class FakeSlackApi : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+}
+
+public sealed class SlackHold
+{
+    private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the held call has reached the fake.</summary>
+    public Task Arrived => _arrived.Task;
+
+    internal Task Released => _released.Task;
+
+    internal void Arrive() => _arrived.TrySetResult();
+
+    public void Release() => _released.TrySetResult();
 }
 
 public sealed record SlackCall(string Method, IReadOnlyDictionary<string, string> Form, string Authorization)

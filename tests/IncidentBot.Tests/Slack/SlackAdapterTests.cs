@@ -222,6 +222,28 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnnouncementsSentLate_SayTheStateOfTheirChange()
+    {
+        var (channel, _) = await DeclareAsync();
+
+        // Slack is slow: the first change's card update is still in flight when the second change commits, so the
+        // first announcement is sent after the incident already is SEV4.
+        var slow = Slack.HoldNext("chat.update");
+        var replies = Slack.Responses.Count;
+        await _h.CommandAsync("severity sev3", channel.Id);
+        await slow.Arrived.WaitAsync(TimeSpan.FromSeconds(15));
+        await _h.CommandAsync("severity sev4", channel.Id);
+        await SlackHarness.Eventually(() => Slack.Responses.Count >= replies + 2, "both changes answered");
+        slow.Release();
+        await _h.SettleAsync();
+
+        var thread = Slack.CallsTo("chat.postMessage").Where(c => c["channel"] == SlackHarness.Announcements && c["thread_ts"].Length > 0).Select(c => c["text"]).ToList();
+        Assert.Equal(2, thread.Count);
+        Assert.EndsWith("is now SEV3", thread[0]);
+        Assert.EndsWith("is now SEV4", thread[1]);
+    }
+
+    [Fact]
     public async Task CommandNamingItsIncident_WorksFromAnyChannel_AndUnknownUsageGetsHelp()
     {
         await DeclareAsync();

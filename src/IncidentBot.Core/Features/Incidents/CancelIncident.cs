@@ -14,7 +14,7 @@ internal sealed class CancelIncidentHandler(IncidentWorkspace workspace) : IRequ
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
         incident.Cancel(request.Actor, workspace.Now, request.Reason);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
-        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Cancelled, incident.CancelReason));
+        await workspace.AnnounceAsync(incident, AnnouncementKind.Cancelled, incident.CancelReason, cancellationToken);
         workspace.Enqueue(new CloseIncidentChannel(incident.Id));
         return await workspace.CommitAsync(incident, "cancelled", request.Actor, cancellationToken);
     }

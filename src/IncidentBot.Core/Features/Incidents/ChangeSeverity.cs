@@ -16,7 +16,7 @@ internal sealed class ChangeSeverityHandler(IncidentWorkspace workspace) : IRequ
         var before = incident.Severity;
         incident.ChangeSeverity(severity, request.Actor, workspace.Now);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
-        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.SeverityChanged, null));
+        await workspace.AnnounceAsync(incident, AnnouncementKind.SeverityChanged, null, cancellationToken);
         return await workspace.CommitAsync(incident, $"severity {before} → {severity}", request.Actor, cancellationToken);
     }
 }

@@ -16,12 +16,12 @@ internal sealed class ChangeStatusHandler(IncidentWorkspace workspace) : IReques
         incident.ChangeStatus(request.Status, request.Actor, workspace.Now, request.Message);
         if (incident.Status == IncidentStatus.Resolved)
         {
-            ResolveIncidentHandler.EnqueueResolution(workspace, incident);
+            await ResolveIncidentHandler.EnqueueResolutionAsync(workspace, incident, cancellationToken);
         }
         else
         {
             workspace.Enqueue(new RefreshStatusCard(incident.Id));
-            workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.StatusChanged, request.Message));
+            await workspace.AnnounceAsync(incident, AnnouncementKind.StatusChanged, request.Message, cancellationToken);
         }
 
         return await workspace.CommitAsync(incident, $"status {before.ToWord()} → {incident.Status.ToWord()}", request.Actor, cancellationToken);

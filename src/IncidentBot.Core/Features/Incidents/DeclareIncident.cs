@@ -33,8 +33,8 @@ internal sealed class DeclareIncidentHandler(IncidentWorkspace workspace) : IReq
         workspace.Enqueue(new EnsureIncidentChannel(incident.Id));
         workspace.Enqueue(new InviteToIncident(incident.Id, [request.Actor.PersonKey]));
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
-        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Declared, null));
         workspace.Remember(request.Actor.PersonKey, request.Actor.DisplayName, request.Actor.TenantId);
+        await workspace.AnnounceAsync(incident, AnnouncementKind.Declared, null, cancellationToken);
         await workspace.SaveAsync(cancellationToken);
 
         await workspace.PublishAsync(incident, $"declared ({severity})", request.Actor, cancellationToken);

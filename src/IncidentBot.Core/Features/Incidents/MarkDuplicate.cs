@@ -22,7 +22,7 @@ internal sealed class MarkDuplicateHandler(IncidentWorkspace workspace) : IReque
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         workspace.Enqueue(new RefreshStatusCard(target.Id));
         workspace.Enqueue(new PostToIncident(incident.Id, $"{incident.Reference} is a duplicate of {target.Reference}; please continue there.", request.Actor.PersonKey));
-        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Duplicate, target.Reference));
+        await workspace.AnnounceAsync(incident, AnnouncementKind.Duplicate, target.Reference, cancellationToken);
         workspace.Enqueue(new CloseIncidentChannel(incident.Id));
         return await workspace.CommitAsync(incident, $"duplicate of {target.Reference}", request.Actor, cancellationToken);
     }

@@ -14,7 +14,7 @@ internal sealed class PostUpdateHandler(IncidentWorkspace workspace) : IRequestH
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
         var entry = incident.PostUpdate(request.Text, request.Actor, workspace.Now);
         workspace.Enqueue(new PostToIncident(incident.Id, $"Update from {request.Actor.DisplayName}: {entry.Text}", request.Actor.PersonKey));
-        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Update, entry.Text));
+        await workspace.AnnounceAsync(incident, AnnouncementKind.Update, entry.Text, cancellationToken);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         return await workspace.CommitAsync(incident, "update posted", request.Actor, cancellationToken);
     }

@@ -14,7 +14,7 @@ internal sealed class ReopenIncidentHandler(IncidentWorkspace workspace) : IRequ
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
         incident.Reopen(request.Actor, workspace.Now);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
-        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Reopened, null));
+        await workspace.AnnounceAsync(incident, AnnouncementKind.Reopened, null, cancellationToken);
         return await workspace.CommitAsync(incident, "reopened", request.Actor, cancellationToken);
     }
 }

@@ -13,15 +13,15 @@ internal sealed class ResolveIncidentHandler(IncidentWorkspace workspace) : IReq
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
         incident.Resolve(request.Actor, workspace.Now, request.Summary);
-        EnqueueResolution(workspace, incident);
+        await EnqueueResolutionAsync(workspace, incident, cancellationToken);
         return await workspace.CommitAsync(incident, "resolved", request.Actor, cancellationToken);
     }
 
-    internal static void EnqueueResolution(IncidentWorkspace workspace, Incident incident)
+    internal static async Task EnqueueResolutionAsync(IncidentWorkspace workspace, Incident incident, CancellationToken cancellationToken)
     {
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         workspace.Enqueue(new PostToIncident(incident.Id, IncidentTexts.ResolutionSummary(incident), null));
-        workspace.Enqueue(new AnnounceIncident(incident.Id, AnnouncementKind.Resolved, incident.Summary));
+        await workspace.AnnounceAsync(incident, AnnouncementKind.Resolved, incident.Summary, cancellationToken);
         workspace.Enqueue(new ScheduleIncidentReview(incident.Id));
         workspace.Enqueue(new CloseIncidentChannel(incident.Id));
     }
