@@ -244,6 +244,19 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_ShowsOnceInTheIncidentChannel()
+    {
+        var (channel, _) = await DeclareAsync();
+
+        await _h.CommandAsync("update rolling back the deploy", channel.Id);
+        await _h.SettleAsync();
+
+        var posts = Slack.CallsTo("chat.postMessage").Count(c => c["channel"] == channel.Id && c["text"].Contains("rolling back the deploy", StringComparison.Ordinal));
+        var publicReplies = Slack.Responses.Count(r => (string?)r["response_type"] == "in_channel" && r["text"]!.GetValue<string>().Contains("rolling back the deploy", StringComparison.Ordinal));
+        Assert.Equal((1, 0), (posts, publicReplies));
+    }
+
+    [Fact]
     public async Task CommandNamingItsIncident_WorksFromAnyChannel_AndUnknownUsageGetsHelp()
     {
         await DeclareAsync();

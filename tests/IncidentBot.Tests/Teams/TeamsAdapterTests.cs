@@ -43,7 +43,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
     [Theory]
     [InlineData("status identified bad deploy", "INC-1 is now identified: bad deploy")]
     [InlineData("severity SEV1", "INC-1 is now SEV1.")]
-    [InlineData("update rolling back", "Update on INC-1 (investigating): rolling back")]
+    [InlineData("update rolling back", "Update on INC-1 (investigating) posted: rolling back")]
     [InlineData("note saw 502s from the provider", "Added to INC-1's timeline.")]
     [InlineData("action add a canary", "Action item on INC-1: add a canary")]
     [InlineData("impact-started 10m ago", "Impact on INC-1 started")]

@@ -132,7 +132,9 @@ internal sealed class RunChatCommandHandler(
 
             case UpdateCommand update:
                 var updated = await mediator.Send(new PostUpdate(actor, n, update.Text), ct);
-                return ChatReply.Public($"Update on {updated.Reference} ({updated.Status.ToWord()}): {update.Text}", n);
+                // The update itself is posted in the incident's channel (and announced); the reply only confirms it,
+                // so the channel shows it once.
+                return ChatReply.Private($"Update on {updated.Reference} ({updated.Status.ToWord()}) posted: {update.Text}", n);
 
             case NoteCommand note:
                 var added = await mediator.Send(new AddTimelineEntry(actor, n, note.Text), ct);
