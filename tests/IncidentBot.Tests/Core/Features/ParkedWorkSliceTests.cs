@@ -104,7 +104,8 @@ public class ParkedWorkSliceTests
         await scene.DrainAsync();
 
         Assert.Equal(1, scene.AnnouncesRun(scene.Open));
-        Assert.Equal((WorkStatus.Done, 1), ((await scene.AnnounceOfAsync(scene.Open)).Status, (await scene.AnnounceOfAsync(scene.Open)).Attempts));
+        var done = await scene.AnnounceOfAsync(scene.Open);
+        Assert.Equal((WorkStatus.Done, 1), (done.Status, done.Attempts));
         var left = await scene.Core.SendAsync(new ListParkedWork(Fran));
         Assert.Equal(1, left.Total);
         Assert.Equal("INC-2", Assert.Single(left.Items).Incident?.Reference);
