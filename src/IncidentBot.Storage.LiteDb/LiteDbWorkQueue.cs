@@ -59,6 +59,9 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
     public Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken) =>
         writer.RunAsync(scope => work.RetryParked(scope, id, now), cancellationToken);
 
+    public Task<bool> DiscardParkedAsync(long id, DateTime now, CancellationToken cancellationToken) =>
+        writer.RunAsync(scope => work.DiscardParked(scope, id, now), cancellationToken);
+
     /// <summary>
     /// Finds the candidates with a read, then deletes them in small transactions so a large purge never holds up the
     /// writer (and the ack path behind it) for long; each delete checks the item again.

@@ -200,6 +200,20 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         return true;
     }
 
+    public bool DiscardParked(WriteScope scope, long id, DateTime now)
+    {
+        if (work.FindById(id) is not { Status: WorkStatus.Parked } item)
+        {
+            return false;
+        }
+
+        item.Status = WorkStatus.Cancelled;
+        item.CompletedAt = now;
+        work.Update(item);
+        Track(scope, item);
+        return true;
+    }
+
     /// <summary>Deletes the given items that are still settled (done or cancelled) before <paramref name="before"/>.</summary>
     public int Purge(IEnumerable<long> ids, DateTime before)
     {

@@ -66,6 +66,9 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         "UPDATE work_items SET status = 0, due_at = @now, attempts = 0, holds_key = false, completed_at = NULL, " +
         "lease_owner = NULL, lease_until = NULL WHERE id = @id AND status = 2 RETURNING id";
 
+    private const string DiscardParkedSql =
+        "UPDATE work_items SET status = 3, completed_at = @now WHERE id = @id AND status = 2 RETURNING id";
+
     private const string PurgeSql = "DELETE FROM work_items WHERE status IN (1, 3) AND completed_at < @before";
 
     public async Task<bool> AcceptAsync(WorkItem item, CancellationToken cancellationToken)
@@ -183,6 +186,13 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     public async Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(RetryParkedSql);
+        command.Parameters.AddBigint("id", id).AddTime("now", now);
+        return await command.ExecuteScalarAsync(cancellationToken) is long;
+    }
+
+    public async Task<bool> DiscardParkedAsync(long id, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DiscardParkedSql);
         command.Parameters.AddBigint("id", id).AddTime("now", now);
         return await command.ExecuteScalarAsync(cancellationToken) is long;
     }

@@ -92,7 +92,7 @@ internal sealed class WorkQueueHealthCheck(IWorkQueueStore queue, TimeProvider c
         };
         if (health.Parked > 0)
         {
-            return HealthCheckResult.Degraded($"{health.Parked} work item(s) parked after their retries", data: data);
+            return HealthCheckResult.Degraded($"{health.Parked} work item(s) parked after their retries; see /admin/work", data: data);
         }
 
         return health.OldestDueAt is { } due && now - due > MaxQueueAge

@@ -23,7 +23,7 @@ public sealed class StorageOptions
     /// <summary>PostgreSQL connection string (required with <c>Postgres</c>).</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Done inbox/outbox items are deleted after this many days. Default 30.</summary>
+    /// <summary>Done, cancelled and discarded work items are deleted after this many days (parked ones are kept). Default 30.</summary>
     public int RetainDays { get; set; } = 30;
 
     public StorageProvider ParsedProvider =>

@@ -11,7 +11,7 @@ public enum WorkStatus
     /// <summary>Failed its whole budget: kept aside, visible to admins, retried only when someone asks.</summary>
     Parked = 2,
 
-    /// <summary>Timed work that was called off before it ran.</summary>
+    /// <summary>Timed work that was called off before it ran, or a parked item an admin discarded.</summary>
     Cancelled = 3,
 }
 
@@ -111,13 +111,19 @@ public interface IWorkQueueStore
 
     Task<WorkItem?> FindAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>Pending items of a topic (or all), oldest first: for admins and tests.</summary>
+    /// <summary>Items of a topic (or all) in one state, oldest first: for admins and tests.</summary>
     Task<IReadOnlyList<WorkItem>> ListAsync(string? topic, WorkStatus status, int take, CancellationToken cancellationToken);
 
     Task<QueueHealth> HealthAsync(DateTime now, CancellationToken cancellationToken);
 
     /// <summary>A facilitator's "try again": a parked item becomes pending and due now with a fresh budget.</summary>
     Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A facilitator's "give up": a parked item becomes cancelled as of <paramref name="now"/> (kept, then purged like
+    /// other settled items). False when it is not parked.
+    /// </summary>
+    Task<bool> DiscardParkedAsync(long id, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>Deletes done and cancelled items completed before <paramref name="before"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTime before, CancellationToken cancellationToken);

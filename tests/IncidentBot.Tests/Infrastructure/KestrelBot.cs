@@ -21,12 +21,14 @@ public sealed class KestrelBot : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<KestrelBot> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration, as on the command line.</param>
+    /// <param name="services">Added after the bot's own services (a test's outbox executor …).</param>
+    public static async Task<KestrelBot> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var file = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.litedb");
         var args = new List<string> { "--urls", "http://127.0.0.1:0", "--environment", "Testing", $"--Storage:Path={file}" };
         args.AddRange((settings ?? new Dictionary<string, string?>()).Select(kv => $"--{kv.Key}={kv.Value}"));
-        var app = IncidentBotHost.Build([.. args]);
+        var app = IncidentBotHost.Build([.. args], builder => services?.Invoke(builder.Services));
         await app.StartAsync();
         return new KestrelBot(app, file);
     }

@@ -99,9 +99,3 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
 
     public string Zone => IncidentOptions.TimeZone;
 }
-
-internal static class TimeDisplay
-{
-    public static string Format(DateTime utc, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-}

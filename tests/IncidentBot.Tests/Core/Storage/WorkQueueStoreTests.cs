@@ -247,6 +247,38 @@ public class WorkQueueStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task DiscardParked_CancelsOnlyAParkedItem_ClearsHealth_AndIsPurgedLikeOtherSettledItems(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        var t0 = s.Now;
+        await AcceptAllAsync(s.Store, Work("poison", "A", t0), Work("pending", "B", t0, dueAt: t0.AddHours(1)));
+        var poison = Assert.Single(await ClaimAsync(s));
+        Assert.True(await s.Store.Queue.RetryAsync(new WorkRetry(poison.Id, "owner-1", t0, "channel_not_found", Park: true), None));
+        var pending = Assert.Single(await s.Store.Queue.ListAsync(Topic, WorkStatus.Pending, 10, None));
+        Assert.False(await s.Store.Queue.DiscardParkedAsync(pending.Id, t0, None)); // only parked items
+        Assert.False(await s.Store.Queue.DiscardParkedAsync(poison.Id + 1000, t0, None));
+        s.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.True(await s.Store.Queue.DiscardParkedAsync(poison.Id, s.Now, None));
+
+        var discarded = await FindWorkAsync(s.Store, poison.Id);
+        Assert.Equal((WorkStatus.Cancelled, "channel_not_found", 1), (discarded.Status, discarded.LastError, discarded.Attempts));
+        AssertUtc(s.Now, discarded.CompletedAt, nameof(WorkItem.CompletedAt));
+        Assert.Equal(0, (await s.Store.Queue.HealthAsync(s.Now, None)).Parked);
+        Assert.Empty(await s.Store.Queue.ListAsync(Topic, WorkStatus.Parked, 10, None));
+        Assert.False(await s.Store.Queue.DiscardParkedAsync(poison.Id, s.Now, None)); // not parked any more
+        Assert.False(await s.Store.Queue.RetryParkedAsync(poison.Id, s.Now, None));
+        Assert.Equal(WorkStatus.Pending, (await FindWorkAsync(s.Store, pending.Id)).Status);
+        s.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(new[] { "pending" }, Names(await ClaimAsync(s))); // a discarded item never runs
+
+        Assert.Equal(0, await s.Store.Queue.PurgeAsync(s.Now.AddHours(-2), None));
+        Assert.Equal(1, await s.Store.Queue.PurgeAsync(s.Now, None));
+        Assert.Null(await s.Store.Queue.FindAsync(poison.Id, None));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Health_CountsParkedAndDueNow_WithTheOldestDue(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);
