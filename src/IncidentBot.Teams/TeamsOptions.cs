@@ -7,8 +7,23 @@ public sealed class TeamsOptions
 {
     public const string Section = "Teams";
 
-    /// <summary>The bot's Microsoft App ID. Without it only unauthenticated local use (this machine) is allowed.</summary>
+    /// <summary>
+    /// The bot's Microsoft App ID. Without it Teams is off (<c>/api/messages</c> answers 401) unless
+    /// <see cref="AllowUnauthenticated"/> is on.
+    /// </summary>
     public string? AppId { get; set; }
+
+    /// <summary>
+    /// Without an App ID, accept activities without a token (Microsoft 365 Agents Playground in a lab). Anyone who
+    /// can reach the bot can then act as any Teams user. Unset: on in the Development environment only.
+    /// </summary>
+    public bool? AllowUnauthenticated { get; set; }
+
+    /// <summary>
+    /// Service URLs an unauthenticated bot may call besides loopback ones (a URL covers the paths under it). The
+    /// caller chooses an activity's service URL, so without this list it could make the bot post anywhere.
+    /// </summary>
+    public List<string> AllowedServiceUrls { get; set; } = [];
 
     /// <summary>The bot's client secret, for outbound calls to the Bot Connector.</summary>
     public string? AppPassword { get; set; }
@@ -33,8 +48,11 @@ public sealed class TeamsOptions
 
     public GraphOptions Graph { get; set; } = new();
 
-    /// <summary>Teams is reachable: with an App ID (production) or without one for local tools on this machine.</summary>
+    /// <summary>Every activity must carry a token the channel service signed for this App ID.</summary>
     public bool Authenticated => !string.IsNullOrWhiteSpace(AppId);
+
+    /// <summary>Activities are accepted without a token: no App ID, and <see cref="AllowUnauthenticated"/> on.</summary>
+    public bool Unauthenticated => !Authenticated && AllowUnauthenticated == true;
 
     public bool GraphConfigured => Graph.Configured;
 
@@ -77,6 +95,14 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         if (options.IncidentsTeamId is { Length: > 0 } team && !Guid.TryParse(team, out _))
         {
             errors.Add($"Teams:IncidentsTeamId must be the team's Graph id (its aadGroupId GUID), not its 19:… thread id (got '{team}').");
+        }
+
+        for (var i = 0; i < options.AllowedServiceUrls.Count; i++)
+        {
+            if (!Uri.TryCreate(options.AllowedServiceUrls[i], UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttps && u.Scheme != Uri.UriSchemeHttp))
+            {
+                errors.Add($"Teams:AllowedServiceUrls:{i} must be an absolute http(s) URL (got '{options.AllowedServiceUrls[i]}').");
+            }
         }
 
         var graph = options.Graph;

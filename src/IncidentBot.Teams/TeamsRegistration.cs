@@ -5,6 +5,7 @@ using IncidentBot.Teams.Inbound;
 using IncidentBot.Teams.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Teams;
@@ -13,16 +14,20 @@ public static class TeamsRegistration
 {
     /// <summary>
     /// The Teams adapter. <c>/api/messages</c> is always mapped: with <c>Teams:AppId</c> every activity's JWT is
-    /// validated; without it only this machine may call it (for Microsoft 365 Agents Playground). Posting on its own
-    /// (cards, announcements) needs <c>Teams:IncidentsChannelId</c>.
+    /// validated; without it activities are refused unless <c>Teams:AllowUnauthenticated</c> is on (by default only in
+    /// the Development environment, for Microsoft 365 Agents Playground). Posting on its own (cards, announcements)
+    /// needs <c>Teams:IncidentsChannelId</c>.
     /// </summary>
     public static IServiceCollection AddTeams(this IServiceCollection services)
     {
-        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.Section).ValidateOnStart();
+        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.Section)
+            .PostConfigure<IHostEnvironment>((o, environment) => o.AllowUnauthenticated ??= environment.IsDevelopment())
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>());
         services.AddOptions<BotAuthOptions>().Configure<IOptions<TeamsOptions>>((auth, teams) =>
         {
             auth.AppId = string.IsNullOrWhiteSpace(teams.Value.AppId) ? null : teams.Value.AppId;
+            auth.AllowUnauthenticated = teams.Value.Unauthenticated;
             auth.AllowedTenants = teams.Value.EffectiveAllowedTenants;
             auth.OpenIdMetadataUrl = teams.Value.OpenIdMetadataUrl;
         });
@@ -30,6 +35,7 @@ public static class TeamsRegistration
 
         services.AddHttpClient<TeamsConnectorClient>(http => http.Timeout = TimeSpan.FromSeconds(60)).AddIncidentBotResilience();
         services.AddHttpClient<TeamsGraphClient>(http => http.Timeout = TimeSpan.FromSeconds(60)).AddIncidentBotResilience();
+        services.TryAddSingleton<TeamsServiceUrls>();
         services.TryAddScoped<TeamsInbound>();
         services.TryAddScoped<TeamsInboxProcessor>();
         services.AddInboxProcessor<TeamsInboxProcessor>(TeamsInbound.Source);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Web;
 
-/// <summary>Where the bot can be reached: for links in chat, and to tell whether it listens on loopback only.</summary>
+/// <summary>Where the bot can be reached, for links in chat and the calendar feed.</summary>
 public sealed class PublicUrls(IServer server, IOptions<WebOptions> options) : IIncidentLinks
 {
     public IReadOnlyList<string> ListeningAddresses =>
@@ -17,16 +17,6 @@ public sealed class PublicUrls(IServer server, IOptions<WebOptions> options) : I
         (options.Value.PublicBaseUrl is { Length: > 0 } configured ? configured : ListeningAddresses is [var first, ..] ? first : null)?.TrimEnd('/');
 
     public string? IncidentUrl(int number) => BaseUrl is { } b ? $"{b}/incidents/{number}" : null;
-
-    /// <summary>True when every address the server listens on is a loopback one (and there is at least one).</summary>
-    public bool ListensOnLoopbackOnly
-    {
-        get
-        {
-            var addresses = ListeningAddresses;
-            return addresses.Count > 0 && addresses.All(IsLoopback);
-        }
-    }
 
     public static bool IsLoopback(string address)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Web;
@@ -12,6 +13,12 @@ public sealed class WebOptions
 
     /// <summary>Bearer tokens for scripts and exports.</summary>
     public List<string> ApiTokens { get; set; } = [];
+
+    /// <summary>
+    /// Addresses of reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed. Empty:
+    /// forwarded headers are ignored.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
 
     public ConsoleOptions Console { get; set; } = new();
 
@@ -54,11 +61,14 @@ public sealed class MicrosoftSignInOptions
 
 public sealed class ConsoleOptions
 {
-    /// <summary>
-    /// The built-in console at <c>/</c>. Unset: on when the bot listens on loopback only (and then only for
-    /// requests from loopback); <c>true</c> or <c>false</c> decides outright.
-    /// </summary>
+    /// <summary>The built-in console at <c>/</c>, for people signed in (or anyone, while <see cref="Open"/>). Unset: on.</summary>
     public bool? Enabled { get; set; }
+
+    /// <summary>
+    /// The console trusts whatever name a visitor types, so anyone who can reach it can act as anyone: a lab, never
+    /// production. Unset: on in the Development environment only.
+    /// </summary>
+    public bool? Open { get; set; }
 }
 
 internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
@@ -77,6 +87,14 @@ internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
             if (options.ApiTokens[i] is not { Length: >= 16 })
             {
                 errors.Add($"Web:ApiTokens:{i} must be at least 16 characters (use a long random string).");
+            }
+        }
+
+        for (var i = 0; i < options.KnownProxies.Count; i++)
+        {
+            if (!IPAddress.TryParse(options.KnownProxies[i], out _))
+            {
+                errors.Add($"Web:KnownProxies:{i} must be an IP address such as 127.0.0.1 (got '{options.KnownProxies[i]}').");
             }
         }
 

@@ -1,14 +1,17 @@
+using System.Net;
 using IncidentBot.Core.Features;
 using IncidentBot.Web.Api;
 using IncidentBot.Web.SignIn;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Web;
@@ -18,7 +21,9 @@ public static class WebRegistration
     /// <summary>Web options, public URLs and the built-in console.</summary>
     public static IServiceCollection AddIncidentWeb(this IServiceCollection services)
     {
-        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section)
+            .PostConfigure<IHostEnvironment>((o, environment) => o.Console.Open ??= environment.IsDevelopment())
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
         services.TryAddSingleton<PublicUrls>();
         services.AddSingleton<IIncidentLinks>(sp => sp.GetRequiredService<PublicUrls>());
@@ -27,6 +32,30 @@ public static class WebRegistration
         services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly);
         services.AddIncidentSignIn();
         return services;
+    }
+
+    /// <summary>
+    /// Believes <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> from the proxies in <c>Web:KnownProxies</c> only.
+    /// Without any the middleware is left out: given no known proxies or networks it would believe every caller, and
+    /// its defaults believe every loopback caller, which behind a proxy on the same machine is everyone.
+    /// </summary>
+    public static IApplicationBuilder UseIncidentForwardedHeaders(this IApplicationBuilder app)
+    {
+        var proxies = app.ApplicationServices.GetRequiredService<IOptions<WebOptions>>().Value.KnownProxies;
+        if (proxies.Count == 0)
+        {
+            return app;
+        }
+
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        foreach (var proxy in proxies)
+        {
+            options.KnownProxies.Add(IPAddress.Parse(proxy));
+        }
+
+        return app.UseForwardedHeaders(options);
     }
 
     public static IEndpointRouteBuilder MapIncidentWeb(this IEndpointRouteBuilder endpoints)

@@ -45,6 +45,7 @@ public static class IncidentBotHost
 
     internal static void MapEndpoints(WebApplication app)
     {
+        app.UseIncidentForwardedHeaders();
         app.UseAuthentication();
         // Liveness: the process answers. Readiness: and its database is reachable.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

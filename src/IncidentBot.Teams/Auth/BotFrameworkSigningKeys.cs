@@ -16,13 +16,14 @@ internal sealed class BotFrameworkSigningKeys
 {
     private readonly Dictionary<string, EndorsedSigningKey> _byKeyId;
 
-    private BotFrameworkSigningKeys(Dictionary<string, EndorsedSigningKey> byKeyId, DateTimeOffset fetchedAt)
+    private BotFrameworkSigningKeys(Dictionary<string, EndorsedSigningKey> byKeyId, DateTimeOffset refreshAt)
     {
         _byKeyId = byKeyId;
-        FetchedAt = fetchedAt;
+        RefreshAt = refreshAt;
     }
 
-    public DateTimeOffset FetchedAt { get; }
+    /// <summary>When this set has been used for as long as it may be cached, and is fetched again.</summary>
+    public DateTimeOffset RefreshAt { get; }
 
     public int Count => _byKeyId.Count;
 
@@ -30,7 +31,7 @@ internal sealed class BotFrameworkSigningKeys
 
     /// <summary>Reads a JWKS document. RSA keys without a usable <c>kid</c>, <c>n</c> or <c>e</c> are skipped.</summary>
     /// <exception cref="FormatException">The document is not a JSON object with a <c>keys</c> array.</exception>
-    public static BotFrameworkSigningKeys Parse(string jwksJson, DateTimeOffset fetchedAt)
+    public static BotFrameworkSigningKeys Parse(string jwksJson, DateTimeOffset refreshAt)
     {
         JsonDocument document;
         try
@@ -60,7 +61,7 @@ internal sealed class BotFrameworkSigningKeys
                 }
             }
 
-            return new BotFrameworkSigningKeys(byKeyId, fetchedAt);
+            return new BotFrameworkSigningKeys(byKeyId, refreshAt);
         }
     }
 

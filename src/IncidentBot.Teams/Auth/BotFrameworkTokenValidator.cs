@@ -13,15 +13,22 @@ namespace IncidentBot.Teams.Auth;
 /// channel, and the tenant allow-list. Bad tokens give a failed result; nothing here throws for them.
 /// </summary>
 /// <remarks>
-/// The instance owns the metadata and key cache, so register it once (singleton) rather than as a
-/// transient typed client; <see cref="TeamsAuthServiceCollectionExtensions.AddTeamsAuth"/> does that.
+/// The instance owns the metadata and key cache and the timer that refreshes it, so register it once (singleton)
+/// rather than as a transient typed client; <see cref="TeamsAuthServiceCollectionExtensions.AddTeamsAuth"/> does that.
 /// </remarks>
-public sealed class BotFrameworkTokenValidator
+public sealed class BotFrameworkTokenValidator : IDisposable
 {
     /// <summary>The claim, set by the channel service, naming the service URL the bot must reply to.</summary>
     public const string ServiceUrlClaim = "serviceurl";
 
     private const long SecondsPerDay = 86_400;
+
+    /// <summary>
+    /// After a failed refresh the schedule tries again this much later (or after the minimum refresh interval, if
+    /// longer): soon enough that keys are current shortly after an outage, rarely enough that the outage is not a
+    /// warning every few seconds. Unknown kids can still trigger refreshes in between.
+    /// </summary>
+    private static readonly TimeSpan ScheduledRetryDelay = TimeSpan.FromMinutes(1);
 
     private readonly HttpClient _http;
     private readonly BotAuthOptions _options;
@@ -31,8 +38,10 @@ public sealed class BotFrameworkTokenValidator
     private readonly HashSet<string> _allowedTenants;
 
     private readonly Lock _refreshGate = new();
+    private readonly ITimer? _scheduledRefresh;
     private Task<BotFrameworkSigningKeys?>? _refresh; // guarded by _refreshGate
     private DateTimeOffset? _lastFetchStarted;        // guarded by _refreshGate
+    private bool _disposed;                           // guarded by _refreshGate
     private volatile BotFrameworkSigningKeys? _keys;
 
     public BotFrameworkTokenValidator(
@@ -73,11 +82,30 @@ public sealed class BotFrameworkTokenValidator
                 throw new ArgumentException(
                     $"{nameof(BotAuthOptions.ClockSkew)} must be between zero and one hour.", nameof(options));
             }
+
+            if (_options.MinimumKeyRefreshInterval <= TimeSpan.Zero || _options.MinimumKeyRefreshInterval > _options.KeyCacheDuration)
+            {
+                throw new ArgumentException(
+                    $"{nameof(BotAuthOptions.MinimumKeyRefreshInterval)} must be positive and at most {nameof(BotAuthOptions.KeyCacheDuration)}.",
+                    nameof(options));
+            }
+
+            _scheduledRefresh = _clock.CreateTimer(
+                _ => _ = RefreshKeysAsync("scheduled refresh"), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
     /// <summary>True when an App ID is configured, so every request must carry a valid token.</summary>
     public bool AuthenticationRequired => !string.IsNullOrWhiteSpace(_options.AppId);
+
+    public void Dispose()
+    {
+        lock (_refreshGate)
+        {
+            _disposed = true;
+            _scheduledRefresh?.Dispose();
+        }
+    }
 
     /// <summary>Checks one inbound request.</summary>
     /// <param name="authorizationHeader">The Authorization header as received; may be null.</param>
@@ -94,7 +122,12 @@ public sealed class BotFrameworkTokenValidator
     {
         if (!AuthenticationRequired)
         {
-            // Local, unauthenticated use: the header, if any, is not looked at.
+            if (!_options.AllowUnauthenticated)
+            {
+                return InboundAuthResult.Fail(InboundAuthFailures.UnauthenticatedNotAllowed);
+            }
+
+            // A lab without an App ID: the header, if any, is not looked at.
             return TenantAllowed(tenantId)
                 ? InboundAuthResult.Success(null)
                 : InboundAuthResult.Fail(InboundAuthFailures.TenantNotAllowed);
@@ -124,9 +157,10 @@ public sealed class BotFrameworkTokenValidator
         var keyId = !string.IsNullOrEmpty(token.Kid) ? token.Kid : token.X5t;
 
         var keys = _keys;
-        if (keys is null || IsStale(keys))
+        if (keys is null || _clock.GetUtcNow() >= keys.RefreshAt)
         {
-            keys = await RefreshKeysAsync("no current keys").WaitAsync(cancellationToken) ?? keys;
+            // Normally the scheduled refresh is under way or done; a set past its cache time is not used without trying.
+            keys = await RefreshKeysAsync(keys is null ? "no keys yet" : "keys past their cache time").WaitAsync(cancellationToken) ?? keys;
         }
 
         if (keys is null)
@@ -141,7 +175,7 @@ public sealed class BotFrameworkTokenValidator
 
         if (!keys.TryGet(keyId, out var signingKey))
         {
-            // Keys rotate: look again, but no more often than MinimumKeyRefreshInterval allows.
+            // Keys rotate: look again, but no more often than MinimumKeyRefreshInterval allows, whichever kid asks.
             keys = await RefreshKeysAsync("unknown kid").WaitAsync(cancellationToken) ?? keys;
             if (!keys.TryGet(keyId, out signingKey))
             {
@@ -315,8 +349,6 @@ public sealed class BotFrameworkTokenValidator
     private bool TenantAllowed(string? tenantId) =>
         _allowedTenants.Count == 0 || (!string.IsNullOrWhiteSpace(tenantId) && _allowedTenants.Contains(tenantId.Trim()));
 
-    private bool IsStale(BotFrameworkSigningKeys keys) => _clock.GetUtcNow() - keys.FetchedAt >= _options.KeyCacheDuration;
-
     /// <summary>
     /// Fetches metadata and keys, sharing one fetch among concurrent callers and starting none if the last
     /// one started less than <see cref="BotAuthOptions.MinimumKeyRefreshInterval"/> ago. Never throws:
@@ -326,6 +358,11 @@ public sealed class BotFrameworkTokenValidator
     {
         lock (_refreshGate)
         {
+            if (_disposed)
+            {
+                return Task.FromResult(_keys);
+            }
+
             if (_refresh is { IsCompleted: false } running)
             {
                 return running;
@@ -349,7 +386,7 @@ public sealed class BotFrameworkTokenValidator
         await Task.Yield();
         try
         {
-            var metadataJson = await GetStringAsync(_options.OpenIdMetadataUrl);
+            var (metadataJson, metadataMaxAge) = await GetAsync(_options.OpenIdMetadataUrl);
             var metadata = OpenIdConnectConfiguration.Create(metadataJson);
             if (string.IsNullOrWhiteSpace(metadata.JwksUri)
                 || !Uri.TryCreate(new Uri(_options.OpenIdMetadataUrl), metadata.JwksUri, out var jwksUri))
@@ -357,21 +394,29 @@ public sealed class BotFrameworkTokenValidator
                 throw new FormatException("The OpenID metadata document has no usable jwks_uri.");
             }
 
-            var jwksJson = await GetStringAsync(jwksUri.AbsoluteUri);
-            var keys = BotFrameworkSigningKeys.Parse(jwksJson, _clock.GetUtcNow());
+            var (jwksJson, keysMaxAge) = await GetAsync(jwksUri.AbsoluteUri);
+            var keys = BotFrameworkSigningKeys.Parse(jwksJson, _clock.GetUtcNow() + CacheTime(metadataMaxAge, keysMaxAge));
             if (keys.Count == 0)
             {
                 throw new FormatException("The JWKS document holds no usable RSA signing keys.");
             }
 
             _keys = keys;
+            ScheduleRefresh(keys.RefreshAt - _clock.GetUtcNow());
             _logger.LogInformation(
-                "Fetched {KeyCount} Bot Framework signing keys from {JwksUri} ({Reason})", keys.Count, jwksUri, reason);
+                "Fetched {KeyCount} Bot Framework signing keys from {JwksUri} ({Reason}); next refresh at {RefreshAt:o}",
+                keys.Count, jwksUri, reason, keys.RefreshAt);
             return keys;
         }
         catch (Exception ex)
         {
             var held = _keys;
+            if (held is not null)
+            {
+                // With no keys held, the next request asks again; with keys held, nobody might until they are old.
+                ScheduleRefresh(ScheduledRetryDelay > _options.MinimumKeyRefreshInterval ? ScheduledRetryDelay : _options.MinimumKeyRefreshInterval);
+            }
+
             _logger.LogWarning(
                 ex,
                 "Fetching Bot Framework OpenID metadata or signing keys from {MetadataUrl} failed ({Reason}); {Fallback}",
@@ -382,7 +427,37 @@ public sealed class BotFrameworkTokenValidator
         }
     }
 
-    private async Task<string> GetStringAsync(string url)
+    /// <summary>
+    /// How long a fetched set is used: what the documents say (<c>max-age</c>, the shorter of the two), else
+    /// <see cref="BotAuthOptions.KeyCacheDuration"/>; never longer than that, and never shorter than the minimum
+    /// refresh interval, so the schedule alone cannot fetch more often than unknown kids may.
+    /// </summary>
+    private TimeSpan CacheTime(TimeSpan? metadataMaxAge, TimeSpan? keysMaxAge)
+    {
+        var cacheTime = _options.KeyCacheDuration;
+        foreach (var maxAge in new[] { metadataMaxAge, keysMaxAge })
+        {
+            if (maxAge is { } published && published < cacheTime)
+            {
+                cacheTime = published;
+            }
+        }
+
+        return cacheTime < _options.MinimumKeyRefreshInterval ? _options.MinimumKeyRefreshInterval : cacheTime;
+    }
+
+    private void ScheduleRefresh(TimeSpan dueIn)
+    {
+        lock (_refreshGate)
+        {
+            if (!_disposed)
+            {
+                _scheduledRefresh?.Change(dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private async Task<(string Body, TimeSpan? MaxAge)> GetAsync(string url)
     {
         using var response = await _http.GetAsync(new Uri(url), HttpCompletionOption.ResponseContentRead);
         if (!response.IsSuccessStatusCode)
@@ -391,6 +466,9 @@ public sealed class BotFrameworkTokenValidator
                 $"GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
         }
 
-        return await response.Content.ReadAsStringAsync();
+        // Only max-age shortens the cache: no-cache or no-store would mean a refetch every few seconds for ever.
+        var cacheControl = response.Headers.CacheControl;
+        var maxAge = cacheControl is { NoStore: false, NoCache: false } ? cacheControl.MaxAge : null;
+        return (await response.Content.ReadAsStringAsync(), maxAge);
     }
 }

@@ -5,7 +5,7 @@ namespace IncidentBot.Teams.Auth;
 /// <summary>
 /// The outcome of checking one inbound request. <paramref name="Failure"/> is a short reason meant for the
 /// log (one of <see cref="InboundAuthFailures"/>), never for the caller. On success without authentication
-/// (no App ID configured) <paramref name="Identity"/> is null.
+/// (no App ID configured, unauthenticated activities allowed) <paramref name="Identity"/> is null.
 /// </summary>
 public sealed record InboundAuthResult(bool Succeeded, string? Failure, ClaimsIdentity? Identity)
 {
@@ -17,6 +17,7 @@ public sealed record InboundAuthResult(bool Succeeded, string? Failure, ClaimsId
 /// <summary>The reasons <see cref="BotFrameworkTokenValidator"/> gives for rejecting a request.</summary>
 public static class InboundAuthFailures
 {
+    public const string UnauthenticatedNotAllowed = "no App ID configured and unauthenticated activities are not allowed";
     public const string MissingToken = "missing token";
     public const string NotBearer = "not a bearer token";
     public const string MalformedToken = "malformed token";

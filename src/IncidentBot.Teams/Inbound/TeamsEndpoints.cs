@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Teams.Inbound;
 
-/// <summary><c>POST /api/messages</c>: Bot Framework activities. Malformed → 400, unauthenticated → 401, each with a log line.</summary>
+/// <summary>
+/// <c>POST /api/messages</c>: Bot Framework activities. Malformed → 400, unauthenticated → 401, a service URL the bot
+/// may not call → 403, each with a log line.
+/// </summary>
 public static class TeamsEndpoints
 {
     public const int MaxBodyBytes = 1024 * 1024;
@@ -47,11 +50,17 @@ public static class TeamsEndpoints
         }
 
         var inbound = http.RequestServices.GetRequiredService<TeamsInbound>();
-        var ack = await inbound.HandleAsync(activity, http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, http.Connection.RemoteIpAddress, cancellationToken);
+        var ack = await inbound.HandleAsync(activity, http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, cancellationToken);
         if (ack.StatusCode == StatusCodes.Status401Unauthorized)
         {
             logger.LogWarning("Teams activity {Type} refused with 401: {Reason} (from {Remote})", activity.Type, ack.Reason, http.Connection.RemoteIpAddress);
             return Results.Unauthorized();
+        }
+
+        if (ack.StatusCode == StatusCodes.Status403Forbidden)
+        {
+            logger.LogWarning("Teams activity {Type} refused with 403: {Reason} (from {Remote})", activity.Type, ack.Reason, http.Connection.RemoteIpAddress);
+            return Results.Json(new { error = ack.Reason }, statusCode: StatusCodes.Status403Forbidden);
         }
 
         if (ack.StatusCode == StatusCodes.Status400BadRequest)

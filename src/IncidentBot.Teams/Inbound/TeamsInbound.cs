@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
@@ -17,11 +16,13 @@ namespace IncidentBot.Teams.Inbound;
 public sealed record TeamsAck(int StatusCode, JsonObject? Body = null, string? Reason = null);
 
 /// <summary>
-/// One activity in: authenticate it, remember where it came from, then either store it for the inbox worker (messages)
-/// or answer at once (dialogs and card buttons, which Teams waits for, run inline after being stored).
+/// One activity in: authenticate it, check that the bot may reply where it asks, remember where it came from, then
+/// either store it for the inbox worker (messages) or answer at once (dialogs and card buttons, which Teams waits for,
+/// run inline after being stored).
 /// </summary>
 public sealed class TeamsInbound(
     BotFrameworkTokenValidator validator,
+    TeamsServiceUrls serviceUrls,
     IMediator mediator,
     InboxWriter inbox,
     InboxInline inline,
@@ -31,17 +32,18 @@ public sealed class TeamsInbound(
 {
     public const string Source = "teams";
 
-    public async Task<TeamsAck> HandleAsync(TeamsActivity activity, string? authorization, IPAddress? remote, CancellationToken cancellationToken)
+    public async Task<TeamsAck> HandleAsync(TeamsActivity activity, string? authorization, CancellationToken cancellationToken)
     {
-        if (!validator.AuthenticationRequired && (remote is null || !IPAddress.IsLoopback(remote)))
-        {
-            return new TeamsAck(401, Reason: "Teams:AppId is not set, so only unauthenticated local tools on this machine may call /api/messages");
-        }
-
         var auth = await validator.ValidateAsync(authorization, activity.ServiceUrl, activity.ChannelId, activity.TenantId, cancellationToken);
         if (!auth.Succeeded)
         {
             return new TeamsAck(401, Reason: auth.Failure);
+        }
+
+        if (!serviceUrls.Allows(activity.ServiceUrl))
+        {
+            return new TeamsAck(403, Reason: $"serviceUrl {activity.ServiceUrl} is neither loopback nor under Teams:AllowedServiceUrls, " +
+                "and without Teams:AppId the bot replies nowhere else");
         }
 
         await mediator.Send(new RememberConversation(Source, activity.ConversationId, activity.ServiceUrl, activity.TenantId, activity.ConversationType,

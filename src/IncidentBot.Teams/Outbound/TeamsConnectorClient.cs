@@ -29,11 +29,11 @@ public sealed class TeamsApiException(string what, HttpStatusCode status, string
 
 /// <summary>
 /// The Bot Connector REST API (<c>{serviceUrl}v3/…</c>): send, reply, update, new thread in a channel. It only talks
-/// to service URLs that arrived in authenticated activities (stored as conversation references), and sends the
-/// bot's client-credentials token when the bot has an App ID.
+/// to service URLs that arrived in accepted activities (stored as conversation references) and that
+/// <see cref="TeamsServiceUrls"/> allows, and sends the bot's client-credentials token when the bot has an App ID.
 /// </summary>
 public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsTokenClient tokens, IOptions<TeamsOptions> options,
-    IConversationStore conversations, TimeProvider clock)
+    IConversationStore conversations, TeamsServiceUrls serviceUrls, TimeProvider clock)
 {
     private static readonly ConcurrentDictionary<string, bool> Trusted = new(StringComparer.OrdinalIgnoreCase);
 
@@ -181,6 +181,13 @@ public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsToken
 
     private async Task EnsureTrustedAsync(string serviceUrl, CancellationToken cancellationToken)
     {
+        // Before the cache: a reference stored while the bot had an App ID is not called once it runs without one.
+        if (!serviceUrls.Allows(serviceUrl))
+        {
+            throw new InvalidOperationException(
+                $"Refusing to call {serviceUrl}: without Teams:AppId the bot calls only loopback service URLs and those under Teams:AllowedServiceUrls.");
+        }
+
         var key = serviceUrl.TrimEnd('/');
         if (Trusted.ContainsKey(key))
         {

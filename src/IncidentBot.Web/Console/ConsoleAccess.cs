@@ -1,23 +1,17 @@
-using System.Net;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Web.Console;
 
 /// <summary>
-/// The console trusts whoever types a name, so by default it is open only when nobody but this machine can
-/// reach it: the server listens on loopback only and the request comes from loopback.
+/// Who the console lets in: people signed in, or, only while <c>Web:Console:Open</c> says so, whoever types a name.
+/// Never decided from where a request comes from: behind a reverse proxy on the same machine every request is from
+/// loopback.
 /// </summary>
-public sealed class ConsoleAccess(IOptions<WebOptions> options, PublicUrls urls)
+public sealed class ConsoleAccess(IOptions<WebOptions> options)
 {
-    public bool IsAllowed(HttpContext context)
-    {
-        if (options.Value.Console.Enabled is { } explicitly)
-        {
-            return explicitly;
-        }
+    /// <summary>The console pages exist (<c>Web:Console:Enabled</c>, on unless set to false).</summary>
+    public bool Enabled => options.Value.Console.Enabled != false;
 
-        var remote = context.Connection.RemoteIpAddress;
-        return urls.ListensOnLoopbackOnly && remote is not null && IPAddress.IsLoopback(remote);
-    }
+    /// <summary>The console trusts a typed name (<c>Web:Console:Open</c>).</summary>
+    public bool Open => Enabled && options.Value.Console.Open == true;
 }

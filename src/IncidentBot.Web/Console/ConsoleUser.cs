@@ -19,7 +19,7 @@ public static partial class ConsoleUser
     /// </summary>
     public static Actor? CurrentActor(HttpContext context) =>
         SignIn.SignInSetup.SignedIn(context)
-        ?? (context.RequestServices.GetRequiredService<ConsoleAccess>().IsAllowed(context) && Current(context) is { } name ? Actor.Console(name) : null);
+        ?? (context.RequestServices.GetRequiredService<ConsoleAccess>().Open && Current(context) is { } name ? Actor.Console(name) : null);
 
     public static void Set(HttpContext context, string name) =>
         context.Response.Cookies.Append(CookieName, name, new CookieOptions

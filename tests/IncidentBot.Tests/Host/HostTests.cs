@@ -34,9 +34,8 @@ public class HostTests
     }
 
     [Fact]
-    public async Task Console_NotOnLoopbackOnly_IsOffByDefault()
+    public async Task Console_OutsideDevelopment_WithoutSignInConfigured_AnswersNotFound()
     {
-        // The in-memory test server listens nowhere, so it does not count as loopback-only.
         using var factory = new BotFactory();
         using var client = factory.CreateClient();
 
@@ -46,33 +45,22 @@ public class HostTests
     }
 
     [Fact]
-    public async Task Console_ExplicitlyEnabled_Serves_AndExplicitlyDisabledOnLoopback_DoesNot()
+    public async Task Console_Open_Serves_AndDisabled_DoesNotEvenWhenOpen()
     {
-        using var enabled = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "true" });
-        var page = await enabled.CreateClient().GetStringAsync(new Uri("/", UriKind.Relative));
+        using var open = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Open"] = "true" });
+        var page = await open.CreateClient().GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.Contains("Who are you?", page);
 
-        await using var disabled = await KestrelBot.StartAsync(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "false" });
+        await using var disabled = await KestrelBot.StartAsync(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "false", ["Web:Console:Open"] = "true" });
         using var http = new HttpClient();
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(disabled.BaseUrl + "/"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(disabled.BaseUrl + "/healthz"))).StatusCode);
     }
 
     [Fact]
-    public async Task Console_OnLoopback_IsOnByDefault()
-    {
-        await using var bot = await KestrelBot.StartAsync();
-        using var http = new HttpClient();
-
-        var page = await http.GetStringAsync(new Uri(bot.BaseUrl + "/"));
-
-        Assert.Contains("Who are you?", page);
-    }
-
-    [Fact]
     public async Task Console_PostWithoutAntiforgeryToken_IsRefusedWithoutChange()
     {
-        using var factory = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "true" });
+        using var factory = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Open"] = "true" });
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("Cookie", "incidentbot-console-user=mallory");
 

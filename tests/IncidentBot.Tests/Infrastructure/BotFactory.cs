@@ -7,8 +7,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBot.Tests.Infrastructure;
 
-/// <summary>The real host in memory, on its own LiteDB file unless the settings say otherwise.</summary>
-public sealed class BotFactory(IDictionary<string, string?>? settings = null, FakeClock? clock = null, Action<IServiceCollection>? services = null)
+/// <summary>
+/// The real host in memory, on its own LiteDB file unless the settings say otherwise. The environment is "Testing"
+/// unless a test names another: like Production it trusts nobody by default (only Development does).
+/// </summary>
+public sealed class BotFactory(
+    IDictionary<string, string?>? settings = null,
+    FakeClock? clock = null,
+    Action<IServiceCollection>? services = null,
+    string environment = "Testing")
     : WebApplicationFactory<Program>
 {
     private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.litedb");
@@ -17,7 +24,7 @@ public sealed class BotFactory(IDictionary<string, string?>? settings = null, Fa
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         builder.UseSetting("Storage:Path", _databaseFile);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -6,13 +6,25 @@ namespace IncidentBot.Tests.Web;
 /// <summary>The console as a person uses it: typing and clicking in a real browser against the real host.</summary>
 public class ConsoleBrowserTests
 {
+    /// <summary>The console trusting typed names, as in a lab (outside Development it must be asked for).</summary>
+    internal static Dictionary<string, string?> OpenConsole(params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["Web:Console:Open"] = "true" };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     [SkippableFact]
     public async Task Console_DeclareAssignNoteResolve_ShowsTheWholeTimeline()
     {
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        await using var bot = await KestrelBot.StartAsync();
+        await using var bot = await KestrelBot.StartAsync(OpenConsole());
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
 
         await page.GotoAsync(bot.BaseUrl + "/");
@@ -67,7 +79,7 @@ public class ConsoleBrowserTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        await using var bot = await KestrelBot.StartAsync();
+        await using var bot = await KestrelBot.StartAsync(OpenConsole());
         var alice = await browser.NewPageAsync();
         var dialogs = 0;
         alice.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
@@ -117,7 +129,7 @@ public class ReviewPagesBrowserTests
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        await using var bot = await KestrelBot.StartAsync(new Dictionary<string, string?> { ["Reviews:Meeting:TimeZone"] = "Europe/Berlin", ["Reviews:Facilitators:0"] = "console:fran" });
+        await using var bot = await KestrelBot.StartAsync(ConsoleBrowserTests.OpenConsole(("Reviews:Meeting:TimeZone", "Europe/Berlin"), ("Reviews:Facilitators:0", "console:fran")));
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
 
         await page.GotoAsync(bot.BaseUrl + "/");

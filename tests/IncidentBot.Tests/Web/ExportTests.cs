@@ -24,7 +24,7 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         _bot = new BotFactory(new Dictionary<string, string?>
         {
             ["Web:ApiTokens:0"] = Token,
-            ["Web:Console:Enabled"] = "true",
+            ["Web:Console:Open"] = "true",
             ["Web:PublicBaseUrl"] = "https://incidents.example.test",
             ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
         }, clock: new FakeClock(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)));

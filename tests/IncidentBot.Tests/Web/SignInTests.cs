@@ -52,7 +52,7 @@ public sealed class SignInTests : IAsyncLifetime
 
         _bot = await KestrelBot.StartAsync(new Dictionary<string, string?>
         {
-            ["Web:Console:Enabled"] = "false",
+            ["Web:Console:Open"] = "false",
             ["Web:SignIn:Slack:ClientId"] = "slack-client",
             ["Web:SignIn:Slack:ClientSecret"] = "slack-secret",
             ["Web:SignIn:Slack:BaseUrl"] = ProviderUrl + "/slack/",

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -155,7 +157,9 @@ internal sealed class TestSigningKey : IDisposable
 internal sealed class BotFrameworkKeyService
 {
     private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _answeredKeyFetches = new();
     private TestSigningKey[] _published;
+    private int _keyFetchesAnswered;
 
     public BotFrameworkKeyService(params TestSigningKey[] published)
     {
@@ -175,10 +179,19 @@ internal sealed class BotFrameworkKeyService
 
             if (url == BotFrameworkFixtures.JwksUrl)
             {
+                HttpResponseMessage keys;
                 lock (_gate)
                 {
-                    return Task.FromResult(StubHttpHandler.Json(BotFrameworkFixtures.KeysDocument(_published)));
+                    keys = StubHttpHandler.Json(BotFrameworkFixtures.KeysDocument(_published));
                 }
+
+                if (KeysMaxAge is { } maxAge)
+                {
+                    keys.Headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = maxAge };
+                }
+
+                _answeredKeyFetches.GetOrAdd(Interlocked.Increment(ref _keyFetchesAnswered), _ => NewSignal()).TrySetResult();
+                return Task.FromResult(keys);
             }
 
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
@@ -186,6 +199,14 @@ internal sealed class BotFrameworkKeyService
     }
 
     public StubHttpHandler Handler { get; } = new();
+
+    /// <summary>When set, the key document says it may be cached this long (<c>Cache-Control: max-age</c>).</summary>
+    public TimeSpan? KeysMaxAge { get; set; }
+
+    /// <summary>Completes once the <paramref name="number"/>th key document has been served, whoever asked for it.</summary>
+    public Task KeyFetchAnswered(int number) => _answeredKeyFetches.GetOrAdd(number, _ => NewSignal()).Task;
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>When set, every request is answered by this instead.</summary>
     public Func<Task<HttpResponseMessage>>? Failure { get; set; }

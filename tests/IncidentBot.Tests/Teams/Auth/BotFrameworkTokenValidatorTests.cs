@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using IncidentBot.Teams.Auth;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace IncidentBot.Tests.Teams.Auth;
@@ -15,7 +16,7 @@ public sealed class BotFrameworkTokenValidatorTests : IDisposable
 
     private static readonly DateTimeOffset Start = new(2031, 3, 4, 10, 0, 0, TimeSpan.Zero);
 
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
     private readonly TestSigningKey _teamsKey = new(Teams, "webchat");
     private readonly BotFrameworkKeyService _service;
     private readonly CapturingLogger<BotFrameworkTokenValidator> _logger = new();
@@ -284,6 +285,74 @@ public sealed class BotFrameworkTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_published_while_random_kids_are_sprayed_is_accepted_within_ten_seconds()
+    {
+        var validator = CreateValidator();
+        Assert.True((await Validate(validator, _teamsKey.Sign(_clock.GetUtcNow()))).Succeeded);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        using var sprayer = RSA.Create(2048);
+        using var rotatedKey = new TestSigningKey(Teams);
+
+        async Task SprayAsync()
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var forged = BotFrameworkFixtures.CreateToken(sprayer, Guid.NewGuid().ToString("N"), _clock.GetUtcNow());
+                AssertRejected(await Validate(validator, forged), InboundAuthFailures.UnknownSigningKey);
+            }
+        }
+
+        // Random kids just before Microsoft rotates its keys spend a refresh on the old set.
+        await SprayAsync();
+        Assert.Equal(2, _service.KeyFetches);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        _service.Publish(_teamsKey, rotatedKey);
+
+        for (var second = 0; second < 10; second++)
+        {
+            await SprayAsync();
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Ten seconds after the new key was published, and the spray going on all the while.
+        var result = await Validate(validator, rotatedKey.Sign(_clock.GetUtcNow()));
+
+        Assert.True(result.Succeeded, result.Failure);
+        Assert.Equal(3, _service.KeyFetches); // 55 forged kids in 11 s cost one refresh per 10 s
+    }
+
+    [Fact]
+    public async Task Keys_are_refreshed_on_schedule_when_their_cache_time_passes_without_waiting_for_a_request()
+    {
+        var validator = CreateValidator();
+        Assert.True((await Validate(validator, _teamsKey.Sign(_clock.GetUtcNow()))).Succeeded);
+        using var rotatedKey = new TestSigningKey(Teams);
+        _service.Publish(rotatedKey);
+
+        _clock.Advance(TimeSpan.FromHours(24));
+        await _service.KeyFetchAnswered(2).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True((await Validate(validator, rotatedKey.Sign(_clock.GetUtcNow()))).Succeeded);
+        Assert.Equal(2, _service.KeyFetches);
+        Assert.Equal(2, _service.MetadataFetches);
+    }
+
+    [Fact]
+    public async Task A_shorter_cache_time_published_with_the_keys_brings_the_scheduled_refresh_forward()
+    {
+        _service.KeysMaxAge = TimeSpan.FromHours(1);
+        var validator = CreateValidator();
+        Assert.True((await Validate(validator, _teamsKey.Sign(_clock.GetUtcNow()))).Succeeded);
+
+        _clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(1, _service.KeyFetches);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await _service.KeyFetchAnswered(2).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, _service.KeyFetches);
+    }
+
+    [Fact]
     public async Task Concurrent_requests_with_an_unknown_kid_share_one_refresh()
     {
         var validator = CreateValidator();
@@ -450,9 +519,13 @@ public sealed class BotFrameworkTokenValidatorTests : IDisposable
     [InlineData(null)]
     [InlineData("")]
     [InlineData("  ")]
-    public async Task Without_an_app_id_requests_are_allowed_without_a_header(string? appId)
+    public async Task Without_an_app_id_and_with_unauthenticated_use_allowed_requests_pass_without_a_header(string? appId)
     {
-        var validator = CreateValidator(o => o.AppId = appId);
+        var validator = CreateValidator(o =>
+        {
+            o.AppId = appId;
+            o.AllowUnauthenticated = true;
+        });
 
         var withoutHeader = await validator.ValidateAsync(null, "http://localhost:3978/", "emulator", null, CancellationToken.None);
         var withGarbage = await validator.ValidateAsync("Bearer garbage", "http://localhost:3978/", "emulator", null, CancellationToken.None);
@@ -464,12 +537,35 @@ public sealed class BotFrameworkTokenValidatorTests : IDisposable
         Assert.Empty(_service.Handler.Requests);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer garbage")]
+    public async Task Without_an_app_id_requests_are_refused_unless_unauthenticated_use_is_allowed(string? header)
+    {
+        var validator = CreateValidator(o => o.AppId = null);
+
+        var result = await validator.ValidateAsync(header, "http://localhost:3978/", Teams, TenantA, CancellationToken.None);
+
+        AssertRejected(result, InboundAuthFailures.UnauthenticatedNotAllowed);
+        Assert.Empty(_service.Handler.Requests);
+    }
+
+    [Fact]
+    public async Task An_app_id_means_tokens_are_checked_even_when_unauthenticated_use_is_allowed()
+    {
+        var validator = CreateValidator(o => o.AllowUnauthenticated = true);
+
+        AssertRejected(await Validate(validator, null), InboundAuthFailures.MissingToken);
+        Assert.True((await Validate(validator, _teamsKey.Sign(_clock.GetUtcNow()))).Succeeded);
+    }
+
     [Fact]
     public async Task Without_an_app_id_the_tenant_allow_list_still_applies()
     {
         var validator = CreateValidator(o =>
         {
             o.AppId = null;
+            o.AllowUnauthenticated = true;
             o.AllowedTenants = [TenantA];
         });
 
@@ -493,6 +589,8 @@ public sealed class BotFrameworkTokenValidatorTests : IDisposable
         Assert.Equal("https://login.botframework.com/v1/.well-known/openidconfiguration", options.OpenIdMetadataUrl);
         Assert.Equal("https://api.botframework.com", options.Issuer);
         Assert.Equal(TimeSpan.FromMinutes(5), options.ClockSkew);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.MinimumKeyRefreshInterval);
+        Assert.False(options.AllowUnauthenticated);
         Assert.Empty(options.AllowedTenants);
         Assert.Null(options.AppId);
     }
