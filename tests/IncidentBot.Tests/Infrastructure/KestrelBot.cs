@@ -34,7 +34,16 @@ public sealed class KestrelBot : IAsyncDisposable
         var args = new List<string> { "--urls", "http://127.0.0.1:0", "--environment", environment, $"--Storage:Path={file}" };
         args.AddRange((settings ?? new Dictionary<string, string?>()).Select(kv => $"--{kv.Key}={kv.Value}"));
         var app = IncidentBotHost.Build([.. args], builder => services?.Invoke(builder.Services));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new KestrelBot(app, file);
     }
 

@@ -13,7 +13,9 @@ namespace IncidentBot.Tests.Slack;
 
 /// <summary>
 /// A small Slack Web API of our own on 127.0.0.1: keeps channels, messages and pins like Slack would, records
-/// every call, and can be told to fail (429 with Retry-After, 500, an <c>{ok:false}</c> error) for a method.
+/// every call, and can be told to fail (429 with Retry-After, 500, an <c>{ok:false}</c> error) for a method or to
+/// hold calls open (<see cref="Hold"/>). Several bots can share it, each on its own base URL
+/// (<see cref="ApiBaseUrlFor"/>), so a call says which bot made it.
 /// </summary>
 public sealed class FakeSlackApi : IAsyncDisposable
 {
@@ -37,12 +39,18 @@ public sealed class FakeSlackApi : IAsyncDisposable
     /// <summary>Failures to serve next, per method, in order.</summary>
     public ConcurrentDictionary<string, ConcurrentQueue<Func<HttpContext, Task>>> Failures { get; } = new();
 
+    /// <summary>Calls to hold open instead of answering, checked before <see cref="Failures"/>.</summary>
+    public ConcurrentQueue<SlackHold> Holds { get; } = new();
+
     /// <summary>What <c>apps.connections.open</c> hands out (a fake Socket Mode server), per connection.</summary>
     public Func<Uri>? SocketUrl { get; set; }
 
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
 
     public string ApiBaseUrl => BaseUrl + "/api/";
+
+    /// <summary>The Web API base for one of several bots: its calls carry <paramref name="caller"/> (<see cref="SlackCall.Caller"/>).</summary>
+    public string ApiBaseUrlFor(string caller) => $"{BaseUrl}/{caller}/api/";
 
     public string ResponseUrl(string id) => $"{BaseUrl}/respond/{id}";
 
@@ -53,7 +61,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeSlackApi(app);
-        app.MapPost("/api/{method}", (string method, HttpContext http) => fake.HandleAsync(method, http));
+        app.MapPost("/api/{method}", (string method, HttpContext http) => fake.HandleAsync(method, null, http));
+        app.MapPost("/{caller}/api/{method}", (string caller, string method, HttpContext http) => fake.HandleAsync(method, caller, http));
         app.MapPost("/respond/{id}", async (string id, HttpContext http) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body);
@@ -86,19 +95,6 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Holds the next call to a method until released, then answers it as usual: a slow Slack, for tests that need
-    /// something to happen while a call is in flight.
-    /// </summary>
-    public SlackHold HoldNext(string method)
-    {
-        var hold = new SlackHold();
-        Holds.GetOrAdd(method, _ => new ConcurrentQueue<SlackHold>()).Enqueue(hold);
-        return hold;
-    }
-
-    private ConcurrentDictionary<string, ConcurrentQueue<SlackHold>> Holds { get; } = new();
-
     public static Func<HttpContext, Task> RateLimited(int retryAfterSeconds) => http =>
     {
         http.Response.StatusCode = 429;
@@ -108,20 +104,33 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     public static Func<HttpContext, Task> Error(string error) => http => http.Response.WriteAsJsonAsync(new { ok = false, error });
 
+    /// <summary>
+    /// Holds the next <paramref name="times"/> calls to <paramref name="method"/> that match <paramref name="when"/>
+    /// open until <see cref="SlackHold.Release"/> (then they are answered as usual) or until the caller goes away.
+    /// With <paramref name="done"/> Slack has already done what was asked (the channel exists, the message is
+    /// posted) and only the answer is missing; without it nothing happens unless the call is released.
+    /// </summary>
+    public SlackHold Hold(string method, Func<SlackCall, bool>? when = null, bool done = false, int times = 1)
+    {
+        var hold = new SlackHold(method, when ?? (_ => true), done, times);
+        Holds.Enqueue(hold);
+        return hold;
+    }
+
     public IReadOnlyList<SlackCall> CallsTo(string method) => Calls.Where(c => c.Method == method).ToList();
 
     public FakeChannel? ChannelNamed(string name) => Channels.Values.FirstOrDefault(c => c.Name == name);
 
-    private async Task HandleAsync(string method, HttpContext http)
+    private async Task HandleAsync(string method, string? caller, HttpContext http)
     {
         var form = (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
-        var call = new SlackCall(method, form, http.Request.Headers.Authorization.ToString());
+        var call = new SlackCall(method, form, http.Request.Headers.Authorization.ToString()) { Caller = caller };
         Calls.Enqueue(call);
 
-        if (Holds.TryGetValue(method, out var holds) && holds.TryDequeue(out var hold))
+        if (Holds.FirstOrDefault(h => h.TryTake(call)) is { } hold)
         {
-            hold.Arrive();
-            await hold.Released;
+            await HoldAsync(hold, call, form, http);
+            return;
         }
 
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
@@ -137,6 +146,38 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
 
         await http.Response.WriteAsync(result.ToJsonString());
+    }
+
+    private async Task HoldAsync(SlackHold hold, SlackCall call, Dictionary<string, string> form, HttpContext http)
+    {
+        JsonObject? answer = null;
+        if (hold.Done)
+        {
+            lock (_gate)
+            {
+                answer = Answer(call.Method, form);
+            }
+        }
+
+        hold.Arrive(call);
+        try
+        {
+            await hold.Released.WaitAsync(http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the caller is gone (killed, or it gave up waiting)
+        }
+
+        if (answer is null)
+        {
+            lock (_gate)
+            {
+                answer = Answer(call.Method, form);
+            }
+        }
+
+        await http.Response.WriteAsync(answer.ToJsonString());
     }
 
     private JsonObject Answer(string method, Dictionary<string, string> form)
@@ -253,23 +294,11 @@ public sealed class FakeSlackApi : IAsyncDisposable
     }
 }
 
-public sealed class SlackHold
-{
-    private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Completes when the held call has reached the fake.</summary>
-    public Task Arrived => _arrived.Task;
-
-    internal Task Released => _released.Task;
-
-    internal void Arrive() => _arrived.TrySetResult();
-
-    public void Release() => _released.TrySetResult();
-}
-
 public sealed record SlackCall(string Method, IReadOnlyDictionary<string, string> Form, string Authorization)
 {
+    /// <summary>Which bot called, when it was given <see cref="FakeSlackApi.ApiBaseUrlFor"/>; null on the plain base URL.</summary>
+    public string? Caller { get; init; }
+
     public string this[string key] => Form.TryGetValue(key, out var v) ? v : string.Empty;
 
     public JsonNode? Json(string key) => Form.TryGetValue(key, out var v) && v.Length > 0 ? JsonNode.Parse(v) : null;
@@ -285,4 +314,60 @@ public sealed class FakeChannel(string id, string name, bool isPrivate)
     public bool Archived { get; set; }
     public ConcurrentBag<string> Members { get; } = [];
     public ConcurrentBag<string> Pins { get; } = [];
+}
+
+/// <summary>Calls <see cref="FakeSlackApi"/> holds open: what they are, when the first arrived, and the release.</summary>
+public sealed class SlackHold
+{
+    private readonly string _method;
+    private readonly Func<SlackCall, bool> _when;
+    private readonly TaskCompletionSource<SlackCall> _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private int _left;
+    private int _count;
+
+    internal SlackHold(string method, Func<SlackCall, bool> when, bool done, int times)
+    {
+        _method = method;
+        _when = when;
+        Done = done;
+        _left = times;
+    }
+
+    /// <summary>Slack did the work before holding the answer back.</summary>
+    public bool Done { get; }
+
+    /// <summary>The first call held.</summary>
+    public Task<SlackCall> Arrived => _arrived.Task;
+
+    /// <summary>How many calls were held so far.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    internal Task Released => _released.Task;
+
+    /// <summary>Answers the calls held now, and lets later ones through.</summary>
+    public void Release() => _released.TrySetResult();
+
+    internal bool TryTake(SlackCall call)
+    {
+        if (call.Method != _method || _released.Task.IsCompleted || !_when(call))
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_left == 0)
+            {
+                return false;
+            }
+
+            _left--;
+            Interlocked.Increment(ref _count);
+            return true;
+        }
+    }
+
+    internal void Arrive(SlackCall call) => _arrived.TrySetResult(call);
 }

@@ -228,7 +228,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
 
         // Slack is slow: the first change's card update is still in flight when the second change commits, so the
         // first announcement is sent after the incident already is SEV4.
-        var slow = Slack.HoldNext("chat.update");
+        var slow = Slack.Hold("chat.update");
         var replies = Slack.Responses.Count;
         await _h.CommandAsync("severity sev3", channel.Id);
         await slow.Arrived.WaitAsync(TimeSpan.FromSeconds(15));

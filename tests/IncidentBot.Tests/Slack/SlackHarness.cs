@@ -36,16 +36,9 @@ public sealed class SlackHarness : IAsyncDisposable
     {
         var slack = await FakeSlackApi.StartAsync();
         prepare?.Invoke(slack);
-        var all = new Dictionary<string, string?>
-        {
-            ["Slack:BotToken"] = "xoxb-test-token",
-            ["Slack:SigningSecret"] = SigningSecret,
-            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl,
-            ["Slack:AnnouncementsChannel"] = Announcements,
-            ["Web:PublicBaseUrl"] = "https://incidents.example.test",
-            ["Outbox:PollInterval"] = "00:00:00.050",
-            ["Reviews:Facilitators:0"] = "console:facilitator",
-        };
+        var all = SlackSettings(slack.ApiBaseUrl);
+        all["Outbox:PollInterval"] = "00:00:00.050";
+        all["Reviews:Facilitators:0"] = "console:facilitator";
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
             all[k] = v;
@@ -57,20 +50,34 @@ public sealed class SlackHarness : IAsyncDisposable
         return new SlackHarness(slack, bot, client);
     }
 
+    /// <summary>The settings that point a bot at a fake Slack (HTTP endpoints signed with <see cref="SigningSecret"/>).</summary>
+    public static Dictionary<string, string?> SlackSettings(string apiBaseUrl) => new()
+    {
+        ["Slack:BotToken"] = "xoxb-test-token",
+        ["Slack:SigningSecret"] = SigningSecret,
+        ["Slack:ApiBaseUrl"] = apiBaseUrl,
+        ["Slack:AnnouncementsChannel"] = Announcements,
+        ["Web:PublicBaseUrl"] = "https://incidents.example.test",
+    };
+
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Slack", "Fixtures", name));
 
     /// <summary>A slash command from the published example, with our text, channel and response URL.</summary>
-    public Task<HttpResponseMessage> CommandAsync(string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null)
-    {
-        var body = Fixture("slash-command.form.txt")
+    public Task<HttpResponseMessage> CommandAsync(string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null) =>
+        PostSignedAsync("/slack/commands", CommandBody(Slack, text, channel, user, trigger), "application/x-www-form-urlencoded");
+
+    /// <summary>
+    /// The form body of <c>/incident &lt;text&gt;</c>: Slack's published example with our text, channel, user and a
+    /// response URL on <paramref name="slack"/>.
+    /// </summary>
+    public static string CommandBody(FakeSlackApi slack, string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null) =>
+        Fixture("slash-command.form.txt")
             .Replace("{{TEXT}}", Uri.EscapeDataString(text), StringComparison.Ordinal)
             .Replace("{{CHANNEL}}", channel, StringComparison.Ordinal)
-            .Replace("{{RESPONSE_URL}}", Uri.EscapeDataString(Slack.ResponseUrl(Guid.NewGuid().ToString("N"))), StringComparison.Ordinal)
+            .Replace("{{RESPONSE_URL}}", Uri.EscapeDataString(slack.ResponseUrl(Guid.NewGuid().ToString("N"))), StringComparison.Ordinal)
             .Replace("user_id=U2CERLKJA", $"user_id={user}", StringComparison.Ordinal)
             .Replace("command=%2Fwebhook-collect", "command=%2Fincident", StringComparison.Ordinal)
             .Replace("trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c", $"trigger_id={trigger ?? Guid.NewGuid().ToString("N")}", StringComparison.Ordinal);
-        return PostSignedAsync("/slack/commands", body, "application/x-www-form-urlencoded");
-    }
 
     public Task<HttpResponseMessage> EventAsync(string json, int? retry = null) =>
         PostSignedAsync("/slack/events", json, "application/json", retry);
@@ -80,9 +87,16 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public async Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, int? retry = null, string? secret = null, DateTimeOffset? at = null)
     {
+        using var request = Signed(path, body, contentType, at ?? Clock.GetUtcNow(), secret, retry);
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>A request to the bot signed as Slack signs it (v0: HMAC-SHA256 of the timestamp and the raw body).</summary>
+    public static HttpRequestMessage Signed(string path, string body, string contentType, DateTimeOffset at, string? secret = null, int? retry = null)
+    {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var timestamp = (at ?? Clock.GetUtcNow()).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
+        var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
         request.Headers.Add("X-Slack-Signature", Encoding.ASCII.GetString(SlackSignature.Compute(secret ?? SigningSecret, timestamp, bytes)));
@@ -92,7 +106,7 @@ public sealed class SlackHarness : IAsyncDisposable
             request.Headers.Add("X-Slack-Retry-Reason", "http_timeout");
         }
 
-        return await Client.SendAsync(request);
+        return request;
     }
 
     /// <summary>Waits (bounded) until the condition holds: work happens after the ack, on background workers.</summary>

@@ -22,8 +22,8 @@ public class ParkedWorkBrowserTests
                 : Task.CompletedTask,
         };
         await using var bot = await KestrelBot.StartAsync(
-            new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "1", ["Reviews:Facilitators:0"] = "console:fran" },
-            s => s.AddSingleton<IOutboxExecutor>(chat));
+            new Dictionary<string, string?> { ["Web:Console:Open"] = "true", ["Outbox:MaxAttempts"] = "1", ["Reviews:Facilitators:0"] = "console:fran" },
+            services: s => s.AddSingleton<IOutboxExecutor>(chat));
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 800 } });
 
         await page.GotoAsync(bot.BaseUrl + "/");

@@ -32,7 +32,7 @@ public sealed partial class ParkedWorkPageTests : IAsyncLifetime, IDisposable
         };
         _bot = new BotFactory(new Dictionary<string, string?>
         {
-            ["Web:Console:Enabled"] = "true",
+            ["Web:Console:Open"] = "true",
             ["Outbox:MaxAttempts"] = "1",
             ["Reviews:Facilitators:0"] = "console:fran",
         }, services: s => s.AddSingleton<IOutboxExecutor>(chat));
@@ -224,7 +224,7 @@ public sealed class ParkedWorkEmptyPageTests
     [Fact]
     public async Task Page_WhenNothingIsParked_SaysSo()
     {
-        using var bot = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Enabled"] = "true" });
+        using var bot = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Open"] = "true" });
         using var client = bot.CreateClient();
         client.DefaultRequestHeaders.Add("Cookie", $"{ConsoleUser.CookieName}=bob");
 
