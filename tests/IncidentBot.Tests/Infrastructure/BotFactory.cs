@@ -4,16 +4,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Infrastructure;
 
 /// <summary>The real host in memory, on its own LiteDB file unless the settings say otherwise.</summary>
-public sealed class BotFactory(IDictionary<string, string?>? settings = null, FakeClock? clock = null, Action<IServiceCollection>? services = null)
+public sealed class BotFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.litedb");
 
-    public FakeClock Clock { get; } = clock ?? new FakeClock();
+    public FakeTimeProvider Clock { get; } = clock ?? TestTime.NewClock();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

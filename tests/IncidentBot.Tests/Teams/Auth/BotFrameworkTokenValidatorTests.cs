@@ -4,6 +4,7 @@ using IncidentBot.Teams.Auth;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Teams.Auth;
 
@@ -15,7 +16,7 @@ public sealed class BotFrameworkTokenValidatorTests : IDisposable
 
     private static readonly DateTimeOffset Start = new(2031, 3, 4, 10, 0, 0, TimeSpan.Zero);
 
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
     private readonly TestSigningKey _teamsKey = new(Teams, "webchat");
     private readonly BotFrameworkKeyService _service;
     private readonly CapturingLogger<BotFrameworkTokenValidator> _logger = new();
