@@ -1,3 +1,4 @@
+using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
 using IncidentBot.Core.Work;
@@ -168,6 +169,50 @@ public class WorkDispatcherTests
         Assert.Equal((WorkStatus.Done, 1), ((await FindAsync(core, item)).Status, (await FindAsync(core, item)).Attempts));
         Assert.Equal(2, executor.Started.Count);
         Assert.Single(executor.Ran);
+    }
+
+    /// <summary>
+    /// One platform call hangs (a Slack request that never answers): only its incident's later intents on that
+    /// platform wait behind it. Another incident on the same platform and the same incident on another platform go on.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task HungExecutorCall_DelaysNeitherAnotherIncidentOnItsExecutor_NorAnotherExecutor(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long hungIncident = 0;
+        var chat = new RecordingExecutor("chat") { Behaviour = intent => intent.IncidentId == hungIncident ? hang.Task : Task.CompletedTask };
+        var other = new RecordingExecutor("other");
+        await using var core = await CoreHarness.StartAsync(db, s =>
+        {
+            s.AddSingleton<IOutboxExecutor>(chat);
+            s.AddSingleton<IOutboxExecutor>(other);
+        });
+        var first = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors"));
+        hungIncident = first.Id; // read once the loops start, below
+        var second = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Search slow"));
+        Type[] declared = [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)];
+        IEnumerable<Type> Ran(RecordingExecutor executor, long incident) => executor.Ran.Where(i => i.IncidentId == incident).Select(i => i.GetType());
+
+        await using (await RunningAsync(core))
+        {
+            await TestTime.UntilAsync(() => Ran(chat, second.Id).Count() == declared.Length, "the other incident's intents ran on the hung executor");
+            await TestTime.UntilAsync(() => Ran(other, first.Id).Count() == declared.Length, "the hung incident's intents ran on the other executor");
+
+            // Still hung: its first call started and nothing of its incident finished on that executor.
+            Assert.Equal([typeof(EnsureIncidentChannel)], chat.Started.Where(i => i.IncidentId == first.Id).Select(i => i.GetType()));
+            Assert.Empty(Ran(chat, first.Id));
+            Assert.Equal(declared, Ran(chat, second.Id));
+            Assert.Equal(declared, Ran(other, first.Id));
+
+            hang.SetResult();
+            await TestTime.UntilAsync(() => Ran(chat, first.Id).Count() == declared.Length, "the released incident's intents ran");
+        }
+
+        Assert.Equal(declared, Ran(chat, first.Id));
+        Assert.Equal(declared.Length, chat.Started.Count(i => i.IncidentId == first.Id)); // each ran once
+        Assert.All(await StoreProbe.ItemsAsync(core.Services, "outbox.chat"), i => Assert.Equal(WorkStatus.Done, i.Status));
     }
 
     private sealed class Stopper(WorkDispatcher work) : IAsyncDisposable
