@@ -64,8 +64,10 @@ public sealed class WorkDispatcher : BackgroundService
             return;
         }
 
+        // Ticks on a fixed schedule from before the first claim: a slow renewal does not push the next one back.
+        using var renewals = new PeriodicTimer(_options.Value.LeaseDuration / 3, _clock);
         var loops = _runners.Select(r => RunTopicAsync(r, stoppingToken)).ToList();
-        loops.Add(RenewLeasesAsync(stoppingToken));
+        loops.Add(RenewLeasesAsync(renewals, stoppingToken));
         loops.Add(PurgeAsync(stoppingToken));
         await Task.WhenAll(loops);
     }
@@ -234,14 +236,14 @@ public sealed class WorkDispatcher : BackgroundService
         }
     }
 
-    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
+    private async Task RenewLeasesAsync(PeriodicTimer renewals, CancellationToken stoppingToken)
     {
+        var lease = _options.Value.LeaseDuration;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var lease = _options.Value.LeaseDuration;
             try
             {
-                await Task.Delay(lease / 3, _clock, stoppingToken);
+                await renewals.WaitForNextTickAsync(stoppingToken);
             }
             catch (OperationCanceledException)
             {

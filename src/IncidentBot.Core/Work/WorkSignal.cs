@@ -5,7 +5,7 @@ namespace IncidentBot.Core.Work;
 /// of at the next poll. Per topic: a claim is a write on the embedded store, so waking loops with nothing to do
 /// would queue needless writes behind the deliveries being acknowledged.
 /// </summary>
-public sealed class WorkSignal : IDisposable
+public sealed class WorkSignal(TimeProvider clock) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SemaphoreSlim> _waiters = new(StringComparer.Ordinal);
@@ -22,9 +22,24 @@ public sealed class WorkSignal : IDisposable
         }
     }
 
-    /// <summary>Waits until raised or <paramref name="timeout"/> passes; a raise since the last wait returns at once.</summary>
-    public Task<bool> WaitAsync(string topic, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaiterOf(topic).WaitAsync(timeout, cancellationToken);
+    /// <summary>
+    /// Waits until raised or <paramref name="timeout"/> passes on the clock (work falls due by the clock, so the poll
+    /// that finds it keeps the clock's time too); a raise since the last wait returns at once.
+    /// </summary>
+    public async Task<bool> WaitAsync(string topic, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timedOut = new CancellationTokenSource(timeout, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timedOut.Token);
+        var raised = WaiterOf(topic).WaitAsync(either.Token);
+        await raised.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (raised.IsCompletedSuccessfully)
+        {
+            return true;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return false;
+    }
 
     private SemaphoreSlim WaiterOf(string topic)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Tests.Teams;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Host;
 
@@ -87,7 +88,7 @@ public sealed class TrustTests
     [Fact]
     public async Task With_AllowUnauthenticated_an_activity_is_accepted_the_bot_replies_on_loopback_and_the_risk_is_logged()
     {
-        var clock = new FakeClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var teams = await FakeTeamsServices.StartAsync(clock);
         var logs = new CapturedLogs();
         using var bot = new BotFactory(Settings(("Teams:AllowUnauthenticated", "true")), clock, logs.AddTo, Production);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Infrastructure;
 
@@ -13,14 +14,14 @@ namespace IncidentBot.Tests.Infrastructure;
 /// </summary>
 public sealed class BotFactory(
     IDictionary<string, string?>? settings = null,
-    FakeClock? clock = null,
+    FakeTimeProvider? clock = null,
     Action<IServiceCollection>? services = null,
     string environment = "Testing")
     : WebApplicationFactory<Program>
 {
     private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), "incidentbot-tests", $"{Guid.NewGuid():N}.litedb");
 
-    public FakeClock Clock { get; } = clock ?? new FakeClock();
+    public FakeTimeProvider Clock { get; } = clock ?? TestTime.NewClock();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -6,6 +6,7 @@ using MediatR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Infrastructure;
 
@@ -15,7 +16,7 @@ namespace IncidentBot.Tests.Infrastructure;
 /// </summary>
 public sealed class CoreHarness : IAsyncDisposable
 {
-    private CoreHarness(ServiceProvider services, FakeClock clock)
+    private CoreHarness(ServiceProvider services, FakeTimeProvider clock)
     {
         Services = services;
         Clock = clock;
@@ -23,10 +24,10 @@ public sealed class CoreHarness : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    public FakeClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public static async Task<CoreHarness> StartAsync(TestDatabase database, Action<IServiceCollection>? configure = null,
-        IDictionary<string, string?>? settings = null, FakeClock? clock = null)
+        IDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null)
     {
         var all = new Dictionary<string, string?>(database.Settings);
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
@@ -38,7 +39,7 @@ public sealed class CoreHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        clock ??= new FakeClock();
+        clock ??= TestTime.NewClock();
         services.AddSingleton<TimeProvider>(clock);
         services.AddIncidentCore();
         services.AddIncidentStorage();

@@ -7,6 +7,7 @@ using IncidentBot.Slack.Inbound;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Slack;
 
@@ -30,7 +31,7 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public FakeClock Clock => Bot.Clock;
+    public FakeTimeProvider Clock => Bot.Clock;
 
     public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<FakeSlackApi>? prepare = null)
     {
@@ -44,7 +45,7 @@ public sealed class SlackHarness : IAsyncDisposable
             all[k] = v;
         }
 
-        var bot = new BotFactory(all, clock: new FakeClock(DateTimeOffset.UtcNow));
+        var bot = new BotFactory(all, clock: new FakeTimeProvider(DateTimeOffset.UtcNow));
         var client = bot.CreateClient();
         bot.Services.GetRequiredService<IncidentBot.Slack.Api.SlackPostPacer>().Interval = TimeSpan.Zero;
         return new SlackHarness(slack, bot, client);

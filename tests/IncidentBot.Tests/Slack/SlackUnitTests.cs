@@ -94,7 +94,7 @@ public class SlackPostPacerTests
     [Fact]
     public void PostsToOneChannel_AreSpacedOneIntervalApart_OtherChannelsAreNotHeldUp()
     {
-        var clock = new FakeClock();
+        var clock = TestTime.NewClock();
         var pacer = new SlackPostPacer(clock);
         var now = clock.GetUtcNow();
 

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Teams;
 
@@ -72,7 +73,7 @@ public sealed class ReviewCalendarGraphTests : IAsyncLifetime
     [Fact]
     public async Task FrozenAgenda_IsWrittenIntoTheMatchingOccurrence_AndAnEmptySessionsOccurrenceIsCancelled()
     {
-        var clock = new FakeClock(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero));
         using var bot = new BotFactory(new Dictionary<string, string?>
         {
             ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
@@ -95,12 +96,12 @@ public sealed class ReviewCalendarGraphTests : IAsyncLifetime
         await HostWork.SettleAsync(bot.Services, clock);
         var freeze = bot.Services.GetRequiredService<ReviewFreezeWorker>();
         await freeze.RunDueAsync(CancellationToken.None);
-        clock.Set(new DateTimeOffset(2026, 11, 22, 15, 1, 0, TimeSpan.Zero));
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 22, 15, 1, 0, TimeSpan.Zero));
         await freeze.RunDueAsync(CancellationToken.None);
 
         // Settle before moving the clock on: a week's jump would expire the running intent's lease in fake time.
         await HostWork.SettleAsync(bot.Services, clock);
-        clock.Set(new DateTimeOffset(2026, 11, 29, 15, 1, 0, TimeSpan.Zero));
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 29, 15, 1, 0, TimeSpan.Zero));
         await freeze.RunDueAsync(CancellationToken.None);
         await HostWork.SettleAsync(bot.Services, clock);
 

@@ -6,6 +6,7 @@ using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Teams;
 
@@ -29,7 +30,7 @@ public sealed class TeamsHarness : IAsyncDisposable
 
     public static async Task<TeamsHarness> StartAsync(bool graph = false, IDictionary<string, string?>? settings = null)
     {
-        var clock = new FakeClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var teams = await FakeTeamsServices.StartAsync(clock);
         var all = new Dictionary<string, string?>
         {

@@ -9,6 +9,7 @@ using IncidentBot.Core.Reviews.Calendar;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Web;
 
@@ -27,7 +28,7 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
             ["Web:Console:Open"] = "true",
             ["Web:PublicBaseUrl"] = "https://incidents.example.test",
             ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
-        }, clock: new FakeClock(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)));
+        }, clock: new FakeTimeProvider(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)));
         _client = _bot.CreateClient();
         var alice = Actor.Console("alice");
         var open = await Send(new DeclareIncident(alice, "Checkout errors", "SEV2"));

@@ -99,7 +99,8 @@ public class IncidentLifecycleSliceTests
             var core = i % 2 == 0 || second is null ? first : second;
             return Task.Run(() => core.SendAsync(new DeclareIncident(Actor.Console($"user{i % 7}"), $"Incident {i}")));
         });
-        var results = await Task.WhenAll(declares);
+        // Racing declares may conflict; the losers retry after a pause on the clock, so time has to pass.
+        var results = await first.Clock.LetTimePassUntilDoneAsync(Task.WhenAll(declares));
 
         Assert.Equal(Enumerable.Range(1, 100), results.Select(r => r.Number).Order());
         var stored = await first.Incidents.ListAsync(new IncidentQuery("test", SeesEverything: true, Take: 500), CancellationToken.None);
@@ -147,8 +148,8 @@ public class IncidentLifecycleSliceTests
 
         var first = await core.SendAsync(new AddTimelineEntry(Alice, incident.Number, "resolver timeouts in eu-west", "slack:C1:1712345678.000100", "slack:U2", "dana", said, "https://example.slack.com/archives/C1/p1712345678000100"));
         var again = await core.SendAsync(new AddTimelineEntry(Bob, incident.Number, "resolver timeouts in eu-west", "slack:C1:1712345678.000100", "slack:U2", "dana", said));
-        var racing = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
-            core.SendAsync(new AddTimelineEntry(Bob, incident.Number, "graph", "slack:C1:1712345999.000200", "slack:U2", "dana", said)))));
+        var racing = await core.Clock.LetTimePassUntilDoneAsync(Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
+            core.SendAsync(new AddTimelineEntry(Bob, incident.Number, "graph", "slack:C1:1712345999.000200", "slack:U2", "dana", said))))));
 
         Assert.False(first.AlreadyCaptured);
         Assert.True(again.AlreadyCaptured);
@@ -210,8 +211,9 @@ public class IncidentLifecycleSliceTests
         await using var core = await CoreHarness.StartAsync(db);
         var incident = await core.SendAsync(new DeclareIncident(Alice, "Thundering herd"));
 
-        await Task.WhenAll(Enumerable.Range(1, 5).Select(i => Task.Run(() =>
-            core.SendAsync(new AssignRole(Alice, incident.Number, "commander", $"console:ic{i}")))));
+        // The losers of each race retry after a pause on the clock, so time has to pass.
+        await core.Clock.LetTimePassUntilDoneAsync(Task.WhenAll(Enumerable.Range(1, 5).Select(i => Task.Run(() =>
+            core.SendAsync(new AssignRole(Alice, incident.Number, "commander", $"console:ic{i}"))))));
 
         var details = await core.SendAsync(new GetIncident(Alice, incident.Number));
         Assert.Equal(5, details.RoleHistory.Count);

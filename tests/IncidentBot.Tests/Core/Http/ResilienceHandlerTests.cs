@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using IncidentBot.Core.Http;
-using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Core.Http;
 
@@ -10,7 +10,7 @@ public class ResilienceHandlerTests
     [Fact]
     public void RetryAfter_ReadsSecondsAndDates_CountingFromTheInjectedClock()
     {
-        var clock = new FakeClock(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
         using var seconds = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         seconds.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
         using var date = new HttpResponseMessage(HttpStatusCode.TooManyRequests);

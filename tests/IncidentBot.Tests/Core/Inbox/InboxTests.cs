@@ -5,13 +5,14 @@ using IncidentBot.Core.Work;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Core.Inbox;
 
 /// <summary>Deliveries stored before their ack, applied once, in order, and not lost across a restart.</summary>
 public class InboxTests
 {
-    private static Task<CoreHarness> StartAsync(TestDatabase db, RecordingProcessor.Log log, FakeClock? clock = null) =>
+    private static Task<CoreHarness> StartAsync(TestDatabase db, RecordingProcessor.Log log, FakeTimeProvider? clock = null) =>
         CoreHarness.StartAsync(db, s =>
         {
             s.AddSingleton(log);

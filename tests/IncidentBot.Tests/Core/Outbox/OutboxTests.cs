@@ -9,6 +9,7 @@ using IncidentBot.Tests.Infrastructure;
 using MediatR;
 using IncidentBot.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Core.Outbox;
 
@@ -17,7 +18,7 @@ public class OutboxTests
 {
     private static readonly Actor Alice = CoreHarness.Alice;
 
-    private static Task<CoreHarness> StartAsync(TestDatabase db, RecordingExecutor executor, FakeClock? clock = null) =>
+    private static Task<CoreHarness> StartAsync(TestDatabase db, RecordingExecutor executor, FakeTimeProvider? clock = null) =>
         CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(executor), clock: clock);
 
     [SkippableTheory]
@@ -38,7 +39,7 @@ public class OutboxTests
     public async Task ProcessKilledBeforeIntentsRan_RunsThemOnceAfterRestart(string provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider);
-        var clock = new FakeClock();
+        var clock = TestTime.NewClock();
         int number;
 
         // First process: the change commits, its first intent fails, then the process dies.
@@ -82,7 +83,7 @@ public class OutboxTests
     public async Task RateLimited_IsRetriedAfterRetryAfter_WithoutCountingAsFailure_AndKeepsOrder(string provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider);
-        var clock = new FakeClock();
+        var clock = TestTime.NewClock();
         var limited = 0;
         var executor = new RecordingExecutor
         {
@@ -116,7 +117,7 @@ public class OutboxTests
     public async Task PersistentFailure_BacksOffThenIsParkedWithItsError(string provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider);
-        var clock = new FakeClock();
+        var clock = TestTime.NewClock();
         var executor = new RecordingExecutor { Behaviour = i => i is AnnounceIncident ? throw new InvalidOperationException("channel_not_found") : Task.CompletedTask };
         await using var core = await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(executor),
             new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3" }, clock);

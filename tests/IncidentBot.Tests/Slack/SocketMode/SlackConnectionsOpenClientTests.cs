@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using IncidentBot.Slack.SocketMode;
+using IncidentBot.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Tests.Slack.SocketMode;
@@ -90,7 +91,7 @@ public sealed class SlackConnectionsOpenClientTests
     private static SlackConnectionsOpenClient Create(StubHandler handler, string? baseAddress, string token)
     {
         var http = new HttpClient(handler) { BaseAddress = baseAddress is null ? null : new Uri(baseAddress) };
-        return new SlackConnectionsOpenClient(http, Options.Create(new SocketModeOptions { AppToken = token }), new IncidentBot.Tests.Infrastructure.FakeClock());
+        return new SlackConnectionsOpenClient(http, Options.Create(new SocketModeOptions { AppToken = token }), TestTime.NewClock());
     }
 
     private sealed record SeenRequest(HttpMethod Method, Uri? Uri, string? Authorization, string? ContentType, string Body);

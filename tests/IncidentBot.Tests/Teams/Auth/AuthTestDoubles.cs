@@ -5,29 +5,6 @@ using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Tests.Teams.Auth;
 
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private readonly Lock _gate = new();
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        lock (_gate)
-        {
-            _now += by;
-        }
-    }
-}
-
 /// <summary>
 /// An in-process HTTP server: each request is answered by <see cref="Respond"/>, nothing leaves the process.
 /// Requests are recorded (with their bodies) so tests can count and inspect them.

@@ -1,5 +1,6 @@
 using System.Net;
 using IncidentBot.Teams.Auth;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Teams.Auth;
 
@@ -12,7 +13,7 @@ public sealed class ClientCredentialsTokenClientTests : IDisposable
     private const string GraphClientId = "5e0d7c2a-1f43-4b8e-b6a9-7c3d2e1f0a94";
     private const string GraphSecret = "graph~secret";
 
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2031, 3, 4, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2031, 3, 4, 10, 0, 0, TimeSpan.Zero));
     private readonly StubHttpHandler _handler = new();
     private int _issued;
 

@@ -129,7 +129,7 @@ public sealed class RunChatCommandTests : IAsyncLifetime
     [Fact]
     public async Task ImpactStarted_LocalTime_IsReadInTheConfiguredZone()
     {
-        _core.Clock.Set(new DateTimeOffset(2026, 11, 17, 15, 0, 0, TimeSpan.Zero)); // 16:00 in Berlin
+        _core.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 17, 15, 0, 0, TimeSpan.Zero)); // 16:00 in Berlin
         await Run(CoreHarness.Alice, "declare Emails delayed");
 
         var reply = await Run(CoreHarness.Alice, "INC-1 impact-started 14:30");

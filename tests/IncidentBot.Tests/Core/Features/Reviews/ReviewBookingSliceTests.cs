@@ -5,6 +5,7 @@ using IncidentBot.Core.Reviews;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Core.Features.Reviews;
 
@@ -39,7 +40,7 @@ public class ReviewBookingSliceTests
     {
         await using var db = await TestDatabases.CreateAsync(provider);
         var recorder = new RecordingExecutor("chat");
-        await using var core = await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(recorder), Settings, new FakeClock(Monday));
+        await using var core = await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(recorder), Settings, new FakeTimeProvider(Monday));
 
         var first = await ResolvedAsync(core, "Checkout errors");
         var second = await ResolvedAsync(core, "Search slow");
@@ -61,7 +62,7 @@ public class ReviewBookingSliceTests
     public async Task BelowTheSeverityLine_IsNotBooked_UnlessAsked_AndRelatedIncidentsBatch(string provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider);
-        await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: new FakeClock(Monday));
+        await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: new FakeTimeProvider(Monday));
 
         var minor = await ResolvedAsync(core, "Typo on status page", "SEV4");
         var a = await ResolvedAsync(core, "Payments 502", "SEV2", service: "payments");
@@ -82,7 +83,7 @@ public class ReviewBookingSliceTests
     public async Task TwoReplicasBookingAtOnce_KeepBothBookings()
     {
         await using var db = await TestDatabases.CreateAsync("Postgres");
-        var clock = new FakeClock(Monday);
+        var clock = new FakeTimeProvider(Monday);
         await using var first = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
         await using var second = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
         var ids = new List<long>();
@@ -93,7 +94,8 @@ public class ReviewBookingSliceTests
             ids.Add(incident.Id);
         }
 
-        await Task.WhenAll(ids.Select((id, i) => Task.Run(() => (i % 2 == 0 ? first : second).SendAsync(new BookIncidentReview(id)))));
+        // The loser of a calendar race retries after a pause on the clock, so time has to pass.
+        await clock.LetTimePassUntilDoneAsync(Task.WhenAll(ids.Select((id, i) => Task.Run(() => (i % 2 == 0 ? first : second).SendAsync(new BookIncidentReview(id))))));
 
         var sessions = (await first.Services.GetRequiredService<IReviewStore>().LoadCalendarAsync(DateTime.MinValue, CancellationToken.None)).Sessions;
         var booked = sessions.SelectMany(s => s.Bookings).Select(b => b.IncidentId).ToList();

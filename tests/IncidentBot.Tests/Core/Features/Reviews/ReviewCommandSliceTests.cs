@@ -2,6 +2,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Core.Features.Reviews;
 
@@ -19,7 +20,7 @@ public sealed class ReviewCommandSliceTests : IAsyncLifetime
         {
             ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
             ["Reviews:Facilitators:0"] = "console:fran",
-        }, clock: new FakeClock(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)));
+        }, clock: new FakeTimeProvider(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)));
         for (var i = 1; i <= 3; i++)
         {
             var incident = await _core.SendAsync(new DeclareIncident(CoreHarness.Alice, $"Incident {i}", "SEV2"));

@@ -3,6 +3,7 @@ using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBot.Tests.Core.Features.Reviews;
 
@@ -13,7 +14,7 @@ public class ReviewFreezeTests
     public async Task AtFreezeTime_TheAgendaIsPostedOnce_AndAnEmptySessionIsCancelled(string provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider);
-        var clock = new FakeClock(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero));
         var recorder = new RecordingExecutor("chat");
         var settings = new Dictionary<string, string?> { ["Reviews:Meeting:TimeZone"] = "Europe/Berlin" };
         await using var first = await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(recorder), settings, clock);
@@ -30,13 +31,13 @@ public class ReviewFreezeTests
         Assert.Equal(0, await freeze.RunDueAsync(CancellationToken.None)); // first run only sets the checkpoint
 
         // Tue 2026-11-24 16:00 Berlin = 15:00 UTC; frozen 48 h before: Sun 22 15:00 UTC.
-        clock.Set(new DateTimeOffset(2026, 11, 22, 14, 59, 0, TimeSpan.Zero));
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 22, 14, 59, 0, TimeSpan.Zero));
         Assert.Equal(0, await freeze.RunDueAsync(CancellationToken.None));
-        clock.Set(new DateTimeOffset(2026, 11, 22, 15, 1, 0, TimeSpan.Zero));
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 22, 15, 1, 0, TimeSpan.Zero));
         var counts = await Task.WhenAll(Task.Run(() => freeze.RunDueAsync(CancellationToken.None)), Task.Run(() => freeze2.RunDueAsync(CancellationToken.None)));
         Assert.Equal(1, counts.Sum());
 
-        clock.Set(new DateTimeOffset(2026, 11, 29, 15, 1, 0, TimeSpan.Zero));
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 29, 15, 1, 0, TimeSpan.Zero));
         Assert.Equal(1, await freeze.RunDueAsync(CancellationToken.None));
         Assert.Equal(0, await freeze.RunDueAsync(CancellationToken.None));
         while (await first.Work.DrainAsync(CancellationToken.None) > 0)

@@ -1,0 +1,222 @@
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Storage;
+using IncidentBot.Core.Work;
+using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentBot.Tests.Core.WorkRuntime;
+
+/// <summary>
+/// The dispatcher's rules on a real store and a fake clock: its background loops sleep on the clock, so the test
+/// moves time and asserts what ran and in which state the queue is, never how long anything took.
+/// </summary>
+public class WorkDispatcherTests
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static Task<CoreHarness> StartAsync(TestDatabase db, RecordingExecutor executor, Dictionary<string, string?>? settings = null) =>
+        CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(executor), settings);
+
+    /// <summary>Queues one intent for <paramref name="executor"/>, as a committed change would.</summary>
+    private static async Task<WorkItem> QueueAsync(CoreHarness core, RecordingExecutor executor, IOutboxIntent intent)
+    {
+        var change = new StoreChange();
+        new OutboxWriter([executor], core.Clock).Enqueue(change, intent);
+        var item = Assert.Single(change.Enqueued);
+        Assert.True(await core.Queue.AcceptAsync(item, None));
+        core.Services.GetRequiredService<WorkSignal>().Raise(item.Topic);
+        return item;
+    }
+
+    private static async Task<WorkItem> FindAsync(CoreHarness core, WorkItem item) =>
+        await core.Queue.FindAsync(item.Id, None) ?? throw new InvalidOperationException($"Work item {item.Id} is gone.");
+
+    private static DateTime Now(CoreHarness core) => core.Clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Starts the dispatcher's background loops; disposing stops them (as the host does on shutdown).</summary>
+    private static async Task<IAsyncDisposable> RunningAsync(CoreHarness core)
+    {
+        await core.Work.StartAsync(None);
+        return new Stopper(core.Work);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task FailedItem_IsRunAgainByTheBackgroundLoop_OnceTheClockPassesItsDueTime(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var failures = 1;
+        var executor = new RecordingExecutor { Behaviour = _ => Interlocked.Decrement(ref failures) >= 0 ? throw new HttpRequestException("connection reset") : Task.CompletedTask };
+        // Polls a minute apart: nothing but the clock passing wakes the loop for the retry.
+        await using var core = await StartAsync(db, executor, new() { ["Outbox:PollInterval"] = "00:01:00" });
+        var item = await QueueAsync(core, executor, new RefreshStatusCard(1));
+        var queuedAt = Now(core);
+
+        await using (await RunningAsync(core))
+        {
+            await TestTime.UntilAsync(async () => (await FindAsync(core, item)).LastError is not null, "the first run failed");
+            var failed = await FindAsync(core, item);
+            Assert.Equal((WorkStatus.Pending, 1, "connection reset"), (failed.Status, failed.Attempts, failed.LastError));
+            Assert.Equal(queuedAt + TimeSpan.FromSeconds(2), failed.DueAt, TimeSpan.FromMilliseconds(1));
+
+            await core.Clock.AdvanceUntilAsync(TimeSpan.FromMinutes(1), async () => (await FindAsync(core, item)).Status == WorkStatus.Done, "the retry ran");
+        }
+
+        Assert.Equal(2, executor.Started.Count);
+        Assert.Single(executor.Ran);
+        Assert.Equal(2, (await FindAsync(core, item)).Attempts);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task FailedItem_IsNotRunBeforeItsBackoff_AndIsParkedOnceItsBudgetIsSpent(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var executor = new RecordingExecutor { Behaviour = _ => throw new InvalidOperationException("channel_not_found") };
+        await using var core = await StartAsync(db, executor, new() { ["Outbox:MaxAttempts"] = "3" });
+        var item = await QueueAsync(core, executor, new PostToIncident(1, "Checkout is failing", null));
+        var tick = TimeSpan.FromMilliseconds(1);
+
+        Assert.Equal(1, await core.Work.DrainAsync(None));
+        foreach (var backoff in new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4) })
+        {
+            core.Clock.Advance(backoff - tick);
+            Assert.Equal(0, await core.Work.DrainAsync(None)); // not due yet
+            core.Clock.Advance(tick);
+            Assert.Equal(1, await core.Work.DrainAsync(None));
+        }
+
+        var parked = await FindAsync(core, item);
+        Assert.Equal((WorkStatus.Parked, 3, "channel_not_found"), (parked.Status, parked.Attempts, parked.LastError));
+        core.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await core.Work.DrainAsync(None));
+        Assert.Equal(3, executor.Started.Count);
+        Assert.Empty(executor.Ran);
+    }
+
+    /// <summary>
+    /// A call that outlasts the lease (a slow platform) keeps its item: the lease is renewed every third of it, so the
+    /// item is neither claimed again by this process nor by another, and runs once.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task RunningItem_KeepsItsLeasePastTheLeaseDuration_AndRunsOnce(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var executor = new RecordingExecutor { Behaviour = _ => release.Task };
+        await using var core = await StartAsync(db, executor, new() { ["Outbox:LeaseDuration"] = "00:00:30" });
+        var item = await QueueAsync(core, executor, new RefreshStatusCard(1));
+        var step = Lease / 3;
+
+        await using (await RunningAsync(core))
+        {
+            await TestTime.UntilAsync(() => !executor.Started.IsEmpty, "the executor was called");
+
+            // Three leases' worth of time while the call hangs: every third of a lease, the lease is extended to a
+            // whole lease from then.
+            for (var i = 0; i < 9; i++)
+            {
+                core.Clock.Advance(step);
+                var renewedTo = Now(core) + Lease;
+                await TestTime.UntilAsync(async () => (await FindAsync(core, item)).LeaseUntil >= renewedTo - TimeSpan.FromMilliseconds(1),
+                    $"the lease was renewed (step {i + 1})");
+                var running = await FindAsync(core, item);
+                Assert.Equal((WorkStatus.Pending, WorkDispatcher.Owner, 1), (running.Status, running.LeaseOwner, running.Attempts));
+                Assert.Equal(renewedTo, running.LeaseUntil!.Value, TimeSpan.FromMilliseconds(1));
+            }
+
+            Assert.Empty(await core.Queue.ClaimAsync(item.Topic, "another-replica", Now(core), Lease, 10, None));
+            Assert.Single(executor.Started);
+
+            release.SetResult();
+            await TestTime.UntilAsync(async () => (await FindAsync(core, item)).Status == WorkStatus.Done, "the released call completed its item");
+        }
+
+        Assert.Single(executor.Started);
+        Assert.Single(executor.Ran);
+        Assert.Equal(1, (await FindAsync(core, item)).Attempts);
+    }
+
+    /// <summary>A process shutting down mid-call gives the item back at once, so the next process need not wait out the lease.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Shutdown_WhileAnItemRuns_GivesItBackPendingAndDueNow(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var executor = new RecordingExecutor { Behaviour = _ => hang.Task };
+        await using var core = await StartAsync(db, executor);
+        var item = await QueueAsync(core, executor, new RefreshStatusCard(1));
+
+        await core.Work.StartAsync(None);
+        await TestTime.UntilAsync(() => !executor.Started.IsEmpty, "the executor was called");
+        core.Clock.Advance(TimeSpan.FromSeconds(5));
+        var stoppedAt = Now(core);
+        await core.Work.StopAsync(None);
+
+        var given = await FindAsync(core, item);
+        Assert.Equal((WorkStatus.Pending, (string?)null, 0), (given.Status, given.LeaseOwner, given.Attempts));
+        Assert.Equal(stoppedAt, given.DueAt, TimeSpan.FromMilliseconds(1));
+        Assert.Empty(executor.Ran);
+
+        // The next process claims it straight away: no lease to wait out.
+        hang.SetResult();
+        Assert.Equal(1, await core.Work.DrainAsync(None));
+        Assert.Equal((WorkStatus.Done, 1), ((await FindAsync(core, item)).Status, (await FindAsync(core, item)).Attempts));
+        Assert.Equal(2, executor.Started.Count);
+        Assert.Single(executor.Ran);
+    }
+
+    /// <summary>
+    /// One platform call hangs (a Slack request that never answers): only its incident's later intents on that
+    /// platform wait behind it. Another incident on the same platform and the same incident on another platform go on.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task HungExecutorCall_DelaysNeitherAnotherIncidentOnItsExecutor_NorAnotherExecutor(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long hungIncident = 0;
+        var chat = new RecordingExecutor("chat") { Behaviour = intent => intent.IncidentId == hungIncident ? hang.Task : Task.CompletedTask };
+        var other = new RecordingExecutor("other");
+        await using var core = await CoreHarness.StartAsync(db, s =>
+        {
+            s.AddSingleton<IOutboxExecutor>(chat);
+            s.AddSingleton<IOutboxExecutor>(other);
+        });
+        var first = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors"));
+        hungIncident = first.Id; // read once the loops start, below
+        var second = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Search slow"));
+        Type[] declared = [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)];
+        IEnumerable<Type> Ran(RecordingExecutor executor, long incident) => executor.Ran.Where(i => i.IncidentId == incident).Select(i => i.GetType());
+
+        await using (await RunningAsync(core))
+        {
+            await TestTime.UntilAsync(() => Ran(chat, second.Id).Count() == declared.Length, "the other incident's intents ran on the hung executor");
+            await TestTime.UntilAsync(() => Ran(other, first.Id).Count() == declared.Length, "the hung incident's intents ran on the other executor");
+
+            // Still hung: its first call started and nothing of its incident finished on that executor.
+            Assert.Equal([typeof(EnsureIncidentChannel)], chat.Started.Where(i => i.IncidentId == first.Id).Select(i => i.GetType()));
+            Assert.Empty(Ran(chat, first.Id));
+            Assert.Equal(declared, Ran(chat, second.Id));
+            Assert.Equal(declared, Ran(other, first.Id));
+
+            hang.SetResult();
+            await TestTime.UntilAsync(() => Ran(chat, first.Id).Count() == declared.Length, "the released incident's intents ran");
+        }
+
+        Assert.Equal(declared, Ran(chat, first.Id));
+        Assert.Equal(declared.Length, chat.Started.Count(i => i.IncidentId == first.Id)); // each ran once
+        Assert.All(await StoreProbe.ItemsAsync(core.Services, "outbox.chat"), i => Assert.Equal(WorkStatus.Done, i.Status));
+    }
+
+    private sealed class Stopper(WorkDispatcher work) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await work.StopAsync(CancellationToken.None);
+    }
+}
