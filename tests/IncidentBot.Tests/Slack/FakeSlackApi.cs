@@ -37,6 +37,15 @@ public sealed class FakeSlackApi : IAsyncDisposable
     /// <summary>Failures to serve next, per method, in order.</summary>
     public ConcurrentDictionary<string, ConcurrentQueue<Func<HttpContext, Task>>> Failures { get; } = new();
 
+    /// <summary>
+    /// What happened, in order, as one log the test can add to as well (<see cref="Record"/>): each Web API call as
+    /// "<c>method</c>" when it arrives and "<c>method answered</c>" when its answer goes out.
+    /// </summary>
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    /// <summary>Methods whose answers wait until the test releases them (a slow Slack).</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> Held { get; } = new();
+
     /// <summary>What <c>apps.connections.open</c> hands out (a fake Socket Mode server), per connection.</summary>
     public Func<Uri>? SocketUrl { get; set; }
 
@@ -95,6 +104,13 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     public static Func<HttpContext, Task> Error(string error) => http => http.Response.WriteAsJsonAsync(new { ok = false, error });
 
+    /// <summary>Adds the test's own event (an ack arriving …) to <see cref="Events"/>.</summary>
+    public void Record(string what) => Events.Enqueue(what);
+
+    /// <summary>Holds <paramref name="method"/>'s answers until the returned source is completed.</summary>
+    public TaskCompletionSource Hold(string method) =>
+        Held.GetOrAdd(method, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     public IReadOnlyList<SlackCall> CallsTo(string method) => Calls.Where(c => c.Method == method).ToList();
 
     public FakeChannel? ChannelNamed(string name) => Channels.Values.FirstOrDefault(c => c.Name == name);
@@ -104,6 +120,17 @@ public sealed class FakeSlackApi : IAsyncDisposable
         var form = (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
         var call = new SlackCall(method, form, http.Request.Headers.Authorization.ToString());
         Calls.Enqueue(call);
+        Events.Enqueue(method);
+        if (Held.TryGetValue(method, out var hold))
+        {
+            await hold.Task;
+        }
+
+        http.Response.OnStarting(() =>
+        {
+            Events.Enqueue($"{method} answered");
+            return Task.CompletedTask;
+        });
 
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
         {

@@ -60,12 +60,12 @@ public sealed class SlackHarness : IAsyncDisposable
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Slack", "Fixtures", name));
 
     /// <summary>A slash command from the published example, with our text, channel and response URL.</summary>
-    public Task<HttpResponseMessage> CommandAsync(string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null)
+    public Task<HttpResponseMessage> CommandAsync(string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null, string? responseUrl = null)
     {
         var body = Fixture("slash-command.form.txt")
             .Replace("{{TEXT}}", Uri.EscapeDataString(text), StringComparison.Ordinal)
             .Replace("{{CHANNEL}}", channel, StringComparison.Ordinal)
-            .Replace("{{RESPONSE_URL}}", Uri.EscapeDataString(Slack.ResponseUrl(Guid.NewGuid().ToString("N"))), StringComparison.Ordinal)
+            .Replace("{{RESPONSE_URL}}", Uri.EscapeDataString(responseUrl ?? Slack.ResponseUrl(Guid.NewGuid().ToString("N"))), StringComparison.Ordinal)
             .Replace("user_id=U2CERLKJA", $"user_id={user}", StringComparison.Ordinal)
             .Replace("command=%2Fwebhook-collect", "command=%2Fincident", StringComparison.Ordinal)
             .Replace("trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c", $"trigger_id={trigger ?? Guid.NewGuid().ToString("N")}", StringComparison.Ordinal);
@@ -108,6 +108,16 @@ public sealed class SlackHarness : IAsyncDisposable
 
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>A URL on loopback where nothing listens: connections to it are refused at once.</summary>
+    public static string UnreachableUrl(string path)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/{path}";
     }
 
     /// <summary>Runs queued deliveries and intents until nothing is left (the background workers may help).</summary>
