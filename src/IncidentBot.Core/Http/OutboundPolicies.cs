@@ -125,12 +125,18 @@ public sealed class OutboundPolicy
         return Task.CompletedTask;
     }
 
-    private void OnBreak(DelegateResult<HttpResponseMessage> outcome, CircuitState state, TimeSpan duration, Context context)
+    private void OnBreak(DelegateResult<HttpResponseMessage>? outcome, CircuitState state, TimeSpan duration, Context context)
     {
-        var until = state == CircuitState.Isolated || duration > TimeSpan.FromDays(1) ? DateTimeOffset.MaxValue : _clock.GetUtcNow() + duration;
-        Interlocked.Exchange(ref _brokenUntilTicks, until.UtcTicks);
+        if (state == CircuitState.Isolated || duration > TimeSpan.FromDays(1))
+        {
+            Interlocked.Exchange(ref _brokenUntilTicks, DateTimeOffset.MaxValue.UtcTicks);
+            _logger.LogWarning("{Client}: circuit held open by hand; calls fail at once until it is reset", Client);
+            return;
+        }
+
+        Interlocked.Exchange(ref _brokenUntilTicks, (_clock.GetUtcNow() + duration).UtcTicks);
         _logger.LogWarning("{Client}: circuit open after {Failures} failures in a row ({Outcome}); calls fail at once for {Seconds} s",
-            Client, _options.FailuresBeforeBreaking, Describe(outcome), state == CircuitState.Isolated ? "ever (isolated)" : duration.TotalSeconds);
+            Client, _options.FailuresBeforeBreaking, Describe(outcome), duration.TotalSeconds);
     }
 
     private void OnReset(Context context)
@@ -141,8 +147,12 @@ public sealed class OutboundPolicy
 
     private void OnHalfOpen() => _logger.LogInformation("{Client}: circuit half-open; the next call tests the service", Client);
 
-    private static string Describe(DelegateResult<HttpResponseMessage> outcome) =>
-        outcome.Exception is { } ex ? $"{ex.GetType().Name}: {ex.Message}" : $"HTTP {(int)outcome.Result.StatusCode}";
+    private static string Describe(DelegateResult<HttpResponseMessage>? outcome) => outcome switch
+    {
+        { Exception: { } ex } => $"{ex.GetType().Name}: {ex.Message}",
+        { Result: { } response } => $"HTTP {(int)response.StatusCode}",
+        _ => "no outcome",
+    };
 }
 
 /// <summary>Tells callers of a client whose circuit is open when it may close, so queued work waits that long.</summary>

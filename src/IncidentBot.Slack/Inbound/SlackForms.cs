@@ -21,12 +21,15 @@ public sealed class SlackForms(SlackApiClient api, SlackResponseUrlClient respon
 {
     public const string CannotOpen = "Slack is not answering the bot just now, so the form cannot open. Please try again in a minute.";
 
+    public const string Refused = "Slack would not open the form (it allows a few seconds from your click or command). Please try again.";
+
     /// <summary>True while the Web API's circuit is open: a form would fail at once.</summary>
     public bool SlackUnreachable => outbound[SlackApiClient.Outbound].IsBroken;
 
     /// <summary>Opens <paramref name="form"/>; never throws (the ack has gone, nobody else would hear of it).</summary>
     public async Task OpenAsync(SlackForm form, CancellationToken cancellationToken)
     {
+        string explanation;
         try
         {
             await api.OpenViewAsync(form.TriggerId, form.View, cancellationToken);
@@ -39,12 +42,13 @@ public sealed class SlackForms(SlackApiClient api, SlackResponseUrlClient respon
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Could not open a Slack form for {User}", form.UserId);
+            explanation = ex is SlackApiException or SlackRateLimitedException ? Refused : CannotOpen;
         }
 
-        await TellAsync(form, cancellationToken);
+        await TellAsync(form, explanation, cancellationToken);
     }
 
-    private async Task TellAsync(SlackForm form, CancellationToken cancellationToken)
+    private async Task TellAsync(SlackForm form, string explanation, CancellationToken cancellationToken)
     {
         try
         {
@@ -54,12 +58,12 @@ public sealed class SlackForms(SlackApiClient api, SlackResponseUrlClient respon
                 {
                     ["response_type"] = "ephemeral",
                     ["replace_original"] = false,
-                    ["text"] = SlackText.Escape(CannotOpen),
+                    ["text"] = SlackText.Escape(explanation),
                 }, cancellationToken);
             }
             else
             {
-                await api.PostEphemeralAsync(form.ChannelId ?? form.UserId, form.UserId, SlackText.Escape(CannotOpen), cancellationToken);
+                await api.PostEphemeralAsync(form.ChannelId ?? form.UserId, form.UserId, SlackText.Escape(explanation), cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

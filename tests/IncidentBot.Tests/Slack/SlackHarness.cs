@@ -32,7 +32,8 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public FakeClock Clock => Bot.Clock;
 
-    public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<FakeSlackApi>? prepare = null)
+    public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<FakeSlackApi>? prepare = null,
+        Action<IServiceCollection>? services = null)
     {
         var slack = await FakeSlackApi.StartAsync();
         prepare?.Invoke(slack);
@@ -51,7 +52,7 @@ public sealed class SlackHarness : IAsyncDisposable
             all[k] = v;
         }
 
-        var bot = new BotFactory(all, clock: new FakeClock(DateTimeOffset.UtcNow));
+        var bot = new BotFactory(all, clock: new FakeClock(DateTimeOffset.UtcNow), services: services);
         var client = bot.CreateClient();
         bot.Services.GetRequiredService<IncidentBot.Slack.Api.SlackPostPacer>().Interval = TimeSpan.Zero;
         return new SlackHarness(slack, bot, client);

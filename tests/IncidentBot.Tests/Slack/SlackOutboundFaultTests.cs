@@ -122,6 +122,72 @@ public sealed class SlackOutboundFaultTests
         Assert.Equal("db primary failed over", Assert.Single((await h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured).Text);
     }
 
+    [Fact]
+    public async Task EverySlackEndpoint_WithEveryOutboundClientBroken_Answers200_AndItsDeliveriesRunOnceSlackIsBack()
+    {
+        await using var h = await SlackHarness.StartAsync(FastPolicies());
+        Assert.Equal(HttpStatusCode.OK, (await h.CommandAsync("declare sev2 Checkout errors spike")).StatusCode);
+        await h.SettleAsync();
+        var channel = Assert.Single((await h.IncidentAsync(1)).Channels, c => c.Platform == "slack").ChannelId;
+        h.Slack.AddMessage(channel, "1763370999.000200", "U0AUTHOR", "db primary failed over");
+        var callsBefore = h.Slack.Calls.Count;
+        var repliesBefore = h.Slack.Responses.Count;
+        var updatesBefore = h.Slack.CallsTo("chat.update").Count;
+
+        OutboundOutage.Begin(h.Bot.Services);
+
+        // /slack/commands: a form cannot open, and the ack itself says so; a queued command is stored.
+        var form = await h.CommandAsync("declare", trigger: "tr-down");
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        var explained = SlackHarness.Parse(await form.Content.ReadAsStringAsync());
+        Assert.Equal("ephemeral", explained["response_type"]!.GetValue<string>());
+        Assert.Contains("not answering", explained["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await h.CommandAsync("list", channel: channel)).StatusCode);
+
+        // /slack/events and /slack/interactions: stored, or applied from the store alone.
+        Assert.Equal(HttpStatusCode.OK, (await h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-reaction_added.json"),
+            ("CHANNEL", channel), ("TS", "1763370999.000200"), ("EVENT_ID", "EvOutage"), ("REACTION", "pushpin")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await h.InteractionAsync(Click(h, "take_lead", "1", "tr-lead"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await h.InteractionAsync(Click(h, "resolve", "1", "tr-resolve"))).StatusCode);
+
+        for (var i = 0; i < 6; i++)
+        {
+            await h.SettleAsync();
+            h.Clock.Advance(TimeSpan.FromMinutes(20));
+        }
+
+        Assert.Equal(callsBefore, h.Slack.Calls.Count);
+        Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
+        Assert.Equal("slack:U111", (await h.IncidentAsync(1)).Summary.Lead?.Key);
+
+        OutboundOutage.End(h.Bot.Services);
+        for (var round = 0; round < 100 && (h.Slack.Responses.Count == repliesBefore || !(await h.IncidentAsync(1)).Timeline.Any(e => e.Kind == TimelineKind.Captured)); round++)
+        {
+            h.Clock.Advance(TimeSpan.FromSeconds(30));
+            await h.SettleAsync();
+            await Task.Delay(50);
+        }
+
+        Assert.StartsWith("Open incidents", h.Slack.Responses.Skip(repliesBefore).Single()["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("db primary failed over", Assert.Single((await h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured).Text);
+        await SlackHarness.Eventually(() => h.Slack.CallsTo("chat.update").Count > updatesBefore, "the card shows the new lead");
+        Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
+    }
+
+    [Fact]
+    public async Task FormThatSlackWillNotOpen_IsExplainedThroughTheResponseUrl()
+    {
+        await using var h = await SlackHarness.StartAsync();
+        h.Slack.FailNext("views.open", 1, FakeSlackApi.Error("expired_trigger_id"));
+
+        Assert.Equal(HttpStatusCode.OK, (await h.CommandAsync("declare", trigger: "tr-late")).StatusCode);
+
+        await SlackHarness.Eventually(() => !h.Slack.Responses.IsEmpty, "the person is told");
+        var told = Assert.Single(h.Slack.Responses);
+        Assert.Equal("ephemeral", told["response_type"]!.GetValue<string>());
+        Assert.Contains("would not open the form", told["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     internal static string Click(SlackHarness h, string actionId, string value, string trigger) =>
         WithResponseUrl(h, SlackHarness.Placeholders(SlackHarness.Fixture("interaction-block_actions.json"),
             ("ACTION_ID", actionId), ("VALUE", value), ("CHANNEL", "C0GENERAL"), ("TS", "1.2"), ("TRIGGER_ID", trigger)));
