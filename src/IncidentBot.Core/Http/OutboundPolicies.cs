@@ -23,9 +23,6 @@ public sealed class OutboundPolicies(IOptions<OutboundOptions> options, TimeProv
     /// <summary>The policies of <paramref name="client"/> (a name such as <c>slack-api</c>).</summary>
     public OutboundPolicy this[string client] =>
         _clients.GetOrAdd(client, name => new Lazy<OutboundPolicy>(() => new OutboundPolicy(name, options.Value, clock, loggers.CreateLogger("IncidentBot.Outbound." + name)))).Value;
-
-    /// <summary>The clients that have made a call (or been asked about) so far.</summary>
-    public IReadOnlyList<OutboundPolicy> Clients => [.. _clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value)];
 }
 
 /// <summary>
@@ -155,19 +152,36 @@ public sealed class OutboundPolicy
     };
 }
 
-/// <summary>Tells callers of a client whose circuit is open when it may close, so queued work waits that long.</summary>
+/// <summary>
+/// Tells callers of a client whose circuit is open when it may close, so queued work waits that long instead of
+/// counting a failure. That includes the failure that opened it: the service is down, the call did nothing wrong.
+/// </summary>
 internal sealed class BrokenCircuitHandler(OutboundPolicy policy) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        HttpResponseMessage response;
         try
         {
-            return await base.SendAsync(request, cancellationToken);
+            response = await base.SendAsync(request, cancellationToken);
         }
         catch (BrokenCircuitException broken) when (broken.RetryAfter is null)
         {
             throw new BrokenCircuitException($"{policy.Client} is not being called for now (its circuit is open): {broken.Message}", policy.RetryAfter, broken);
         }
+        catch (Exception failed) when (failed is HttpRequestException or TimeoutRejectedException && policy.IsBroken)
+        {
+            throw new BrokenCircuitException($"{policy.Client} failed and its circuit is now open: {failed.Message}", policy.RetryAfter, failed);
+        }
+
+        if (((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout) && policy.IsBroken)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new BrokenCircuitException($"{policy.Client} answered HTTP {status} and its circuit is now open", policy.RetryAfter);
+        }
+
+        return response;
     }
 }
 

@@ -29,11 +29,12 @@ public class OutboundPoliciesTests
             .SetHandlerLifetime(TimeSpan.FromSeconds(1)));
 
         var first = services.GetRequiredService<ProbeClient>();
-        for (var i = 0; i < 2; i++)
+        using (var failed = await first.Http.GetAsync("http://service.test/x"))
         {
-            using var failed = await first.Http.GetAsync("http://service.test/x");
             Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         }
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => first.Http.GetAsync("http://service.test/x")); // the one that opens it
 
         // The factory replaces a client's handler pipeline once its lifetime is over; wait (bounded) until it has.
         for (var round = 0; round < 100 && Volatile.Read(ref built) < 2; round++)
@@ -137,6 +138,24 @@ public class OutboundPoliciesTests
     }
 
     [Fact]
+    public async Task TheFailureThatOpensTheCircuit_IsReportedAsTheOpenCircuit_SoQueuedWorkWaitsInsteadOfFailing()
+    {
+        var server = new StubServer(request => request.Method == HttpMethod.Get ? throw new HttpRequestException(HttpRequestError.ConnectionError, "refused") : Respond(HttpStatusCode.ServiceUnavailable));
+        await using var services = Build(o => (o.MaxRetries, o.FailuresBeforeBreaking, o.BreakDuration) = (0, 1, TimeSpan.FromSeconds(40)),
+            http => http.ConfigurePrimaryHttpMessageHandler(server.Handler));
+        var client = services.GetRequiredService<ProbeClient>();
+        var policy = services.GetRequiredService<OutboundPolicies>()[Client];
+
+        var answered = await Assert.ThrowsAsync<BrokenCircuitException>(() => client.Http.PostAsync("http://service.test/chat.postMessage", new StringContent("x")));
+        Assert.InRange(answered.RetryAfter!.Value, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(40));
+
+        policy.Circuit.Reset();
+        var refused = await Assert.ThrowsAsync<BrokenCircuitException>(() => client.Http.GetAsync("http://service.test/x"));
+        Assert.IsType<HttpRequestException>(refused.InnerException);
+        Assert.Equal(2, server.Calls);
+    }
+
+    [Fact]
     public async Task EachClient_HasItsOwnCircuit()
     {
         var server = new StubServer(_ => Respond(HttpStatusCode.BadGateway));
@@ -148,11 +167,11 @@ public class OutboundPoliciesTests
         await using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IHttpClientFactory>();
 
-        using var failed = await factory.CreateClient("a").GetAsync("http://service.test/x");
         await Assert.ThrowsAsync<BrokenCircuitException>(() => factory.CreateClient("a").GetAsync("http://service.test/x"));
-        using var other = await factory.CreateClient("b").GetAsync("http://service.test/x");
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => factory.CreateClient("a").GetAsync("http://service.test/x"));
+        Assert.Equal(1, server.Calls);
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => factory.CreateClient("b").GetAsync("http://service.test/x"));
 
-        Assert.Equal(HttpStatusCode.BadGateway, other.StatusCode);
         Assert.Equal(2, server.Calls);
     }
 
