@@ -31,6 +31,10 @@ public static class CoreRegistration
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
 
+        services.AddOptions<Http.OutboundOptions>().BindConfiguration(Http.OutboundOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Http.OutboundOptions>, Http.OutboundOptionsValidator>());
+        services.TryAddSingleton<Http.OutboundPolicies>();
+
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
 

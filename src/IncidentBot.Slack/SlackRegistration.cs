@@ -26,9 +26,13 @@ public static class SlackRegistration
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBase;
             http.Timeout = TimeSpan.FromSeconds(60);
-        }).AddIncidentBotResilience();
+        }).AddOutboundPolicies(SlackApiClient.Outbound);
+        services.AddHttpClient<SlackResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(60))
+            .AddOutboundPolicies(SlackResponseUrlClient.Outbound);
 
         services.TryAddScoped<SlackInbound>();
+        services.TryAddScoped<SlackForms>();
+        services.TryAddSingleton<SlackAfterAck>();
         services.AddInboxProcessor<SlackInboxProcessor>(SlackInbound.Source);
         services.TryAddSingleton<SlackOutboxExecutor>();
         services.AddOutboxExecutor<SlackEnabledExecutor>();

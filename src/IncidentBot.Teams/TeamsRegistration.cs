@@ -33,8 +33,8 @@ public static class TeamsRegistration
         });
         services.AddTeamsAuth();
 
-        services.AddHttpClient<TeamsConnectorClient>(http => http.Timeout = TimeSpan.FromSeconds(60)).AddIncidentBotResilience();
-        services.AddHttpClient<TeamsGraphClient>(http => http.Timeout = TimeSpan.FromSeconds(60)).AddIncidentBotResilience();
+        services.AddHttpClient<TeamsConnectorClient>(http => http.Timeout = TimeSpan.FromSeconds(60)).AddOutboundPolicies(TeamsConnectorClient.Outbound);
+        services.AddHttpClient<TeamsGraphClient>(http => http.Timeout = TimeSpan.FromSeconds(60)).AddOutboundPolicies(TeamsGraphClient.Outbound);
         services.TryAddSingleton<TeamsServiceUrls>();
         services.TryAddScoped<TeamsInbound>();
         services.TryAddScoped<TeamsInboxProcessor>();

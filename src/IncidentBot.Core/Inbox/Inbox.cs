@@ -109,7 +109,10 @@ public sealed class InboxInline(
         catch (Exception ex) when (ex is not OperationCanceledException && !context.Completed)
         {
             logger.LogWarning(ex, "{Source} {Kind} {ExternalId} failed inline; the work queue will retry it", source, kind, externalId);
-            var retry = new WorkRetry(item.Id, WorkDispatcher.Owner, clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(1), ex.Message);
+            var failedAt = clock.GetUtcNow().UtcDateTime;
+            var retry = WorkDispatcher.Deferral(ex, TimeSpan.FromSeconds(1)) is { } deferral
+                ? new WorkRetry(item.Id, WorkDispatcher.Owner, failedAt + deferral.Wait, deferral.Reason, HoldsKey: true, CountsAsAttempt: false)
+                : new WorkRetry(item.Id, WorkDispatcher.Owner, failedAt + TimeSpan.FromSeconds(1), ex.Message);
             await queue.RetryAsync(retry, CancellationToken.None);
             throw;
         }

@@ -16,8 +16,8 @@ public sealed record WorkTopic(string Name, int MaxAttempts, TimeSpan FirstBacko
 
 /// <summary>
 /// Runs the items of one topic. The item is completed by the <see cref="WorkContext"/> of the scope it runs in: with
-/// the change its run commits, or alone after it returns. Throw to fail it (<c>OutboxRetryException</c> for a rate
-/// limit: not a failure).
+/// the change its run commits, or alone after it returns. Throw to fail it; a rate limit (<c>OutboxRetryException</c>) or
+/// an open circuit (<c>BrokenCircuitException</c>) is not a failure: the item waits, its attempt given back.
 /// </summary>
 public interface IWorkRunner
 {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 
 namespace IncidentBot.Core.Work;
 
@@ -194,10 +195,10 @@ public sealed class WorkDispatcher : BackgroundService
             {
                 _logger.LogWarning("{Item} lost its lease before completing; another runner owns it now", Describe(item));
             }
-            catch (OutboxRetryException retry)
+            catch (Exception ex) when (Deferral(ex, runner.Topic.FirstBackoff) is { } deferral)
             {
-                _logger.LogInformation("{Item} rate limited; again in {RetryAfter} s: {Reason}", Describe(item), retry.RetryAfter.TotalSeconds, retry.Message);
-                await GiveBackAsync(new WorkRetry(item.Id, Owner, Now + retry.RetryAfter, retry.Message, HoldsKey: true, CountsAsAttempt: false));
+                _logger.LogInformation("{Item} waits {Seconds} s: {Reason}", Describe(item), deferral.Wait.TotalSeconds, deferral.Reason);
+                await GiveBackAsync(new WorkRetry(item.Id, Owner, Now + deferral.Wait, deferral.Reason, HoldsKey: true, CountsAsAttempt: false));
             }
             catch (Exception ex)
             {
@@ -218,6 +219,28 @@ public sealed class WorkDispatcher : BackgroundService
         {
             _running.TryRemove(item.Id, out _);
         }
+    }
+
+    /// <summary>
+    /// A failure that is no fault of the item and says when to try again: a rate limit (<see cref="OutboxRetryException"/>),
+    /// or a service whose circuit is open (<see cref="BrokenCircuitException"/>, until it may close). The item waits that
+    /// long, holding its key so later items of the key keep their order, and its attempt is given back: however long a
+    /// service stays down, its deliveries and intents wait for it rather than being used up against it.
+    /// </summary>
+    internal static (TimeSpan Wait, string Reason)? Deferral(Exception exception, TimeSpan fallback)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case OutboxRetryException limited:
+                    return (limited.RetryAfter, limited.Message);
+                case BrokenCircuitException broken:
+                    return (broken.RetryAfter ?? fallback, broken.Message);
+            }
+        }
+
+        return null;
     }
 
     private async Task GiveBackAsync(WorkRetry retry)

@@ -1,6 +1,6 @@
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Http;
@@ -31,10 +31,26 @@ public sealed record SlackMessage(string Ts, string? User, string? BotId, string
 
 /// <summary>
 /// The Slack Web API methods an incident needs, over one typed HttpClient (base <c>Slack:ApiBaseUrl</c>, bot token
-/// <c>Slack:BotToken</c>, the shared resilience pipeline). Arguments are form-encoded, which every method accepts.
+/// <c>Slack:BotToken</c>, the outbound policies of <see cref="Outbound"/>). Arguments are form-encoded, which every
+/// method accepts.
 /// </summary>
 public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, SlackPostPacer pacer, TimeProvider clock, ILogger<SlackApiClient> logger)
 {
+    /// <summary>The outbound client (and circuit) of the Web API.</summary>
+    public const string Outbound = "slack-api";
+
+    /// <summary>
+    /// Methods sent again after a timeout or a 5xx (every method is a POST, so none is by HTTP's rules). Reads; and
+    /// writes whose second arrival changes nothing: a pin or an invite already there and an archived channel are
+    /// answered with an error we treat as done, a topic, purpose or message update sets the same value again. Never
+    /// repeated blindly: <c>chat.postMessage</c>, <c>chat.postEphemeral</c>, <c>conversations.create</c>,
+    /// <c>bookmarks.add</c> and <c>views.open</c>, where a second arrival is a second message, channel, bookmark or form.
+    /// </summary>
+    public static readonly FrozenSet<string> SafeToRepeat = FrozenSet.Create(StringComparer.Ordinal,
+        "conversations.info", "conversations.list", "conversations.history", "conversations.replies", "users.info",
+        "users.lookupByEmail", "chat.getPermalink", "pins.add", "conversations.invite", "conversations.setTopic",
+        "conversations.setPurpose", "conversations.archive", "chat.update");
+
     public async Task<JsonElement> CallAsync(string method, IEnumerable<KeyValuePair<string, string?>> arguments, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, method)
@@ -42,10 +58,15 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
             Content = new FormUrlEncodedContent(arguments.Where(a => a.Value is not null).Select(a => new KeyValuePair<string, string>(a.Key, a.Value!))),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
+        if (SafeToRepeat.Contains(method))
+        {
+            request.MarkSafeToRepeat();
+        }
+
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            var wait = ResilienceHandler.RetryAfter(response, clock) ?? TimeSpan.FromSeconds(30);
+            var wait = OutboundRequests.RetryAfter(response, clock) ?? TimeSpan.FromSeconds(30);
             logger.LogWarning("Slack {Method} rate limited; retry after {Seconds} s", method, wait.TotalSeconds);
             throw new SlackRateLimitedException(method, wait);
         }
@@ -222,17 +243,6 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         catch (SlackApiException e) when (e.Error == "thread_not_found")
         {
             return null;
-        }
-    }
-
-    /// <summary>Answers through a command's or action's <c>response_url</c> (no token; Slack allows five uses in 30 minutes).</summary>
-    public async Task RespondAsync(string responseUrl, JsonObject message, CancellationToken cancellationToken)
-    {
-        using var content = new StringContent(message.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(new Uri(responseUrl, UriKind.Absolute), content, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            logger.LogWarning("Slack response_url answered {Status}", (int)response.StatusCode);
         }
     }
 

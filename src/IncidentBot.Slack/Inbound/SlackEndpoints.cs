@@ -13,7 +13,7 @@ namespace IncidentBot.Slack.Inbound;
 /// <summary>
 /// <c>/slack/commands</c>, <c>/slack/interactions</c>, <c>/slack/events</c>: verify the signature on the raw bytes,
 /// then hand the parsed payload to <see cref="SlackInbound"/>. Bad signatures get 401, malformed bodies 400, each
-/// with a log line, and nothing is stored.
+/// with a log line, and nothing is stored. A form the ack asks for is opened once the response has been sent.
 /// </summary>
 public static class SlackEndpoints
 {
@@ -93,6 +93,17 @@ public static class SlackEndpoints
         if (ack.StatusCode == StatusCodes.Status400BadRequest)
         {
             return Results.Json(ack.Body, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (ack.Form is { } form)
+        {
+            // Once the response is complete, so the ack never waits for Slack's Web API.
+            var afterAck = services.GetRequiredService<SlackAfterAck>();
+            http.Response.OnCompleted(() =>
+            {
+                afterAck.Open(form);
+                return Task.CompletedTask;
+            });
         }
 
         return ack.Body is null ? Results.Ok() : Results.Json(ack.Body, statusCode: ack.StatusCode);

@@ -7,7 +7,6 @@ using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Options;
-using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Blocks;
 using MediatR;
 using Microsoft.Extensions.Logging;
@@ -15,25 +14,33 @@ using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Slack.Inbound;
 
-/// <summary>What to answer Slack right away: a status and, where Slack reads one, a JSON body.</summary>
+/// <summary>
+/// What to answer Slack right away: a status and, where Slack reads one, a JSON body; and a form to open once the
+/// answer has gone out (<see cref="SlackAfterAck"/>), never before it.
+/// </summary>
 public sealed record SlackAck(int StatusCode, JsonObject? Body = null)
 {
     public static SlackAck Ok { get; } = new(200);
 
+    /// <summary>Opened by the transport after it sent this ack: the ack never waits for Slack's Web API.</summary>
+    public SlackForm? Form { get; init; }
+
     public static SlackAck BadRequest(string reason) => new(400, new JsonObject { ["error"] = reason });
 
     public static SlackAck Ephemeral(string text) => new(200, new JsonObject { ["response_type"] = "ephemeral", ["text"] = SlackText.Escape(text) });
+
+    public static SlackAck Opening(SlackForm form) => new(200) { Form = form };
 }
 
 /// <summary>
 /// Everything Slack sends, whether over HTTP or Socket Mode, arrives here already authenticated. It stores the
-/// delivery (so it is applied exactly once, after the ack) and answers at once; only opening a form, which Slack
-/// allows within 3 s of its trigger, is done before answering.
+/// delivery (so it is applied exactly once, after the ack) and answers at once. Nothing here calls Slack: a form is
+/// chosen here (from the store alone) and opened right after the ack, within the 3 s its trigger allows.
 /// </summary>
 public sealed class SlackInbound(
     InboxWriter inbox,
     IMediator mediator,
-    SlackApiClient api,
+    SlackForms forms,
     IOptions<IncidentsOptions> incidents,
     ILogger<SlackInbound> logger)
 {
@@ -57,17 +64,11 @@ public sealed class SlackInbound(
         var text = SlackText.Unescape(form.GetValueOrDefault("text"));
         var actor = new Actor(PersonKey.Create(Source, form["user_id"]), form.GetValueOrDefault("user_name") ?? form["user_id"], form["team_id"]);
 
-        // Forms must open within 3 s of the trigger, so they open now rather than after the queue.
-        try
+        // Forms must open within 3 s of the trigger, so they open right after the ack rather than after the queue.
+        if (await FormForCommandAsync(text, actor, form, cancellationToken) is { } toOpen)
         {
-            if (await TryOpenFormAsync(text, actor, form["channel_id"], form["trigger_id"], cancellationToken) is { } opened)
-            {
-                return opened;
-            }
-        }
-        catch (SlackFormException unavailable)
-        {
-            return SlackAck.Ephemeral(unavailable.Message);
+            // A command's ack can carry text: when Slack is known to be unreachable, say so at once.
+            return forms.SlackUnreachable ? SlackAck.Ephemeral(SlackForms.CannotOpen) : SlackAck.Opening(toOpen);
         }
 
         var payload = JsonSerializer.Serialize(form);
@@ -110,19 +111,6 @@ public sealed class SlackInbound(
 
     public async Task<SlackAck> InteractionAsync(JsonElement payload, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await RouteInteractionAsync(payload, cancellationToken);
-        }
-        catch (SlackFormException)
-        {
-            // Already logged; Slack shows nothing for a failed click, and the person can click again.
-            return SlackAck.Ok;
-        }
-    }
-
-    private async Task<SlackAck> RouteInteractionAsync(JsonElement payload, CancellationToken cancellationToken)
-    {
         var type = payload.TryGetProperty("type", out var t) ? t.GetString() : null;
         var userId = payload.TryGetProperty("user", out var u) && u.TryGetProperty("id", out var uid) ? uid.GetString() : null;
         var trigger = payload.TryGetProperty("trigger_id", out var tr) ? tr.GetString() : null;
@@ -136,30 +124,31 @@ public sealed class SlackInbound(
         var name = u.TryGetProperty("username", out var un) ? un.GetString() : u.TryGetProperty("name", out var n) ? n.GetString() : null;
         var actor = new Actor(PersonKey.Create(Source, userId), name ?? userId, team);
 
+        // An interaction's ack carries no text Slack shows: a form that cannot open is explained through the
+        // payload's response_url (or an ephemeral message) after the ack.
+        var responseUrl = payload.TryGetProperty("response_url", out var ru) && ru.ValueKind == JsonValueKind.String ? ru.GetString() : null;
+        SlackForm Form(string triggerId, JsonObject view, string? channel) => new(triggerId, view, userId, responseUrl, channel);
+
         switch (type)
         {
             case "block_actions":
-                return await BlockActionAsync(payload, actor, trigger, cancellationToken);
+                return await BlockActionAsync(payload, actor, trigger, Form, cancellationToken);
             case "view_submission":
                 return await ViewSubmissionAsync(payload, cancellationToken);
             case "view_closed":
                 return SlackAck.Ok;
             case "shortcut" when Callback(payload) == SlackViews.DeclareCallback:
-                if (trigger is not null)
-                {
-                    await OpenViewAsync(trigger, SlackViews.DeclareModal(incidents.Value, null), cancellationToken);
-                }
-
-                return SlackAck.Ok;
+                return trigger is null ? SlackAck.Ok : SlackAck.Opening(Form(trigger, SlackViews.DeclareModal(incidents.Value, null), null));
             case "message_action" when Callback(payload) == SlackViews.CaptureCallback:
-                return await MessageActionAsync(payload, actor, trigger, cancellationToken);
+                return await MessageActionAsync(payload, actor, trigger, Form, cancellationToken);
             default:
                 logger.LogInformation("Slack interaction of type {Type} ignored", type);
                 return SlackAck.Ok;
         }
     }
 
-    private async Task<SlackAck> BlockActionAsync(JsonElement payload, Actor actor, string? trigger, CancellationToken cancellationToken)
+    private async Task<SlackAck> BlockActionAsync(JsonElement payload, Actor actor, string? trigger, Func<string, JsonObject, string?, SlackForm> form,
+        CancellationToken cancellationToken)
     {
         if (!payload.TryGetProperty("actions", out var actions) || actions.ValueKind != JsonValueKind.Array || actions.GetArrayLength() == 0 || trigger is null)
         {
@@ -173,14 +162,12 @@ public sealed class SlackInbound(
             try
             {
                 var incident = await mediator.Send(new GetIncident(actor, number), cancellationToken);
-                await OpenViewAsync(trigger, SlackViews.ResolveModal(number, incident.Summary.Title), cancellationToken);
+                return SlackAck.Opening(form(trigger, SlackViews.ResolveModal(number, incident.Summary.Title), InteractionChannel(payload)));
             }
             catch (IncidentRuleException rule)
             {
                 return SlackAck.Ephemeral(rule.Message);
             }
-
-            return SlackAck.Ok;
         }
 
         await inbox.TryAcceptAsync(Source, $"action:{trigger}", SlackDeliveryKinds.Interaction, payload.GetRawText(), cancellationToken, OrderingKey(InteractionChannel(payload)));
@@ -239,7 +226,8 @@ public sealed class SlackInbound(
         return SlackAck.Ok;
     }
 
-    private async Task<SlackAck> MessageActionAsync(JsonElement payload, Actor actor, string? trigger, CancellationToken cancellationToken)
+    private async Task<SlackAck> MessageActionAsync(JsonElement payload, Actor actor, string? trigger, Func<string, JsonObject, string?, SlackForm> form,
+        CancellationToken cancellationToken)
     {
         if (!payload.TryGetProperty("channel", out var ch) || !ch.TryGetProperty("id", out var cid) || cid.GetString() is not { } channel
             || !payload.TryGetProperty("message", out var message) || !message.TryGetProperty("ts", out var ts) || trigger is null)
@@ -258,8 +246,7 @@ public sealed class SlackInbound(
         var open = await mediator.Send(new ListOpenIncidents(actor), cancellationToken);
         if (open.Count == 0)
         {
-            await OpenViewAsync(trigger, SlackViews.NoOpenIncidentsModal(), cancellationToken);
-            return SlackAck.Ok;
+            return SlackAck.Opening(form(trigger, SlackViews.NoOpenIncidentsModal(), channel));
         }
 
         var metadata = new JsonObject
@@ -269,13 +256,15 @@ public sealed class SlackInbound(
             ["u"] = message.TryGetProperty("user", out var mu) ? mu.GetString() : null,
             ["x"] = Clip(message.TryGetProperty("text", out var mt) ? mt.GetString() ?? string.Empty : string.Empty, 2500),
         };
-        await OpenViewAsync(trigger, SlackViews.CaptureModal(open, metadata.ToJsonString()), cancellationToken);
-        return SlackAck.Ok;
+        return SlackAck.Opening(form(trigger, SlackViews.CaptureModal(open, metadata.ToJsonString()), channel));
     }
 
-    private async Task<SlackAck?> TryOpenFormAsync(string text, Actor actor, string channel, string trigger, CancellationToken cancellationToken)
+    /// <summary>The form a command asks for (declare without a title, resolve without a summary), if any.</summary>
+    private async Task<SlackForm?> FormForCommandAsync(string text, Actor actor, IReadOnlyDictionary<string, string> command, CancellationToken cancellationToken)
     {
         var options = incidents.Value;
+        var channel = command["channel_id"];
+        SlackForm Form(JsonObject view) => new(command["trigger_id"], view, command["user_id"], command["response_url"], channel);
         var context = new CommandContext(Source, "/incident", options.SeverityNames, options.RoleNames);
         if (CommandParser.Parse(text, context) is not ParsedCommand parsed)
         {
@@ -285,8 +274,7 @@ public sealed class SlackInbound(
         switch (parsed.Command)
         {
             case DeclareCommand { Title.Length: 0 }:
-                await OpenViewAsync(trigger, SlackViews.DeclareModal(options, channel), cancellationToken);
-                return SlackAck.Ok;
+                return Form(SlackViews.DeclareModal(options, channel));
             case ResolveCommand { Summary: null or "" }:
                 var number = parsed.IncidentNumber ?? await mediator.Send(new FindIncidentByChannel(Source, channel), cancellationToken);
                 if (number is not { } n)
@@ -299,8 +287,7 @@ public sealed class SlackInbound(
                     var incident = await mediator.Send(new GetIncident(actor, n), cancellationToken);
                     if (!incident.Summary.Status.IsClosed())
                     {
-                        await OpenViewAsync(trigger, SlackViews.ResolveModal(n, incident.Summary.Title), cancellationToken);
-                        return SlackAck.Ok;
+                        return Form(SlackViews.ResolveModal(n, incident.Summary.Title));
                     }
                 }
                 catch (IncidentRuleException)
@@ -311,19 +298,6 @@ public sealed class SlackInbound(
                 return null;
             default:
                 return null;
-        }
-    }
-
-    private async Task OpenViewAsync(string trigger, JsonObject view, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await api.OpenViewAsync(trigger, view, cancellationToken);
-        }
-        catch (Exception ex) when (ex is SlackApiException or SlackRateLimitedException or HttpRequestException)
-        {
-            logger.LogWarning(ex, "Could not open a Slack form");
-            throw new SlackFormException("Slack would not open the form just now; please try again.", ex);
         }
     }
 
@@ -345,9 +319,6 @@ public sealed class SlackInbound(
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
-
-/// <summary>A form could not be opened; the person is told to try again.</summary>
-public sealed class SlackFormException(string message, Exception inner) : Exception(message, inner);
 
 public static class SlackDeliveryKinds
 {

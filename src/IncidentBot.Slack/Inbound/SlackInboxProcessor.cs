@@ -10,6 +10,7 @@ using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Blocks;
 using MediatR;
@@ -25,19 +26,31 @@ namespace IncidentBot.Slack.Inbound;
 public sealed class SlackInboxProcessor(
     IMediator mediator,
     SlackApiClient api,
+    SlackResponseUrlClient responses,
     IOptions<SlackOptions> slack,
     IOptions<IncidentsOptions> incidents,
     ILogger<SlackInboxProcessor> logger) : IInboxProcessor
 {
     public string Source => SlackInbound.Source;
 
-    public Task ProcessAsync(InboxMessage message, CancellationToken cancellationToken) => message.Kind switch
+    public async Task ProcessAsync(InboxMessage message, CancellationToken cancellationToken)
     {
-        SlackDeliveryKinds.Command => CommandAsync(message.Payload, cancellationToken),
-        SlackDeliveryKinds.Event => EventAsync(message.Payload, cancellationToken),
-        SlackDeliveryKinds.Interaction => InteractionAsync(message.Payload, cancellationToken),
-        _ => throw new InvalidOperationException($"Unknown Slack delivery kind '{message.Kind}'."),
-    };
+        try
+        {
+            await (message.Kind switch
+            {
+                SlackDeliveryKinds.Command => CommandAsync(message.Payload, cancellationToken),
+                SlackDeliveryKinds.Event => EventAsync(message.Payload, cancellationToken),
+                SlackDeliveryKinds.Interaction => InteractionAsync(message.Payload, cancellationToken),
+                _ => throw new InvalidOperationException($"Unknown Slack delivery kind '{message.Kind}'."),
+            });
+        }
+        catch (SlackRateLimitedException limited)
+        {
+            // Slack said when: the delivery waits in the queue for it, without using up an attempt.
+            throw new OutboxRetryException(limited.Message, limited.RetryAfter, limited);
+        }
+    }
 
     private async Task CommandAsync(string payload, CancellationToken cancellationToken)
     {
@@ -50,7 +63,7 @@ public sealed class SlackInboxProcessor(
             reply = ChatReply.Private("Run `/incident declare` again to open the form.");
         }
 
-        await api.RespondAsync(form["response_url"], new JsonObject
+        await responses.RespondAsync(form["response_url"], new JsonObject
         {
             ["response_type"] = reply.Visibility == ReplyVisibility.InChannel ? "in_channel" : "ephemeral",
             ["text"] = SlackText.Escape(reply.Text),
@@ -239,7 +252,7 @@ public sealed class SlackInboxProcessor(
     {
         if (Str(p, "response_url") is { } responseUrl)
         {
-            await api.RespondAsync(responseUrl, new JsonObject { ["response_type"] = "ephemeral", ["replace_original"] = false, ["text"] = SlackText.Escape(text) }, cancellationToken);
+            await responses.RespondAsync(responseUrl, new JsonObject { ["response_type"] = "ephemeral", ["replace_original"] = false, ["text"] = SlackText.Escape(text) }, cancellationToken);
             return;
         }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using IncidentBot.Slack.SocketMode;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,11 +7,11 @@ namespace IncidentBot.Slack.Inbound;
 
 /// <summary>
 /// Socket Mode envelopes carry the very payloads HTTP would, so they go to the same <see cref="SlackInbound"/>;
-/// what HTTP would have put in the response body goes into the ack instead.
+/// what HTTP would have put in the response body goes into the ack instead, and a form is opened once the ack is sent.
 /// </summary>
-public sealed class SlackSocketModeDispatcher(IServiceScopeFactory scopes, ILogger<SlackSocketModeDispatcher> logger) : ISocketModeDispatcher
+public sealed class SlackSocketModeDispatcher(IServiceScopeFactory scopes, SlackAfterAck afterAck, ILogger<SlackSocketModeDispatcher> logger) : ISocketModeDispatcher
 {
-    public async Task<JsonNode?> DispatchAsync(SocketModeEnvelope envelope, CancellationToken cancellationToken)
+    public async Task<SocketModeReply> DispatchAsync(SocketModeEnvelope envelope, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var inbound = scope.ServiceProvider.GetRequiredService<SlackInbound>();
@@ -30,16 +29,16 @@ public sealed class SlackSocketModeDispatcher(IServiceScopeFactory scopes, ILogg
         catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
         {
             logger.LogWarning("Socket Mode {Type} envelope {Envelope} malformed: {Error}", envelope.Type, envelope.EnvelopeId, ex.Message);
-            return null;
+            return SocketModeReply.Empty;
         }
 
         if (ack.StatusCode != 200)
         {
             logger.LogWarning("Socket Mode {Type} envelope {Envelope} refused: {Body}", envelope.Type, envelope.EnvelopeId, ack.Body?.ToJsonString());
-            return null;
+            return SocketModeReply.Empty;
         }
 
-        return ack.Body;
+        return new SocketModeReply(ack.Body, ack.Form is { } form ? () => afterAck.Open(form) : null);
     }
 
     /// <summary>A slash command arrives as a JSON object of the same fields HTTP form-encodes.</summary>

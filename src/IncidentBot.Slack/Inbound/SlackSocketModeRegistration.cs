@@ -17,7 +17,7 @@ internal static class SlackSocketModeRegistration
             // The connector lives in a long-lived singleton: recycle pooled connections (DNS) instead of handlers.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddIncidentBotResilience();
+            .AddOutboundPolicies(SlackConnectionsOpenClient.Outbound);
         services.TryAddSingleton<ISocketModeConnector>(sp => sp.GetRequiredService<SlackConnectionsOpenClient>());
         services.TryAddSingleton<ISocketModeDispatcher, SlackSocketModeDispatcher>();
         services.TryAddSingleton<SocketModeClient>();

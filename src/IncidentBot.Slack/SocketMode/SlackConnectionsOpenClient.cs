@@ -14,6 +14,9 @@ public sealed class SlackConnectionsOpenClient(HttpClient http, IOptions<SocketM
 {
     public const string Method = "apps.connections.open";
 
+    /// <summary>The outbound client (and circuit) of connection opening; the socket's own reconnect backoff sits above it.</summary>
+    public const string Outbound = "slack-connections";
+
     public static readonly Uri DefaultApiBaseUrl = new("https://slack.com/api/");
 
     public async Task<Uri> OpenAsync(CancellationToken cancellationToken)
@@ -30,12 +33,15 @@ public sealed class SlackConnectionsOpenClient(HttpClient http, IOptions<SocketM
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
 
+        // A second open only hands out a second URL, which is never used.
+        request.MarkSafeToRepeat();
+
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             throw new SocketModeException("ratelimited", $"Slack rate-limited {Method}.")
             {
-                RetryAfter = ResilienceHandler.RetryAfter(response, clock),
+                RetryAfter = OutboundRequests.RetryAfter(response, clock),
             };
         }
 

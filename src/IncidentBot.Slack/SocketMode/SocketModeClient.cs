@@ -398,6 +398,7 @@ public sealed class SocketModeClient : BackgroundService
     /// <summary>Dispatches (bounded by the ack timeout) and acks on the envelope's own socket. Never throws.</summary>
     private async Task HandleEnvelopeAsync(SocketModeConnection connection, SocketModeEnvelope envelope, CancellationToken stoppingToken)
     {
+        Action? afterAck = null;
         try
         {
             JsonNode? payload = null;
@@ -409,7 +410,8 @@ public sealed class SocketModeClient : BackgroundService
                     return;
                 }
 
-                payload = result;
+                payload = result?.Payload;
+                afterAck = result?.AfterAck;
             }
             else
             {
@@ -432,11 +434,26 @@ public sealed class SocketModeClient : BackgroundService
                 "Could not ack Socket Mode envelope {EnvelopeId} on connection #{ConnectionId}; Slack will redeliver it.",
                 envelope.EnvelopeId,
                 connection.Id);
+            return;
+        }
+
+        RunAfterAck(afterAck, envelope);
+    }
+
+    private void RunAfterAck(Action? afterAck, SocketModeEnvelope envelope)
+    {
+        try
+        {
+            afterAck?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Work after the ack of Socket Mode envelope {EnvelopeId} ({Type}) failed.", envelope.EnvelopeId, envelope.Type);
         }
     }
 
     /// <returns>Whether to ack, and the payload to ack with.</returns>
-    private async Task<(bool Ack, JsonNode? Payload)> DispatchAsync(SocketModeEnvelope envelope, CancellationToken stoppingToken)
+    private async Task<(bool Ack, SocketModeReply? Reply)> DispatchAsync(SocketModeEnvelope envelope, CancellationToken stoppingToken)
     {
         var dispatch = Task.Run(() => dispatcher.DispatchAsync(envelope, stoppingToken), CancellationToken.None);
         using (var deadline = new CancellationTokenSource())
@@ -478,15 +495,16 @@ public sealed class SocketModeClient : BackgroundService
         }
     }
 
-    private async Task ObserveLateDispatchAsync(Task<JsonNode?> dispatch, SocketModeEnvelope envelope)
+    private async Task ObserveLateDispatchAsync(Task<SocketModeReply> dispatch, SocketModeEnvelope envelope)
     {
         try
         {
-            var payload = await dispatch;
+            var reply = await dispatch;
             logger.LogInformation(
                 "Late dispatch of Socket Mode envelope {EnvelopeId} finished{Discarded}.",
                 envelope.EnvelopeId,
-                payload is null ? "" : "; its response payload was discarded (already acked)");
+                reply.Payload is null ? "" : "; its response payload was discarded (already acked)");
+            RunAfterAck(reply.AfterAck, envelope);
         }
         catch (Exception ex)
         {

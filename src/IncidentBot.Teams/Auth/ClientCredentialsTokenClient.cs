@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using IncidentBot.Core.Http;
+using Polly.Timeout;
 
 namespace IncidentBot.Teams.Auth;
 
@@ -26,6 +28,9 @@ public sealed class ClientCredentialsTokenClient
 
     public const string BotFrameworkScope = "https://api.botframework.com/.default";
     public const string GraphScope = "https://graph.microsoft.com/.default";
+
+    /// <summary>The outbound client (and circuit) of the token endpoint.</summary>
+    public const string Outbound = "token-endpoint";
 
     /// <summary>How long before expiry a cached token is replaced.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
@@ -131,16 +136,18 @@ public sealed class ClientCredentialsTokenClient
             new KeyValuePair<string, string>("scope", scope),
         ]);
 
+        // Asking for a token again only yields another token: safe to repeat after a timeout.
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = form }.MarkSafeToRepeat();
         string body;
         HttpStatusCode status;
         try
         {
             // Shared by every waiting caller, so no one caller's cancellation applies; HttpClient.Timeout bounds it.
-            using var response = await _http.PostAsync(endpoint, form, CancellationToken.None);
+            using var response = await _http.SendAsync(request, CancellationToken.None);
             status = response.StatusCode;
             body = await response.Content.ReadAsStringAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutRejectedException)
         {
             throw new TokenAcquisitionException(
                 $"Token request for client {clientId}, tenant {tenant}, scope {scope} did not get an answer: {ex.Message}",

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ public static class TeamsAuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         AddLongLivedClient(services, ValidatorHttpClientName);
-        AddLongLivedClient(services, TokenHttpClientName);
+        AddLongLivedClient(services, TokenHttpClientName).AddOutboundPolicies(ClientCredentialsTokenClient.Outbound);
 
         services.TryAddSingleton(sp => new BotFrameworkTokenValidator(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(ValidatorHttpClientName),
@@ -39,7 +40,7 @@ public static class TeamsAuthServiceCollectionExtensions
         return services;
     }
 
-    private static void AddLongLivedClient(IServiceCollection services, string name) =>
+    private static IHttpClientBuilder AddLongLivedClient(IServiceCollection services, string name) =>
         services.AddHttpClient(name, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

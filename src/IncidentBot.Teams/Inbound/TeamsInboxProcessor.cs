@@ -11,6 +11,7 @@ using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
 using IncidentBot.Teams.Cards;
 using IncidentBot.Teams.Outbound;
 using MediatR;
@@ -36,13 +37,21 @@ public sealed class TeamsInboxProcessor(
     {
         using var document = JsonDocument.Parse(message.Payload);
         var activity = TeamsActivity.TryParse(document.RootElement, out var problem) ?? throw new InvalidOperationException($"Stored activity is malformed: {problem}");
-        if (message.Kind == TeamsDeliveryKinds.Message)
+        try
         {
-            await MessageAsync(activity, cancellationToken);
+            if (message.Kind == TeamsDeliveryKinds.Message)
+            {
+                await MessageAsync(activity, cancellationToken);
+            }
+            else
+            {
+                await InvokeAsync(activity, cancellationToken);
+            }
         }
-        else
+        catch (TeamsRateLimitedException limited)
         {
-            await InvokeAsync(activity, cancellationToken);
+            // Teams said when: the delivery waits in the queue for it, without using up an attempt.
+            throw new OutboxRetryException(limited.Message, limited.RetryAfter, limited);
         }
     }
 

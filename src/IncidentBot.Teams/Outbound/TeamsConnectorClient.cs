@@ -35,6 +35,9 @@ public sealed class TeamsApiException(string what, HttpStatusCode status, string
 public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsTokenClient tokens, IOptions<TeamsOptions> options,
     IConversationStore conversations, TeamsServiceUrls serviceUrls, TimeProvider clock)
 {
+    /// <summary>The outbound client (and circuit) of the Bot Connector.</summary>
+    public const string Outbound = "teams-connector";
+
     private static readonly ConcurrentDictionary<string, bool> Trusted = new(StringComparer.OrdinalIgnoreCase);
 
     public Task<string> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken) =>
@@ -156,7 +159,7 @@ public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsToken
         {
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                throw new TeamsRateLimitedException(what, ResilienceHandler.RetryAfter(response, clock) ?? TimeSpan.FromSeconds(30));
+                throw new TeamsRateLimitedException(what, OutboundRequests.RetryAfter(response, clock) ?? TimeSpan.FromSeconds(30));
             }
 
             var text = await response.Content.ReadAsStringAsync(cancellationToken);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Core.Http;
 using IncidentBot.Teams.Auth;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,9 @@ namespace IncidentBot.Teams.Outbound;
 /// </summary>
 public sealed class TeamsGraphClient(HttpClient http, ClientCredentialsTokenClient tokens, IOptions<TeamsOptions> options, TimeProvider clock)
 {
+    /// <summary>The outbound client (and circuit) of Microsoft Graph.</summary>
+    public const string Outbound = "graph";
+
     /// <summary>Teams' limit on channel display names.</summary>
     public const int MaxChannelName = 50;
 
@@ -97,6 +101,11 @@ public sealed class TeamsGraphClient(HttpClient http, ClientCredentialsTokenClie
             Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (method == HttpMethod.Patch)
+        {
+            // A PATCH sets fields to given values: landing twice leaves the event as landing once.
+            request.MarkSafeToRepeat();
+        }
 
         // Event times come back in UTC, whatever the mailbox's own zone.
         request.Headers.TryAddWithoutValidation("Prefer", "outlook.timezone=\"UTC\"");

@@ -13,6 +13,8 @@ public class StartupValidationTests
     [InlineData("Reviews:Facilitators:0", "alice", "Reviews:Facilitators:0")]
     [InlineData("Web:PublicBaseUrl", "incidents.example.com", "Web:PublicBaseUrl")]
     [InlineData("Outbox:MaxAttempts", "0", "Outbox:MaxAttempts")]
+    [InlineData("Outbound:BreakDuration", "00:00:00", "Outbound:BreakDuration")]
+    [InlineData("Outbound:MaxInlineRetryAfter", "00:10:00", "Outbound:MaxInlineRetryAfter")]
     public void WrongSetting_StopsStartup_NamingIt(string key, string value, string named)
     {
         using var factory = new BotFactory(new Dictionary<string, string?> { [key] = value });

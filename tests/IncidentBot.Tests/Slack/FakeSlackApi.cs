@@ -42,6 +42,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
     /// <summary>Calls to hold open instead of answering, checked before <see cref="Failures"/>.</summary>
     public ConcurrentQueue<SlackHold> Holds { get; } = new();
 
+    /// <summary>
+    /// What happened, in order, as one log the test can add to as well (<see cref="Record"/>): each Web API call as
+    /// "<c>method</c>" when it arrives and "<c>method answered</c>" when its answer goes out.
+    /// </summary>
+    public ConcurrentQueue<string> Events { get; } = new();
+
     /// <summary>What <c>apps.connections.open</c> hands out (a fake Socket Mode server), per connection.</summary>
     public Func<Uri>? SocketUrl { get; set; }
 
@@ -117,6 +123,9 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return hold;
     }
 
+    /// <summary>Adds the test's own event (an ack arriving …) to <see cref="Events"/>.</summary>
+    public void Record(string what) => Events.Enqueue(what);
+
     public IReadOnlyList<SlackCall> CallsTo(string method) => Calls.Where(c => c.Method == method).ToList();
 
     public FakeChannel? ChannelNamed(string name) => Channels.Values.FirstOrDefault(c => c.Name == name);
@@ -126,6 +135,13 @@ public sealed class FakeSlackApi : IAsyncDisposable
         var form = (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
         var call = new SlackCall(method, form, http.Request.Headers.Authorization.ToString()) { Caller = caller };
         Calls.Enqueue(call);
+        Events.Enqueue(method);
+
+        http.Response.OnStarting(() =>
+        {
+            Events.Enqueue($"{method} answered");
+            return Task.CompletedTask;
+        });
 
         if (Holds.FirstOrDefault(h => h.TryTake(call)) is { } hold)
         {

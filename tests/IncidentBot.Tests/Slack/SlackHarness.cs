@@ -33,7 +33,8 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public FakeTimeProvider Clock => Bot.Clock;
 
-    public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<FakeSlackApi>? prepare = null)
+    public static async Task<SlackHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<FakeSlackApi>? prepare = null,
+        Action<IServiceCollection>? services = null)
     {
         var slack = await FakeSlackApi.StartAsync();
         prepare?.Invoke(slack);
@@ -45,7 +46,7 @@ public sealed class SlackHarness : IAsyncDisposable
             all[k] = v;
         }
 
-        var bot = new BotFactory(all, clock: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var bot = new BotFactory(all, clock: new FakeTimeProvider(DateTimeOffset.UtcNow), services: services);
         var client = bot.CreateClient();
         bot.Services.GetRequiredService<IncidentBot.Slack.Api.SlackPostPacer>().Interval = TimeSpan.Zero;
         return new SlackHarness(slack, bot, client);
@@ -64,18 +65,18 @@ public sealed class SlackHarness : IAsyncDisposable
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Slack", "Fixtures", name));
 
     /// <summary>A slash command from the published example, with our text, channel and response URL.</summary>
-    public Task<HttpResponseMessage> CommandAsync(string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null) =>
-        PostSignedAsync("/slack/commands", CommandBody(Slack, text, channel, user, trigger), "application/x-www-form-urlencoded");
+    public Task<HttpResponseMessage> CommandAsync(string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null, string? responseUrl = null) =>
+        PostSignedAsync("/slack/commands", CommandBody(Slack, text, channel, user, trigger, responseUrl), "application/x-www-form-urlencoded");
 
     /// <summary>
     /// The form body of <c>/incident &lt;text&gt;</c>: Slack's published example with our text, channel, user and a
-    /// response URL on <paramref name="slack"/>.
+    /// response URL (by default on <paramref name="slack"/>).
     /// </summary>
-    public static string CommandBody(FakeSlackApi slack, string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null) =>
+    public static string CommandBody(FakeSlackApi slack, string text, string channel = "C0GENERAL", string user = "U2CERLKJA", string? trigger = null, string? responseUrl = null) =>
         Fixture("slash-command.form.txt")
             .Replace("{{TEXT}}", Uri.EscapeDataString(text), StringComparison.Ordinal)
             .Replace("{{CHANNEL}}", channel, StringComparison.Ordinal)
-            .Replace("{{RESPONSE_URL}}", Uri.EscapeDataString(slack.ResponseUrl(Guid.NewGuid().ToString("N"))), StringComparison.Ordinal)
+            .Replace("{{RESPONSE_URL}}", Uri.EscapeDataString(responseUrl ?? slack.ResponseUrl(Guid.NewGuid().ToString("N"))), StringComparison.Ordinal)
             .Replace("user_id=U2CERLKJA", $"user_id={user}", StringComparison.Ordinal)
             .Replace("command=%2Fwebhook-collect", "command=%2Fincident", StringComparison.Ordinal)
             .Replace("trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c", $"trigger_id={trigger ?? Guid.NewGuid().ToString("N")}", StringComparison.Ordinal);
@@ -123,6 +124,16 @@ public sealed class SlackHarness : IAsyncDisposable
 
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>A URL on loopback where nothing listens: connections to it are refused at once.</summary>
+    public static string UnreachableUrl(string path)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/{path}";
     }
 
     /// <summary>Runs queued deliveries and intents until nothing is left (the background workers may help).</summary>

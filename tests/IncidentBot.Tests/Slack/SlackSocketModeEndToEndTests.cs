@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Domain;
+using IncidentBot.Slack.SocketMode;
 using IncidentBot.Tests.Slack.SocketMode;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Slack;
 
@@ -19,7 +21,9 @@ public sealed class SlackSocketModeEndToEndTests : IAsyncLifetime
     {
         _sockets = await FakeSocketModeServer.StartAsync();
         _h = await SlackHarness.StartAsync(new Dictionary<string, string?> { ["Slack:AppToken"] = "xapp-1-test" },
-            slack => slack.SocketUrl = () => _sockets.UrlFor(Interlocked.Increment(ref _connections)));
+            slack => slack.SocketUrl = () => _sockets.UrlFor(Interlocked.Increment(ref _connections)),
+            // Acks wait for the dispatcher as long as it takes: an ack sent by the timeout would hide a slow dispatch.
+            services => services.PostConfigure<SocketModeOptions>(o => o.AckTimeout = TimeSpan.FromMinutes(1)));
     }
 
     public async Task DisposeAsync()
@@ -72,6 +76,27 @@ public sealed class SlackSocketModeEndToEndTests : IAsyncLifetime
         var incident = await _h.IncidentAsync(1);
         Assert.Contains(incident.Timeline, e => e.Kind == TimelineKind.Captured && e.Text == "failover started");
         Assert.Equal(1, incident.Summary.Number);
+    }
+
+    [Fact]
+    public async Task FormOverTheSocket_OpensAfterTheAck_NotBeforeIt()
+    {
+        var socket = await _sockets.NextConnectionAsync();
+        var slow = _h.Slack.Hold("views.open");
+        var payload = Published("slash_commands")["payload"]!.AsObject();
+        payload["text"] = "declare";
+        payload["response_url"] = _h.Slack.ResponseUrl("socket-form");
+        payload["trigger_id"] = "socket-form-trigger";
+
+        await socket.SendEnvelopeAsync("env-form", "slash_commands", payload.ToJsonString(), acceptsResponsePayload: true);
+        var ack = await socket.ReceiveJsonAsync();
+        _h.Slack.Record("ack");
+        slow.Release();
+        await SlackHarness.Eventually(() => _h.Slack.Events.Contains("views.open answered"), "the form opened");
+
+        Assert.Equal("env-form", ack.GetProperty("envelope_id").GetString());
+        Assert.Equal(["ack", "views.open answered"], _h.Slack.Events.Where(e => e is "ack" or "views.open answered"));
+        Assert.Equal("socket-form-trigger", Assert.Single(_h.Slack.CallsTo("views.open"))["trigger_id"]);
     }
 
     [Fact]

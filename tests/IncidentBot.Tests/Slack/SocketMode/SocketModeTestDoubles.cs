@@ -41,11 +41,11 @@ public sealed class FakeDispatcher : ISocketModeDispatcher
 
     public ConcurrentQueue<SocketModeEnvelope> Envelopes { get; } = new();
 
-    public async Task<JsonNode?> DispatchAsync(SocketModeEnvelope envelope, CancellationToken cancellationToken)
+    public async Task<SocketModeReply> DispatchAsync(SocketModeEnvelope envelope, CancellationToken cancellationToken)
     {
         Envelopes.Enqueue(envelope);
         dispatched.Writer.TryWrite(envelope);
-        return await Handler(envelope, cancellationToken);
+        return new SocketModeReply(await Handler(envelope, cancellationToken));
     }
 
     public async Task<SocketModeEnvelope> NextDispatchedAsync() =>
