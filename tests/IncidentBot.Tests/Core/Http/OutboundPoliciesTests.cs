@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using IncidentBot.Core.Http;
-using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -178,7 +178,7 @@ public class OutboundPoliciesTests
     [Fact]
     public void RetryAfter_ReadsSecondsAndDates_CountingFromTheInjectedClock()
     {
-        var clock = new FakeClock(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
         using var seconds = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         seconds.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
         using var date = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
