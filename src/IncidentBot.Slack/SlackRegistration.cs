@@ -22,6 +22,7 @@ public static class SlackRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
 
         services.TryAddSingleton<SlackPostPacer>();
+        services.TryAddSingleton<SlackUserNames>();
         services.AddHttpClient<SlackApiClient>((sp, http) =>
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBase;

@@ -34,7 +34,7 @@ public sealed record SlackMessage(string Ts, string? User, string? BotId, string
 /// <c>Slack:BotToken</c>, the outbound policies of <see cref="Outbound"/>). Arguments are form-encoded, which every
 /// method accepts.
 /// </summary>
-public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, SlackPostPacer pacer, TimeProvider clock, ILogger<SlackApiClient> logger)
+public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, SlackPostPacer pacer, SlackUserNames names, TimeProvider clock, ILogger<SlackApiClient> logger)
 {
     /// <summary>The outbound client (and circuit) of the Web API.</summary>
     public const string Outbound = "slack-api";
@@ -203,18 +203,26 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     public Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
         CallAsync("views.open", [new("trigger_id", triggerId), new("view", view.ToJsonString())], cancellationToken);
 
-    /// <summary>The display name Slack shows for a user, or null when it cannot be read.</summary>
+    /// <summary>The display name Slack shows for a user (cached), or null when it cannot be read.</summary>
     public async Task<string?> UserNameAsync(string userId, CancellationToken cancellationToken)
     {
+        if (names.TryGet(userId, out var known))
+        {
+            return known;
+        }
+
         try
         {
             var user = (await CallAsync("users.info", [new("user", userId)], cancellationToken)).GetProperty("user");
-            if (user.TryGetProperty("profile", out var profile) && profile.TryGetProperty("display_name", out var dn) && dn.GetString() is { Length: > 0 } display)
+            var name = user.TryGetProperty("profile", out var profile) && profile.TryGetProperty("display_name", out var dn) && dn.GetString() is { Length: > 0 } display
+                ? display
+                : user.TryGetProperty("real_name", out var rn) && rn.GetString() is { Length: > 0 } real ? real : user.GetProperty("name").GetString();
+            if (name is not null)
             {
-                return display;
+                names.Remember(userId, name);
             }
 
-            return user.TryGetProperty("real_name", out var rn) && rn.GetString() is { Length: > 0 } real ? real : user.GetProperty("name").GetString();
+            return name;
         }
         catch (SlackApiException e)
         {

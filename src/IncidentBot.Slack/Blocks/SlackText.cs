@@ -13,6 +13,31 @@ public static class SlackText
     public static string Unescape(string? text) =>
         string.IsNullOrEmpty(text) ? string.Empty : text.Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal).Replace("&amp;", "&", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Slack's markup in a message (<c>&lt;@U123&gt;</c>, <c>&lt;#C123|ops&gt;</c>, <c>&lt;!here&gt;</c>, links) as a person
+    /// reads it: "@name", "#ops", "@here", "label (url)"; then unescaped. <paramref name="names"/> names user ids.
+    /// </summary>
+    public static string Readable(string? text, IReadOnlyDictionary<string, string> names) =>
+        Unescape(Markup.Replace(text ?? string.Empty, m =>
+        {
+            var target = m.Groups["target"].Value;
+            var label = m.Groups["label"].Success && m.Groups["label"].Value.Length > 0 ? m.Groups["label"].Value : null;
+            return m.Groups["kind"].Value switch
+            {
+                "@" => "@" + (label ?? names.GetValueOrDefault(target) ?? target),
+                "#" => "#" + (label ?? target),
+                "!" => label ?? "@" + target.Split('^')[0],
+                _ => label is null ? target : $"{label} ({target})",
+            };
+        }));
+
+    /// <summary>The user ids a message mentions.</summary>
+    public static IReadOnlyList<string> MentionedUsers(string? text) =>
+        Markup.Matches(text ?? string.Empty).Where(m => m.Groups["kind"].Value == "@").Select(m => m.Groups["target"].Value).Distinct(StringComparer.Ordinal).ToList();
+
+    private static readonly System.Text.RegularExpressions.Regex Markup =
+        new(@"<(?<kind>[@#!]?)(?<target>[^<>|]+)(?:\|(?<label>[^<>]*))?>", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>A mention of a person when they are a Slack user, else their name as text.</summary>
     public static string Person(string personKey, string name) =>
         personKey.StartsWith("slack:", StringComparison.Ordinal) ? $"<@{personKey["slack:".Length..]}>" : Escape(name);

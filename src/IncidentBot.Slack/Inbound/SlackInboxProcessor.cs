@@ -233,7 +233,16 @@ public sealed class SlackInboxProcessor(
         var authorKey = message.User is { } u ? PersonKey.Create("slack", u) : actor.PersonKey;
         var authorName = message.User is { } author ? await api.UserNameAsync(author, cancellationToken) : actor.DisplayName;
         permalink ??= await api.PermalinkAsync(channel, message.Ts, cancellationToken);
-        await mediator.Send(new AddTimelineEntry(actor, number, SlackText.Unescape(message.Text), $"slack:{channel}:{message.Ts}",
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var mentioned in SlackText.MentionedUsers(message.Text))
+        {
+            if (await api.UserNameAsync(mentioned, cancellationToken) is { } name)
+            {
+                names[mentioned] = name;
+            }
+        }
+
+        await mediator.Send(new AddTimelineEntry(actor, number, SlackText.Readable(message.Text, names), $"slack:{channel}:{message.Ts}",
             authorKey, authorName, SlackTs.ToTime(message.Ts), permalink), cancellationToken);
     }
 

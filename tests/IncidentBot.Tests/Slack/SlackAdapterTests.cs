@@ -332,6 +332,21 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CapturedMessage_NamesThePeopleAndChannelsItMentions()
+    {
+        var (channel, _) = await DeclareAsync();
+
+        await _h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-pin_added.json"),
+            ("CHANNEL", channel.Id), ("TS", "1763371000.000600"), ("EVENT_ID", "EvPinMention"),
+            ("TEXT", "<@U0BOB> rolled back, see <#C0OPS|ops> and <@U0BOB> &amp; <@U0ZED|zed> agree")));
+        await _h.SettleAsync();
+
+        var entry = Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
+        Assert.Equal("@u0bob-display rolled back, see #ops and @u0bob-display & @zed agree", entry.Text);
+        Assert.Single(Slack.CallsTo("users.info"), c => c["user"] == "U0BOB"); // looked up once
+    }
+
+    [Fact]
     public async Task MessageShortcut_InTheIncidentChannel_Captures_AndElsewhere_AsksWhichIncident()
     {
         var (channel, _) = await DeclareAsync();
