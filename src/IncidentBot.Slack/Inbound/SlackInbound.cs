@@ -6,6 +6,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Input;
 using IncidentBot.Core.Options;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Blocks;
@@ -81,6 +82,12 @@ public sealed class SlackInbound(
 
     public async Task<SlackAck> EventAsync(JsonElement body, CancellationToken cancellationToken)
     {
+        if (JsonInput.HasBrokenText(body))
+        {
+            logger.LogWarning("Slack event refused: a string holds invalid UTF-16 (a lone surrogate)");
+            return SlackAck.BadRequest("invalid UTF-16 in a string");
+        }
+
         var type = body.TryGetProperty("type", out var t) ? t.GetString() : null;
         switch (type)
         {
@@ -110,6 +117,12 @@ public sealed class SlackInbound(
 
     public async Task<SlackAck> InteractionAsync(JsonElement payload, CancellationToken cancellationToken)
     {
+        if (JsonInput.HasBrokenText(payload))
+        {
+            logger.LogWarning("Slack interaction refused: a string holds invalid UTF-16 (a lone surrogate)");
+            return SlackAck.BadRequest("invalid UTF-16 in a string");
+        }
+
         try
         {
             return await RouteInteractionAsync(payload, cancellationToken);
