@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IncidentBot.Core.Input;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
@@ -191,6 +192,12 @@ public sealed class WorkDispatcher : BackgroundService
             catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.LeaseLost)
             {
                 _logger.LogWarning("{Item} lost its lease before completing; another runner owns it now", Describe(item));
+            }
+            catch (InputRefusedException refused)
+            {
+                // The same input is refused every time: retrying only delays the admin who can see why.
+                _logger.LogWarning("{Item} refused: {Reason}; parked at once", Describe(item), refused.Message);
+                await GiveBackAsync(new WorkRetry(item.Id, Owner, Now, refused.Message, Park: true));
             }
             catch (OutboxRetryException retry)
             {

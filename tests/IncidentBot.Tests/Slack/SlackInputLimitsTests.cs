@@ -66,4 +66,23 @@ public sealed class SlackInputLimitsTests : IAsyncLifetime
         Assert.EndsWith(IncidentBot.Core.Input.InputLimits.TruncatedMarker, entry.Text);
         Assert.Equal($"https://fake.slack.test/archives/{channel}/p1763370999000200", entry.Link);
     }
+
+    [Fact]
+    public async Task An_event_naming_a_malformed_user_is_parked_at_once_and_changes_nothing()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _h.CommandAsync("declare sev2 Checkout errors")).StatusCode);
+        await _h.SettleAsync();
+        var before = (await _h.IncidentAsync(1)).Members.Count;
+        var channel = Assert.Single((await _h.IncidentAsync(1)).Channels, c => c.Platform == "slack").ChannelId;
+
+        await _h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-member_joined_channel.json"),
+            ("CHANNEL", channel), ("USER", "u0-not-a-slack-id"), ("EVENT_ID", "EvJoinBad")));
+        await _h.SettleAsync();
+
+        // Running it again cannot make the input acceptable: one attempt, then it waits for an admin with its reason.
+        var parked = Assert.Single(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox.", IncidentBot.Core.Storage.WorkStatus.Parked));
+        Assert.Equal(1, parked.Attempts);
+        Assert.Contains("person id", parked.LastError, StringComparison.Ordinal);
+        Assert.Equal(before, (await _h.IncidentAsync(1)).Members.Count);
+    }
 }
