@@ -11,10 +11,10 @@ namespace IncidentBot.Core.Commands;
 public static class CommandParser
 {
     /// <summary>Longest title, in Unicode code points.</summary>
-    public const int MaxTitleLength = 200;
+    public static int MaxTitleLength => Input.InputLimits.For(Input.InputField.Title).MaxLength;
 
     /// <summary>Longest free text (note, update, action, summary, reason, status message), in Unicode code points.</summary>
-    public const int MaxTextLength = 4000;
+    public static int MaxTextLength => Input.InputLimits.For(Input.InputField.Text).MaxLength;
 
     public static ParseResult Parse(string? text, CommandContext context)
     {

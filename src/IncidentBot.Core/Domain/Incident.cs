@@ -1,3 +1,5 @@
+using IncidentBot.Core.Input;
+
 namespace IncidentBot.Core.Domain;
 
 /// <summary>
@@ -6,8 +8,9 @@ namespace IncidentBot.Core.Domain;
 /// </summary>
 public sealed class Incident
 {
-    public const int MaxTitleLength = 200;
-    public const int MaxTextLength = 4000;
+    public static int MaxTitleLength => InputLimits.For(InputField.Title).MaxLength;
+
+    public static int MaxTextLength => InputLimits.For(InputField.Text).MaxLength;
 
     public long Id { get; set; }
     public int Number { get; set; }
@@ -52,15 +55,10 @@ public sealed class Incident
     public static Incident Declare(int number, string title, string severity, Actor by, DateTime now,
         string? description = null, string? service = null, bool isPrivate = false, long id = 0)
     {
-        title = (title ?? string.Empty).Trim();
+        title = InputLimits.Apply(InputField.Title, title) ?? string.Empty;
         if (title.Length == 0)
         {
             throw new IncidentRuleException("An incident needs a title.");
-        }
-
-        if (title.Length > MaxTitleLength)
-        {
-            throw new IncidentRuleException($"The title is too long (at most {MaxTitleLength} characters).");
         }
 
         var incident = new Incident
@@ -68,8 +66,8 @@ public sealed class Incident
             Id = id,
             Number = number,
             Title = title,
-            Description = Clip(description),
-            Service = string.IsNullOrWhiteSpace(service) ? null : service.Trim(),
+            Description = Blank(InputLimits.Apply(InputField.Summary, description)),
+            Service = Blank(InputLimits.Apply(InputField.Service, service)),
             Severity = severity,
             Status = IncidentStatus.Investigating,
             IsPrivate = isPrivate,
@@ -126,22 +124,24 @@ public sealed class Incident
             MitigatedAt ??= now;
         }
 
-        var text = $"Status {before.ToWord()} → {to.ToWord()}" + (string.IsNullOrWhiteSpace(message) ? string.Empty : $": {message.Trim()}");
-        return Record(TimelineKind.StatusChanged, by, now, Clip(text)!, before.ToWord(), to.ToWord());
+        message = Blank(InputLimits.Apply(InputField.Text, message));
+        var text = $"Status {before.ToWord()} → {to.ToWord()}" + (message is null ? string.Empty : $": {message}");
+        return Record(TimelineKind.StatusChanged, by, now, text, before.ToWord(), to.ToWord());
     }
 
     public TimelineEntry Resolve(Actor by, DateTime now, string? summary)
     {
         EnsureOpen("resolve it");
+        summary = Blank(InputLimits.Apply(InputField.Summary, summary));
         var before = Status;
         Status = IncidentStatus.Resolved;
         IdentifiedAt ??= now;
         MitigatedAt ??= now;
         ResolvedAt = now;
         ClosedAt = now;
-        if (!string.IsNullOrWhiteSpace(summary))
+        if (summary is not null)
         {
-            Summary = Clip(summary);
+            Summary = summary;
         }
 
         return Record(TimelineKind.Resolved, by, now, Summary is null ? "Resolved" : $"Resolved: {Summary}", before.ToWord(), Status.ToWord());
@@ -150,14 +150,11 @@ public sealed class Incident
     public TimelineEntry Cancel(Actor by, DateTime now, string reason)
     {
         EnsureOpen("cancel it");
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new IncidentRuleException("Say why the incident is cancelled (for example: false alarm, monitor flapped).");
-        }
-
+        var why = Blank(InputLimits.Apply(InputField.Reason, reason))
+            ?? throw new IncidentRuleException("Say why the incident is cancelled (for example: false alarm, monitor flapped).");
         var before = Status;
         Status = IncidentStatus.Cancelled;
-        CancelReason = Clip(reason);
+        CancelReason = why;
         ClosedAt = now;
         return Record(TimelineKind.Cancelled, by, now, $"Cancelled: {CancelReason}", before.ToWord(), Status.ToWord());
     }
@@ -379,22 +376,8 @@ public sealed class Incident
         }
     }
 
-    private static string RequireText(string? text, string what)
-    {
-        var clipped = Clip(text);
-        return string.IsNullOrWhiteSpace(clipped) ? throw new IncidentRuleException($"The {what} needs some text.") : clipped;
-    }
+    private static string RequireText(string? text, string what) =>
+        Blank(InputLimits.Apply(InputField.Text, text)) ?? throw new IncidentRuleException($"The {what} needs some text.");
 
-    private static string? Clip(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        text = text.Trim();
-        return text.Length > MaxTextLength
-            ? throw new IncidentRuleException($"That text is too long (at most {MaxTextLength} characters).")
-            : text;
-    }
+    private static string? Blank(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

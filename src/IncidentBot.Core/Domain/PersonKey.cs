@@ -1,11 +1,17 @@
+using System.Text.RegularExpressions;
+
 namespace IncidentBot.Core.Domain;
 
 /// <summary>
 /// People are written <c>platform:id</c> everywhere (<c>slack:U024BE7LH</c>, <c>teams:&lt;aadObjectId&gt;</c>,
-/// <c>console:alice</c>); this is the one place that knows the format.
+/// <c>console:alice</c>); this is the one place that knows the format. Each platform's ids have a shape: Slack user ids
+/// are U or W and uppercase letters and digits; Teams people are their Entra object id (a GUID) or, where Teams gives no
+/// object id, their Bot Framework id (<c>29:</c> and base64url); console names are letters, digits, '.', '_' and '-'.
+/// Anything else is not a person, however it arrived.
 /// </summary>
-public static class PersonKey
+public static partial class PersonKey
 {
+    public const int MaxConsoleNameLength = 64;
     /// <summary><c>system</c> is the bot's own reader (API tokens, exports); no one can sign in as it.</summary>
     public static readonly IReadOnlyList<string> Platforms = ["slack", "teams", "console", "system"];
 
@@ -27,10 +33,32 @@ public static class PersonKey
 
         platform = value[..colon].ToLowerInvariant();
         id = value[(colon + 1)..];
-        return Platforms.Contains(platform) && !id.Any(char.IsWhiteSpace);
+        return IsPlatformId(platform, id);
     }
 
+    /// <summary>Whether <paramref name="id"/> has the shape <paramref name="platform"/> gives its people's ids.</summary>
+    public static bool IsPlatformId(string platform, string id) => platform switch
+    {
+        "slack" => SlackUserId().IsMatch(id),
+        "teams" => Guid.TryParseExact(id, "D", out _) || TeamsUserId().IsMatch(id),
+        "console" => id.Length <= MaxConsoleNameLength && ConsoleName().IsMatch(id),
+        "system" => SystemName().IsMatch(id),
+        _ => false,
+    };
+
     public static bool IsValid(string? value) => TryParse(value, out _, out _);
+
+    [GeneratedRegex(@"\A[UW][A-Z0-9]{1,31}\z")]
+    private static partial Regex SlackUserId();
+
+    [GeneratedRegex(@"\A29:[A-Za-z0-9_-]{1,128}\z")]
+    private static partial Regex TeamsUserId();
+
+    [GeneratedRegex(@"\A[\p{L}\p{N}._-]+\z")]
+    private static partial Regex ConsoleName();
+
+    [GeneratedRegex(@"\A[a-z]{1,32}\z")]
+    private static partial Regex SystemName();
 
     public static string PlatformOf(string key) => TryParse(key, out var p, out _) ? p : string.Empty;
 }

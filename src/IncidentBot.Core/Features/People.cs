@@ -1,4 +1,5 @@
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Input;
 using IncidentBot.Core.Storage;
 
 namespace IncidentBot.Core.Features;
@@ -6,8 +7,6 @@ namespace IncidentBot.Core.Features;
 /// <summary>Display names for people, for views.</summary>
 public static class People
 {
-    public const int MaxNameLength = 200;
-
     public static async Task<IReadOnlyDictionary<string, string>> NamesAsync(IPeopleStore store, IEnumerable<string?> keys, CancellationToken cancellationToken)
     {
         var wanted = keys.Where(k => k != null).Select(k => k!).Distinct(StringComparer.Ordinal).ToList();
@@ -28,11 +27,11 @@ public static class People
     /// <summary>A person as just seen, to remember: the name given (trimmed and clipped) or the id part of the key.</summary>
     public static Person Seen(string key, string? displayName, string? tenantId, DateTime now)
     {
-        var name = string.IsNullOrWhiteSpace(displayName) ? FallbackName(key) : displayName.Trim();
+        var name = InputLimits.Apply(InputField.DisplayName, displayName);
         return new Person
         {
             Key = key,
-            DisplayName = name.Length > MaxNameLength ? name[..MaxNameLength] : name,
+            DisplayName = string.IsNullOrEmpty(name) ? FallbackName(key) : name,
             TenantId = tenantId,
             UpdatedAt = now,
         };

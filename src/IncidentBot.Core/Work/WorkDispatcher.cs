@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IncidentBot.Core.Input;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
@@ -194,6 +195,12 @@ public sealed class WorkDispatcher : BackgroundService
             catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.LeaseLost)
             {
                 _logger.LogWarning("{Item} lost its lease before completing; another runner owns it now", Describe(item));
+            }
+            catch (InputRefusedException refused)
+            {
+                // The same input is refused every time: retrying only delays the admin who can see why.
+                _logger.LogWarning("{Item} refused: {Reason}; parked at once", Describe(item), refused.Message);
+                await GiveBackAsync(new WorkRetry(item.Id, Owner, Now, refused.Message, Park: true));
             }
             catch (Exception ex) when (Deferral(ex, runner.Topic.FirstBackoff) is { } deferral)
             {

@@ -6,6 +6,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Input;
 using IncidentBot.Core.Options;
 using IncidentBot.Slack.Blocks;
 using MediatR;
@@ -82,6 +83,12 @@ public sealed class SlackInbound(
 
     public async Task<SlackAck> EventAsync(JsonElement body, CancellationToken cancellationToken)
     {
+        if (JsonInput.HasBrokenText(body))
+        {
+            logger.LogWarning("Slack event refused: a string holds invalid UTF-16 (a lone surrogate)");
+            return SlackAck.BadRequest("invalid UTF-16 in a string");
+        }
+
         var type = body.TryGetProperty("type", out var t) ? t.GetString() : null;
         switch (type)
         {
@@ -111,6 +118,12 @@ public sealed class SlackInbound(
 
     public async Task<SlackAck> InteractionAsync(JsonElement payload, CancellationToken cancellationToken)
     {
+        if (JsonInput.HasBrokenText(payload))
+        {
+            logger.LogWarning("Slack interaction refused: a string holds invalid UTF-16 (a lone surrogate)");
+            return SlackAck.BadRequest("invalid UTF-16 in a string");
+        }
+
         var type = payload.TryGetProperty("type", out var t) ? t.GetString() : null;
         var userId = payload.TryGetProperty("user", out var u) && u.TryGetProperty("id", out var uid) ? uid.GetString() : null;
         var trigger = payload.TryGetProperty("trigger_id", out var tr) ? tr.GetString() : null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IncidentBot.Core.Input;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,7 +36,15 @@ public static class TeamsEndpoints
         try
         {
             using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
-            activity = TeamsActivity.TryParse(document.RootElement, out problem);
+            if (JsonInput.HasBrokenText(document.RootElement))
+            {
+                activity = null;
+                problem = "a string holds invalid UTF-16 (a lone surrogate)";
+            }
+            else
+            {
+                activity = TeamsActivity.TryParse(document.RootElement, out problem);
+            }
         }
         catch (JsonException ex)
         {

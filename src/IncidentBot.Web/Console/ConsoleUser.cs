@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using IncidentBot.Core.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IncidentBot.Web.Console;
 
 /// <summary>The console's person: a name the visitor chooses, kept in a cookie, acting as <c>console:&lt;name&gt;</c>.</summary>
-public static partial class ConsoleUser
+public static class ConsoleUser
 {
     public const string CookieName = "incidentbot-console-user";
 
@@ -30,8 +29,5 @@ public static partial class ConsoleUser
             MaxAge = TimeSpan.FromDays(30),
         });
 
-    public static bool IsValid(string? name) => name is { Length: > 0 and <= 64 } && NamePattern().IsMatch(name);
-
-    [GeneratedRegex(@"^[\p{L}\p{N}._-]+$")]
-    private static partial Regex NamePattern();
+    public static bool IsValid(string? name) => name is not null && PersonKey.IsPlatformId("console", name);
 }

@@ -1,10 +1,14 @@
 using IncidentBot.Core.Domain;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.ActionItems;
 
 /// <summary>A follow-up, optionally with an owner; it lands in the review doc.</summary>
-public sealed record AddActionItem(Actor Actor, int Number, string Text, string? OwnerKey = null, string? OwnerName = null) : IRequest<IncidentSummary>;
+public sealed record AddActionItem(Actor Actor, int Number, string Text, string? OwnerKey = null, string? OwnerName = null) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Text, Text), new(InputField.PersonKey, OwnerKey), new(InputField.DisplayName, OwnerName)];
+}
 
 internal sealed class AddActionItemHandler(IncidentWorkspace workspace) : IRequestHandler<AddActionItem, IncidentSummary>
 {

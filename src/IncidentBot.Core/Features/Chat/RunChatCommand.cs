@@ -10,6 +10,7 @@ using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Options;
 using MediatR;
 using Microsoft.Extensions.Options;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Chat;
 
@@ -33,7 +34,12 @@ public sealed record RunChatCommand(
     Actor Actor,
     string? Text,
     ChatLocation Location,
-    IReadOnlyDictionary<string, PersonMention>? TeamsMentions = null) : IRequest<ChatReply>;
+    IReadOnlyDictionary<string, PersonMention>? TeamsMentions = null) : IRequest<ChatReply>, IInputRequest, IAnswersRefusal<ChatReply>
+{
+    public ChatReply Refused(InputRefusedException refused) => ChatReply.Private(refused.Message, Location.ImpliedIncident);
+
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Name, Location.Platform), new(InputField.PlatformId, Location.ChannelId), new(InputField.PlatformId, Location.TenantId), .. (TeamsMentions?.Values ?? Enumerable.Empty<PersonMention>()).SelectMany(p => new InputValue[] { new(InputField.PersonKey, p.PersonKey), new(InputField.DisplayName, p.DisplayName) })];
+}
 
 public enum ReplyVisibility
 {

@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>A false alarm: closed without a review.</summary>
-public sealed record CancelIncident(Actor Actor, int Number, string Reason) : IRequest<IncidentSummary>;
+public sealed record CancelIncident(Actor Actor, int Number, string Reason) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Reason, Reason)];
+}
 
 internal sealed class CancelIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<CancelIncident, IncidentSummary>
 {

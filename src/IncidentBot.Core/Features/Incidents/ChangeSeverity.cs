@@ -1,10 +1,14 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
-public sealed record ChangeSeverity(Actor Actor, int Number, string Severity) : IRequest<IncidentSummary>;
+public sealed record ChangeSeverity(Actor Actor, int Number, string Severity) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Name, Severity)];
+}
 
 internal sealed class ChangeSeverityHandler(IncidentWorkspace workspace) : IRequestHandler<ChangeSeverity, IncidentSummary>
 {

@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>investigating → identified → monitoring → resolved (moving back is allowed: things regress).</summary>
-public sealed record ChangeStatus(Actor Actor, int Number, IncidentStatus Status, string? Message = null) : IRequest<IncidentSummary>;
+public sealed record ChangeStatus(Actor Actor, int Number, IncidentStatus Status, string? Message = null) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Text, Message)];
+}
 
 internal sealed class ChangeStatusHandler(IncidentWorkspace workspace) : IRequestHandler<ChangeStatus, IncidentSummary>
 {

@@ -1,6 +1,7 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
@@ -11,7 +12,10 @@ public sealed record DeclareIncident(
     string? Severity = null,
     string? Description = null,
     string? Service = null,
-    bool IsPrivate = false) : IRequest<IncidentSummary>;
+    bool IsPrivate = false) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Title, Title), new(InputField.Name, Severity), new(InputField.Summary, Description), new(InputField.Service, Service)];
+}
 
 internal sealed class DeclareIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<DeclareIncident, IncidentSummary>
 {

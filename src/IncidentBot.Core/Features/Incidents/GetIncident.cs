@@ -1,10 +1,14 @@
 using IncidentBot.Core.Domain;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>An incident with its roles, members, action items and timeline, if the actor may see it.</summary>
-public sealed record GetIncident(Actor Actor, int Number, bool IncludeHidden = false) : IRequest<IncidentDetails>;
+public sealed record GetIncident(Actor Actor, int Number, bool IncludeHidden = false) : IRequest<IncidentDetails>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 /// <summary>
 /// The same, for the platform executors rendering status cards and announcements: by id, without a person's

@@ -1,10 +1,14 @@
 using IncidentBot.Core.Domain;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>Open incidents the actor may see, most severe first, then newest. <c>IncludeClosed</c> adds recent closed ones.</summary>
-public sealed record ListOpenIncidents(Actor Actor, bool IncludeClosed = false, int Limit = 50) : IRequest<IReadOnlyList<IncidentSummary>>;
+public sealed record ListOpenIncidents(Actor Actor, bool IncludeClosed = false, int Limit = 50) : IRequest<IReadOnlyList<IncidentSummary>>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class ListOpenIncidentsHandler(IncidentWorkspace workspace) : IRequestHandler<ListOpenIncidents, IReadOnlyList<IncidentSummary>>
 {

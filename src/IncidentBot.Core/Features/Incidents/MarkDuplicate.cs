@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>Close this incident as a duplicate of another; its timeline joins the other's.</summary>
-public sealed record MarkDuplicate(Actor Actor, int Number, int OfNumber) : IRequest<IncidentSummary>;
+public sealed record MarkDuplicate(Actor Actor, int Number, int OfNumber) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class MarkDuplicateHandler(IncidentWorkspace workspace) : IRequestHandler<MarkDuplicate, IncidentSummary>
 {

@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>A status update for stakeholders: into the timeline, the channel and the announcements channel.</summary>
-public sealed record PostUpdate(Actor Actor, int Number, string Text) : IRequest<IncidentSummary>;
+public sealed record PostUpdate(Actor Actor, int Number, string Text) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Text, Text)];
+}
 
 internal sealed class PostUpdateHandler(IncidentWorkspace workspace) : IRequestHandler<PostUpdate, IncidentSummary>
 {

@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>Bring a resolved, cancelled or duplicate incident back to investigating.</summary>
-public sealed record ReopenIncident(Actor Actor, int Number) : IRequest<IncidentSummary>;
+public sealed record ReopenIncident(Actor Actor, int Number) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class ReopenIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<ReopenIncident, IncidentSummary>
 {

@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>Close the incident as fixed; the review is booked through the outbox.</summary>
-public sealed record ResolveIncident(Actor Actor, int Number, string? Summary = null) : IRequest<IncidentSummary>;
+public sealed record ResolveIncident(Actor Actor, int Number, string? Summary = null) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Summary, Summary)];
+}
 
 internal sealed class ResolveIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<ResolveIncident, IncidentSummary>
 {

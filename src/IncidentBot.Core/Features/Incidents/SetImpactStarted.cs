@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Incidents;
 
 /// <summary>Record when impact began, often before anyone declared.</summary>
-public sealed record SetImpactStarted(Actor Actor, int Number, DateTimeOffset At) : IRequest<IncidentSummary>;
+public sealed record SetImpactStarted(Actor Actor, int Number, DateTimeOffset At) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class SetImpactStartedHandler(IncidentWorkspace workspace) : IRequestHandler<SetImpactStarted, IncidentSummary>
 {

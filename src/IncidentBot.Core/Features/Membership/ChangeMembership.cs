@@ -1,5 +1,6 @@
 using IncidentBot.Core.Domain;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Membership;
 
@@ -10,7 +11,10 @@ namespace IncidentBot.Core.Features.Membership;
 /// the person cannot see a private incident yet; only adapters set it.
 /// </summary>
 public sealed record ChangeMembership(Actor Actor, int Number, string PersonKey, bool Join, MembershipSource Source = MembershipSource.Channel,
-    string? PersonName = null, bool FromPlatform = false) : IRequest<bool>;
+    string? PersonName = null, bool FromPlatform = false) : IRequest<bool>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.PersonKey, PersonKey), new(InputField.DisplayName, PersonName)];
+}
 
 internal sealed class ChangeMembershipHandler(IncidentWorkspace workspace) : IRequestHandler<ChangeMembership, bool>
 {

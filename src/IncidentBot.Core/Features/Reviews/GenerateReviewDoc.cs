@@ -7,6 +7,7 @@ using MediatR;
 using IncidentBot.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Reviews;
 
@@ -59,7 +60,10 @@ internal sealed class GenerateReviewDocHandler(
 }
 
 /// <summary>The stored review document of an incident the actor may see (generated now if there is none yet).</summary>
-public sealed record GetReviewDoc(Actor Actor, int Number) : IRequest<ReviewDocument>;
+public sealed record GetReviewDoc(Actor Actor, int Number) : IRequest<ReviewDocument>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator mediator, IReviewStore reviews) : IRequestHandler<GetReviewDoc, ReviewDocument>
 {

@@ -2,11 +2,15 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Reviews;
 using MediatR;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Reviews;
 
 /// <summary>Upcoming review sessions with their agendas, as the actor may see them (private incidents only counted).</summary>
-public sealed record ListReviewSessions(Actor Actor, int Count = 8) : IRequest<IReadOnlyList<ReviewSessionView>>;
+public sealed record ListReviewSessions(Actor Actor, int Count = 8) : IRequest<IReadOnlyList<ReviewSessionView>>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 public sealed record ReviewSessionView(DateTime StartUtc, DateTime EndUtc, string Describe, bool Cancelled, bool Frozen, int Capacity,
     IReadOnlyList<ReviewAgendaItem> Items, int HiddenCount, PersonView? Notetaker);

@@ -4,6 +4,7 @@ using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Reviews;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Reviews;
 
@@ -13,7 +14,10 @@ namespace IncidentBot.Core.Features.Reviews;
 /// the facilitators' (<c>Reviews:Facilitators</c>).
 /// </summary>
 public sealed record ManageReview(Actor Actor, int? Number, ReviewAction Action, DateOnly? Date = null, bool Next = false,
-    string? PersonKey = null, string? PersonName = null) : IRequest<string>;
+    string? PersonKey = null, string? PersonName = null) : IRequest<string>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.PersonKey, PersonKey), new(InputField.DisplayName, PersonName)];
+}
 
 internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPlans plans, IMediator mediator, IIncidentLinks links)
     : IRequestHandler<ManageReview, string>

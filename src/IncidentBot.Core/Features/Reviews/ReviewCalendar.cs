@@ -8,11 +8,15 @@ using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Reviews.Calendar;
 using MediatR;
 using Microsoft.Extensions.Options;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Reviews;
 
 /// <summary>The review sessions as an iCalendar file, holding only what <see cref="Actor"/> may see.</summary>
-public sealed record GetReviewCalendar(Actor Actor, int Weeks = 12) : IRequest<string>;
+public sealed record GetReviewCalendar(Actor Actor, int Weeks = 12) : IRequest<string>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class GetReviewCalendarHandler(IMediator mediator, IOptions<ReviewsOptions> reviews, IIncidentLinks links, TimeProvider clock)
     : IRequestHandler<GetReviewCalendar, string>
@@ -56,10 +60,16 @@ internal sealed class GetReviewCalendarHandler(IMediator mediator, IOptions<Revi
 }
 
 /// <summary>Makes a new secret feed link for the actor (revoking their previous one) and returns its token, shown once.</summary>
-public sealed record CreateCalendarFeed(Actor Actor) : IRequest<string>;
+public sealed record CreateCalendarFeed(Actor Actor) : IRequest<string>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 /// <summary>Whose feed a token is, if it is a live one.</summary>
-public sealed record ResolveCalendarFeed(string Token) : IRequest<Actor?>;
+public sealed record ResolveCalendarFeed(string Token) : IRequest<Actor?>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [new(InputField.PlatformId, Token)];
+}
 
 internal sealed class CalendarFeedHandlers(IReviewStore reviews, IPeopleStore people, TimeProvider clock)
     : IRequestHandler<CreateCalendarFeed, string>, IRequestHandler<ResolveCalendarFeed, Actor?>

@@ -1,11 +1,15 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Roles;
 
 /// <summary>Give a role to a person; whoever held it hands it over (recorded in the timeline).</summary>
-public sealed record AssignRole(Actor Actor, int Number, string Role, string PersonKey, string? PersonName = null) : IRequest<IncidentSummary>;
+public sealed record AssignRole(Actor Actor, int Number, string Role, string PersonKey, string? PersonName = null) : IRequest<IncidentSummary>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Name, Role), new(InputField.PersonKey, PersonKey), new(InputField.DisplayName, PersonName)];
+}
 
 internal sealed class AssignRoleHandler(IncidentWorkspace workspace) : IRequestHandler<AssignRole, IncidentSummary>
 {

@@ -1,4 +1,5 @@
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Input;
 using MediatR;
 using IncidentBot.Core.Storage;
 
@@ -17,7 +18,21 @@ public sealed record AddTimelineEntry(
     string? AuthorKey = null,
     string? AuthorName = null,
     DateTimeOffset? OccurredAt = null,
-    string? Link = null) : IRequest<AddTimelineEntryResult>;
+    string? Link = null) : IRequest<AddTimelineEntryResult>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() =>
+    [
+        .. InputValue.Of(Actor),
+        new(IsCapture ? InputField.CapturedMessage : InputField.Text, Text),
+        new(InputField.PlatformId, ExternalId),
+        new(InputField.PersonKey, AuthorKey),
+        new(InputField.DisplayName, AuthorName),
+        new(InputField.Link, Link),
+    ];
+
+    /// <summary>A message captured from chat rather than a note typed for the timeline.</summary>
+    public bool IsCapture => ExternalId is not null || AuthorKey is not null;
+}
 
 public sealed record AddTimelineEntryResult(IncidentSummary Incident, long EntryId, bool AlreadyCaptured);
 
@@ -33,15 +48,16 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
 
         var now = workspace.Now;
         TimelineEntry entry;
-        if (request.ExternalId is null && request.AuthorKey is null)
+        if (!request.IsCapture)
         {
             entry = incident.AddNote(request.Text, request.Actor, now);
         }
         else
         {
-            var author = request.AuthorKey is { } key && PersonKey.IsValid(key) ? key : request.Actor.PersonKey;
+            var author = request.AuthorKey ?? request.Actor.PersonKey;
+            var text = InputLimits.Apply(InputField.CapturedMessage, request.Text);
             entry = incident.Record(TimelineKind.Captured, request.Actor with { PersonKey = author }, now,
-                string.IsNullOrWhiteSpace(request.Text) ? "(no text)" : request.Text.Trim());
+                string.IsNullOrEmpty(text) ? "(no text)" : text);
             entry.OccurredAt = (request.OccurredAt ?? new DateTimeOffset(now)).UtcDateTime;
             entry.ExternalId = request.ExternalId;
             entry.Link = request.Link;

@@ -1,4 +1,5 @@
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Input;
 using IncidentBot.Core.Outbox;
 using MediatR;
 
@@ -8,7 +9,10 @@ namespace IncidentBot.Core.Features.Timeline;
 /// A facilitator hides a timeline entry or corrects its text. The entry keeps its place; the old text and state go to
 /// an audit record, so nothing is lost, and the review doc is regenerated from the edited timeline.
 /// </summary>
-public sealed record EditTimelineEntry(Actor Actor, int Number, long EntryId, string? NewText = null, bool? Hidden = null) : IRequest<TimelineEntryView>;
+public sealed record EditTimelineEntry(Actor Actor, int Number, long EntryId, string? NewText = null, bool? Hidden = null) : IRequest<TimelineEntryView>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Text, NewText)];
+}
 
 internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IRequestHandler<EditTimelineEntry, TimelineEntryView>
 {
@@ -22,15 +26,10 @@ internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IR
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
         var entry = await workspace.Timeline.FindAsync(incident.Id, request.EntryId, cancellationToken)
             ?? throw new IncidentRuleException($"{incident.Reference} has no timeline entry {request.EntryId}.");
-        var text = request.NewText?.Trim();
+        var text = InputLimits.Apply(InputField.Text, request.NewText);
         if (text is { Length: 0 })
         {
             throw new IncidentRuleException("A corrected entry needs some text; hide it instead.");
-        }
-
-        if (text is { Length: > Incident.MaxTextLength })
-        {
-            throw new IncidentRuleException($"That text is too long (at most {Incident.MaxTextLength} characters).");
         }
 
         var edit = new TimelineEdit
@@ -65,7 +64,10 @@ internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IR
 }
 
 /// <summary>Audit trail of an incident's timeline edits, newest first (facilitators).</summary>
-public sealed record GetTimelineEdits(Actor Actor, int Number) : IRequest<IReadOnlyList<TimelineEdit>>;
+public sealed record GetTimelineEdits(Actor Actor, int Number) : IRequest<IReadOnlyList<TimelineEdit>>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class GetTimelineEditsHandler(IncidentWorkspace workspace) : IRequestHandler<GetTimelineEdits, IReadOnlyList<TimelineEdit>>
 {

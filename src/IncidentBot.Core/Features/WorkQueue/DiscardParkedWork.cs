@@ -2,6 +2,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
 using MediatR;
 using Microsoft.Extensions.Logging;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.WorkQueue;
 
@@ -10,7 +11,10 @@ namespace IncidentBot.Core.Features.WorkQueue;
 /// cancelled, stops counting against readiness, and is purged after <c>Storage:RetainDays</c> like other settled work.
 /// Returns what to tell them.
 /// </summary>
-public sealed record DiscardParkedWork(Actor Actor, long Id) : IRequest<string>;
+public sealed record DiscardParkedWork(Actor Actor, long Id) : IRequest<string>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class DiscardParkedWorkHandler(IWorkQueueStore queue, IncidentWorkspace workspace, ILogger<DiscardParkedWorkHandler> logger)
     : IRequestHandler<DiscardParkedWork, string>

@@ -1,6 +1,7 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
 using MediatR;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.WorkQueue;
 
@@ -10,7 +11,10 @@ namespace IncidentBot.Core.Features.WorkQueue;
 /// nor its error (errors can quote channel names made from the title). Payloads are never shown: they hold people's
 /// words and platform tokens.
 /// </summary>
-public sealed record ListParkedWork(Actor Actor, int Limit = 100) : IRequest<ParkedWorkList>;
+public sealed record ListParkedWork(Actor Actor, int Limit = 100) : IRequest<ParkedWorkList>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 /// <param name="Items">The oldest parked items, at most the limit asked for.</param>
 /// <param name="Total">How many are parked in all.</param>

@@ -3,6 +3,7 @@ using IncidentBot.Core.Storage;
 using IncidentBot.Core.Work;
 using MediatR;
 using Microsoft.Extensions.Logging;
+using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.WorkQueue;
 
@@ -10,7 +11,10 @@ namespace IncidentBot.Core.Features.WorkQueue;
 /// A facilitator's "try again" for a parked item: it becomes pending, due now, with a fresh budget, and its topic's
 /// loop is woken so it runs at once. Returns what to tell them.
 /// </summary>
-public sealed record RetryParkedWork(Actor Actor, long Id) : IRequest<string>;
+public sealed record RetryParkedWork(Actor Actor, long Id) : IRequest<string>, IInputRequest
+{
+    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
+}
 
 internal sealed class RetryParkedWorkHandler(IWorkQueueStore queue, IncidentWorkspace workspace, WorkSignal signal, ILogger<RetryParkedWorkHandler> logger)
     : IRequestHandler<RetryParkedWork, string>

@@ -31,7 +31,7 @@ public class IncidentTests
 
     [Fact]
     public void Declare_WithOverlongTitle_IsRefused() =>
-        Assert.Throws<IncidentRuleException>(() => Incident.Declare(1, new string('x', Incident.MaxTitleLength + 1), "SEV2", Alice, T0));
+        Assert.ThrowsAny<IncidentRuleException>(() => Incident.Declare(1, new string('x', Incident.MaxTitleLength + 1), "SEV2", Alice, T0));
 
     [Fact]
     public void ChangeStatus_RecordsBeforeAndAfterAndKeyTimes()
@@ -229,7 +229,7 @@ public class IncidentTests
 
     [Fact]
     public void AddNote_TooLong_IsRefused() =>
-        Assert.Throws<IncidentRuleException>(() => NewIncident().AddNote(new string('n', Incident.MaxTextLength + 1), Bob, T0));
+        Assert.ThrowsAny<IncidentRuleException>(() => NewIncident().AddNote(new string('n', Incident.MaxTextLength + 1), Bob, T0));
 
     [Theory]
     [InlineData("slack:U024BE7LH", true)]
@@ -241,5 +241,13 @@ public class IncidentTests
     [InlineData(":U1", false)]
     [InlineData("alice", false)]
     [InlineData("console:al ice", false)]
+    [InlineData("slack:W0123ABCD", true)]
+    [InlineData("slack:u024be7lh", false)]
+    [InlineData("slack:B0BOT", false)]
+    [InlineData("teams:29:1AbC_d-9", true)]
+    [InlineData("teams:aad-alice", false)]
+    [InlineData("teams:29:", false)]
+    [InlineData("console:al\u0000ice", false)]
+    [InlineData("system:api", true)]
     public void PersonKey_Validation(string key, bool valid) => Assert.Equal(valid, PersonKey.IsValid(key));
 }

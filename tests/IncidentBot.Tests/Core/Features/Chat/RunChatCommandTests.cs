@@ -86,14 +86,14 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         await Run(CoreHarness.Alice, "declare Login slow");
 
         var slack = await Run(new Actor("slack:U0ALICE", "alice"), "INC-1 role communications <@U024BE7LH|dana>", new ChatLocation("slack", "D1"));
-        var teams = await Run(new Actor("teams:aaaa", "Erin"), "INC-1 role scribe <at>Frank Li</at>", new ChatLocation("teams", "19:x"),
-            new Dictionary<string, PersonMention> { ["<at>Frank Li</at>"] = new("teams:ffff-0001", "Frank Li") });
+        var teams = await Run(new Actor("teams:0b9c2f4e-1a3d-4c5b-8e7f-6a5b4c3d2e1f", "Erin"), "INC-1 role scribe <at>Frank Li</at>", new ChatLocation("teams", "19:x"),
+            new Dictionary<string, PersonMention> { ["<at>Frank Li</at>"] = new("teams:ffff0001-0000-4000-8000-000000000001", "Frank Li") });
 
         Assert.Equal("dana is now communications of INC-1.", slack.Text);
         Assert.Equal("Frank Li is now scribe of INC-1.", teams.Text);
         var details = await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1));
         Assert.Contains(details.Roles, r => r.Role == "communications" && r.Holder.Key == "slack:U024BE7LH" && r.Holder.Name == "dana");
-        Assert.Contains(details.Roles, r => r.Role == "scribe" && r.Holder.Key == "teams:ffff-0001");
+        Assert.Contains(details.Roles, r => r.Role == "scribe" && r.Holder.Key == "teams:ffff0001-0000-4000-8000-000000000001");
     }
 
     [Fact]
