@@ -31,6 +31,15 @@ public static class SlackText
             };
         }));
 
+    /// <summary>
+    /// Gives a name to each bare user mention (<c>&lt;@U123&gt;</c> → <c>&lt;@U123|dana&gt;</c>) that
+    /// <paramref name="names"/> knows, so a command naming someone says who they are, not their id.
+    /// </summary>
+    public static string NameMentions(string text, IReadOnlyDictionary<string, string> names) =>
+        Markup.Replace(text, m => m.Groups["kind"].Value == "@" && !m.Groups["label"].Success && names.TryGetValue(m.Groups["target"].Value, out var name)
+            ? $"<@{m.Groups["target"].Value}|{name.Replace(">", string.Empty, StringComparison.Ordinal)}>"
+            : m.Value);
+
     /// <summary>The user ids a message mentions.</summary>
     public static IReadOnlyList<string> MentionedUsers(string? text) =>
         Markup.Matches(text ?? string.Empty).Where(m => m.Groups["kind"].Value == "@").Select(m => m.Groups["target"].Value).Distinct(StringComparer.Ordinal).ToList();

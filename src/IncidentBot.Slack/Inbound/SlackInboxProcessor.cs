@@ -56,7 +56,7 @@ public sealed class SlackInboxProcessor(
     {
         var form = JsonSerializer.Deserialize<Dictionary<string, string>>(payload)!;
         var actor = new Actor(PersonKey.Create("slack", form["user_id"]), form.GetValueOrDefault("user_name") ?? form["user_id"], form["team_id"]);
-        var reply = await mediator.Send(new RunChatCommand(actor, SlackText.Unescape(form.GetValueOrDefault("text")),
+        var reply = await mediator.Send(new RunChatCommand(actor, await NameMentionsAsync(SlackText.Unescape(form.GetValueOrDefault("text")), cancellationToken),
             new ChatLocation("slack", form["channel_id"], form["team_id"])), cancellationToken);
         if (reply.OpenDeclareForm)
         {
@@ -227,14 +227,14 @@ public sealed class SlackInboxProcessor(
         await CaptureIntoAsync(actor, number, channel, message, permalink, cancellationToken);
     }
 
-    /// <summary>The message becomes a timeline entry with its own author, time and link; keyed by channel and ts.</summary>
-    private async Task CaptureIntoAsync(Actor actor, int number, string channel, SlackMessage message, string? permalink, CancellationToken cancellationToken)
+    /// <summary>Slack sends a mention picked from its list as a bare id; the names come from users.info (cached).</summary>
+    private async Task<string> NameMentionsAsync(string text, CancellationToken cancellationToken) =>
+        SlackText.NameMentions(text, await NamesAsync(text, cancellationToken));
+
+    private async Task<Dictionary<string, string>> NamesAsync(string? text, CancellationToken cancellationToken)
     {
-        var authorKey = message.User is { } u ? PersonKey.Create("slack", u) : actor.PersonKey;
-        var authorName = message.User is { } author ? await api.UserNameAsync(author, cancellationToken) : actor.DisplayName;
-        permalink ??= await api.PermalinkAsync(channel, message.Ts, cancellationToken);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var mentioned in SlackText.MentionedUsers(message.Text))
+        foreach (var mentioned in SlackText.MentionedUsers(text))
         {
             if (await api.UserNameAsync(mentioned, cancellationToken) is { } name)
             {
@@ -242,7 +242,16 @@ public sealed class SlackInboxProcessor(
             }
         }
 
-        await mediator.Send(new AddTimelineEntry(actor, number, SlackText.Readable(message.Text, names), $"slack:{channel}:{message.Ts}",
+        return names;
+    }
+
+    /// <summary>The message becomes a timeline entry with its own author, time and link; keyed by channel and ts.</summary>
+    private async Task CaptureIntoAsync(Actor actor, int number, string channel, SlackMessage message, string? permalink, CancellationToken cancellationToken)
+    {
+        var authorKey = message.User is { } u ? PersonKey.Create("slack", u) : actor.PersonKey;
+        var authorName = message.User is { } author ? await api.UserNameAsync(author, cancellationToken) : actor.DisplayName;
+        permalink ??= await api.PermalinkAsync(channel, message.Ts, cancellationToken);
+        await mediator.Send(new AddTimelineEntry(actor, number, SlackText.Readable(message.Text, await NamesAsync(message.Text, cancellationToken)), $"slack:{channel}:{message.Ts}",
             authorKey, authorName, SlackTs.ToTime(message.Ts), permalink), cancellationToken);
     }
 

@@ -332,6 +332,19 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RoleGivenWithABareMention_NamesThePerson()
+    {
+        var (channel, _) = await DeclareAsync();
+
+        await _h.CommandAsync("role communications <@U0ZED>", channel.Id);
+        await _h.SettleAsync();
+
+        Assert.Contains(Slack.Responses, r => r["text"]!.GetValue<string>() == "u0zed-display is now communications of INC-1.");
+        var holder = Assert.Single((await _h.IncidentAsync(1)).Roles, r => r.Role == "communications").Holder;
+        Assert.Equal(("slack:U0ZED", "u0zed-display"), (holder.Key, holder.Name));
+    }
+
+    [Fact]
     public async Task CapturedMessage_NamesThePeopleAndChannelsItMentions()
     {
         var (channel, _) = await DeclareAsync();
