@@ -28,7 +28,10 @@ public static class SlackRegistration
             http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBase;
             http.Timeout = TimeSpan.FromSeconds(60);
         }).AddOutboundPolicies(SlackApiClient.Outbound);
+        // A response_url is a bearer link (anyone holding it can post as the bot for 30 minutes): HttpClient's own
+        // request lines, which carry the full URL, are never written for this client, whatever the log level.
         services.AddHttpClient<SlackResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(60))
+            .RemoveAllLoggers()
             .AddOutboundPolicies(SlackResponseUrlClient.Outbound);
 
         services.TryAddScoped<SlackInbound>();

@@ -345,6 +345,22 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResponseUrls_AreNeverLogged_EvenWithHttpClientLoggingTurnedUp()
+    {
+        var logs = new CapturedLogs();
+        await using var h = await SlackHarness.StartAsync(
+            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information", ["Logging:LogLevel:System.Net.Http"] = "Information" },
+            services: logs.AddTo);
+
+        await h.CommandAsync("declare sev2 Checkout errors spike");
+        await h.SettleAsync();
+
+        Assert.NotEmpty(h.Slack.Responses);
+        Assert.Contains(logs.Entries, e => e.Category.StartsWith("System.Net.Http", StringComparison.Ordinal)); // the level took effect
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("/respond/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CapturedMessage_NamesThePeopleAndChannelsItMentions()
     {
         var (channel, _) = await DeclareAsync();
