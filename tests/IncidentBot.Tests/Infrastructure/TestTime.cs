@@ -43,11 +43,11 @@ public static class TestTime
 
     /// <summary>
     /// Waits, with the clock standing still, until background work makes the condition true; fails the test after
-    /// 15 s of real time (the work never happened).
+    /// <paramref name="patience"/> of real time (default 15 s: the work never happened).
     /// </summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(15));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
@@ -59,8 +59,9 @@ public static class TestTime
         }
     }
 
-    /// <inheritdoc cref="UntilAsync(Func{Task{bool}}, string)"/>
-    public static Task UntilAsync(Func<bool> condition, string what) => UntilAsync(() => Task.FromResult(condition()), what);
+    /// <inheritdoc cref="UntilAsync(Func{Task{bool}}, string, TimeSpan?)"/>
+    public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? patience = null) =>
+        UntilAsync(() => Task.FromResult(condition()), what, patience);
 
     /// <summary>
     /// Moves the clock on by <paramref name="step"/> until background work makes the condition true, waiting a little

@@ -2,6 +2,8 @@ using System.Net;
 using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Slack;
 
+using IncidentBot.Tests.Infrastructure;
+
 namespace IncidentBot.Tests.Processes;
 
 /// <summary>Slack as the process tests use it: a bot process pointed at a <see cref="FakeSlackApi"/>, driven by signed requests.</summary>
@@ -55,7 +57,7 @@ public static class ProcessSlack
     {
         ArgumentNullException.ThrowIfNull(slack);
         FakeChannel? done = null;
-        await SlackHarness.Eventually(() =>
+        await TestTime.UntilAsync(() =>
         {
             done = slack.IncidentChannels().FirstOrDefault(c =>
                 c.Purpose.Contains("[IncidentBot INC-1]", StringComparison.Ordinal)
@@ -63,7 +65,7 @@ public static class ProcessSlack
                 && c.Topic.Length > 0
                 && slack.CallsTo("chat.postMessage").Any(p => p["channel"] == SlackHarness.Announcements && p["text"].Contains($"<#{c.Id}>", StringComparison.Ordinal)));
             return done is not null;
-        }, "Slack to show the declared incident's channel, status card, topic and announcement", seconds: (int)BotProcess.Patience.TotalSeconds);
+        }, "Slack to show the declared incident's channel, status card, topic and announcement", patience: BotProcess.Patience);
         return done!;
     }
 

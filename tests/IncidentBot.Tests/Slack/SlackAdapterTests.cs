@@ -74,7 +74,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Equal(string.Empty, await ack.Content.ReadAsStringAsync());
-        await SlackHarness.Eventually(() => Slack.CallsTo("views.open").Count > 0, "the form opened after the ack");
+        await TestTime.UntilAsync(() => Slack.CallsTo("views.open").Count > 0, "the form opened after the ack");
         var open = Assert.Single(Slack.CallsTo("views.open"));
         Assert.Equal("trigger-123", open["trigger_id"]);
         var view = open.Json("view")!;
@@ -242,7 +242,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         await _h.CommandAsync("severity sev3", channel.Id);
         await slow.Arrived.WaitAsync(TimeSpan.FromSeconds(15));
         await _h.CommandAsync("severity sev4", channel.Id);
-        await SlackHarness.Eventually(() => Slack.Responses.Count >= replies + 2, "both changes answered");
+        await TestTime.UntilAsync(() => Slack.Responses.Count >= replies + 2, "both changes answered");
         slow.Release();
         await _h.SettleAsync();
 
@@ -384,7 +384,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
 
         await _h.InteractionAsync(Shortcut(channel.Id, "1763371001.000600", "tr-1"));
         await _h.InteractionAsync(Shortcut("C0OPS", "1763371002.000700", "tr-2"));
-        await SlackHarness.Eventually(() => Slack.CallsTo("views.open").Count > 0, "the form opened after the ack");
+        await TestTime.UntilAsync(() => Slack.CallsTo("views.open").Count > 0, "the form opened after the ack");
         var open = Assert.Single(Slack.CallsTo("views.open"), c => c["trigger_id"] == "tr-2");
         var metadata = open.Json("view")!["private_metadata"]!.GetValue<string>();
         Assert.Equal("add_to_timeline", open.Json("view")!["callback_id"]!.GetValue<string>());
@@ -402,7 +402,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         var (channel, _) = await DeclareAsync();
 
         await _h.CommandAsync("resolve", channel.Id, trigger: "tr-resolve");
-        await SlackHarness.Eventually(() => Slack.CallsTo("views.open").Count > 0, "the form opened after the ack");
+        await TestTime.UntilAsync(() => Slack.CallsTo("views.open").Count > 0, "the form opened after the ack");
         var form = Assert.Single(Slack.CallsTo("views.open"), c => c["trigger_id"] == "tr-resolve");
         Assert.Equal("resolve_incident", form.Json("view")!["callback_id"]!.GetValue<string>());
         Assert.Equal(IncidentStatus.Investigating, (await _h.IncidentAsync(1)).Summary.Status);

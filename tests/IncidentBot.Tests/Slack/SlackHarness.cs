@@ -111,20 +111,6 @@ public sealed class SlackHarness : IAsyncDisposable
         return request;
     }
 
-    /// <summary>Waits (bounded) until the condition holds: work happens after the ack, on background workers.</summary>
-    public static async Task Eventually(Func<bool> condition, string what, int seconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Timed out waiting for: {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>A URL on loopback where nothing listens: connections to it are refused at once.</summary>
     public static string UnreachableUrl(string path)

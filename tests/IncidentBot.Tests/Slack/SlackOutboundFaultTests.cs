@@ -42,7 +42,7 @@ public sealed class SlackOutboundFaultTests
 
         Assert.Equal(HttpStatusCode.OK, declare.StatusCode);
         Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
-        await SlackHarness.Eventually(() => h.Slack.CallsTo("views.open").Count == 2, "both forms opened");
+        await TestTime.UntilAsync(() => h.Slack.CallsTo("views.open").Count == 2, "both forms opened");
         Assert.Equal(["tr-form", "tr-button"], h.Slack.CallsTo("views.open").Select(c => c["trigger_id"]).Order(StringComparer.Ordinal).Reverse());
     }
 
@@ -75,7 +75,7 @@ public sealed class SlackOutboundFaultTests
         h.Slack.Record(ack.IsCompleted ? "ack" : "still no ack");
         slow.Release();
         Assert.Equal(HttpStatusCode.OK, (await ack).StatusCode);
-        await SlackHarness.Eventually(() => h.Slack.Events.Contains("views.open answered"), "the form opened");
+        await TestTime.UntilAsync(() => h.Slack.Events.Contains("views.open answered"), "the form opened");
 
         var order = h.Slack.Events.Where(e => e is "ack" or "still no ack" or "views.open answered").ToList();
         Assert.Equal(["ack", "views.open answered"], order);
@@ -173,7 +173,7 @@ public sealed class SlackOutboundFaultTests
 
         Assert.StartsWith("Open incidents", h.Slack.Responses.Skip(repliesBefore).Single()["text"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("db primary failed over", Assert.Single((await h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured).Text);
-        await SlackHarness.Eventually(() => h.Slack.CallsTo("chat.update").Count > updatesBefore, "the card shows the new lead");
+        await TestTime.UntilAsync(() => h.Slack.CallsTo("chat.update").Count > updatesBefore, "the card shows the new lead");
         Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
     }
 
@@ -185,7 +185,7 @@ public sealed class SlackOutboundFaultTests
 
         Assert.Equal(HttpStatusCode.OK, (await h.CommandAsync("declare", trigger: "tr-late")).StatusCode);
 
-        await SlackHarness.Eventually(() => !h.Slack.Responses.IsEmpty, "the person is told");
+        await TestTime.UntilAsync(() => !h.Slack.Responses.IsEmpty, "the person is told");
         var told = Assert.Single(h.Slack.Responses);
         Assert.Equal("ephemeral", told["response_type"]!.GetValue<string>());
         Assert.Contains("would not open the form", told["text"]!.GetValue<string>(), StringComparison.Ordinal);

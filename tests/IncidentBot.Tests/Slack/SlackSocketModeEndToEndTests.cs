@@ -5,6 +5,8 @@ using IncidentBot.Slack.SocketMode;
 using IncidentBot.Tests.Slack.SocketMode;
 using Microsoft.Extensions.DependencyInjection;
 
+using IncidentBot.Tests.Infrastructure;
+
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>
@@ -92,7 +94,7 @@ public sealed class SlackSocketModeEndToEndTests : IAsyncLifetime
         var ack = await socket.ReceiveJsonAsync();
         _h.Slack.Record("ack");
         slow.Release();
-        await SlackHarness.Eventually(() => _h.Slack.Events.Contains("views.open answered"), "the form opened");
+        await TestTime.UntilAsync(() => _h.Slack.Events.Contains("views.open answered"), "the form opened");
 
         Assert.Equal("env-form", ack.GetProperty("envelope_id").GetString());
         Assert.Equal(["ack", "views.open answered"], _h.Slack.Events.Where(e => e is "ack" or "views.open answered"));

@@ -47,7 +47,7 @@ public sealed class TeamsOutboundFaultTests
         }
 
         Assert.Contains(h.TextsTo(_ => true), t => t.Contains("Open incidents", StringComparison.Ordinal));
-        await SlackHarness.Eventually(() => h.Teams.ConnectorCalls.Count(c => c.Route == FakeTeamsRoutes.CreateConversation) == 2, "INC-2's thread started");
+        await TestTime.UntilAsync(() => h.Teams.ConnectorCalls.Count(c => c.Route == FakeTeamsRoutes.CreateConversation) == 2, "INC-2's thread started");
         Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
     }
 }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
+using IncidentBot.Tests.Infrastructure;
+
 namespace IncidentBot.Tests.Slack.SocketMode;
 
 public sealed class SocketModeClientTests
@@ -29,7 +31,7 @@ public sealed class SocketModeClientTests
         Assert.True(dispatched[1].AcceptsResponsePayload);
         Assert.Equal("/incident", dispatched[1].Payload.GetProperty("command").GetString());
         Assert.Equal(3, h.Client.Status.EnvelopesReceived);
-        await SocketModeHarness.Eventually(() => h.Client.Status.EnvelopesAcked == 3, "three acks are counted");
+        await TestTime.UntilAsync(() => h.Client.Status.EnvelopesAcked == 3, "three acks are counted");
     }
 
     [Fact]
@@ -163,7 +165,7 @@ public sealed class SocketModeClientTests
 
         await replacement.SendEnvelopeAsync("env-on-new", "interactive");
         Assert.Equal("env-on-new", Id(await replacement.ReceiveJsonAsync()));
-        await SocketModeHarness.Eventually(() => h.Client.Status.ConnectedSockets == 1, "only the new socket is connected");
+        await TestTime.UntilAsync(() => h.Client.Status.ConnectedSockets == 1, "only the new socket is connected");
         Assert.Equal(reason, h.Client.Status.LastDisconnectReason);
         Assert.Equal(2, h.Connector.Calls);
     }
@@ -208,7 +210,7 @@ public sealed class SocketModeClientTests
         Assert.Equal(2, h.Connector.Calls);
         await second.SendEnvelopeAsync("env-after-drop", "events_api");
         Assert.Equal("env-after-drop", Id(await second.ReceiveJsonAsync()));
-        await SocketModeHarness.Eventually(() => h.Client.Status.ConnectedSockets == 1, "one socket is connected");
+        await TestTime.UntilAsync(() => h.Client.Status.ConnectedSockets == 1, "one socket is connected");
     }
 
     [Fact]

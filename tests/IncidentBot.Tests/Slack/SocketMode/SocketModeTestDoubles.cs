@@ -4,6 +4,8 @@ using System.Threading.Channels;
 using IncidentBot.Slack.SocketMode;
 using Microsoft.Extensions.Logging;
 
+using IncidentBot.Tests.Infrastructure;
+
 namespace IncidentBot.Tests.Slack.SocketMode;
 
 /// <summary>Hands out URLs of the fake server; can fail its first calls like apps.connections.open would.</summary>
@@ -122,23 +124,8 @@ public sealed class SocketModeHarness : IAsyncDisposable
     {
         await StartAsync();
         var connection = await Server.NextConnectionAsync();
-        await Eventually(() => Client.Status.LastHelloAt is not null, "the client handled hello");
+        await TestTime.UntilAsync(() => Client.Status.LastHelloAt is not null, "the client handled hello");
         return connection;
-    }
-
-    /// <summary>Polls a condition (bounded) — for state with no event to await.</summary>
-    public static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + FakeSocketModeServer.Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Gave up waiting until {what}.");
-            }
-
-            await Task.Delay(10);
-        }
     }
 
     public async ValueTask DisposeAsync()
