@@ -38,6 +38,7 @@ public sealed class IncidentWorkspace(
     };
 
     private readonly Dictionary<long, Tracked> _tracked = [];
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private StoreChange _change = new();
 
     public IIncidentStore Store => incidents;
@@ -91,8 +92,14 @@ public sealed class IncidentWorkspace(
 
     public void Enqueue(IOutboxIntent intent) => outbox.Enqueue(_change, intent);
 
-    public void Remember(string key, string? displayName, string? tenantId) =>
-        _change.People.Add(Features.People.Seen(key, displayName, tenantId, Now));
+    public void Remember(string key, string? displayName, string? tenantId)
+    {
+        var person = Features.People.Seen(key, displayName, tenantId, Now);
+        _change.People.Add(person);
+
+        // Someone first seen in this request (a declarer) is named as they gave their name, before it is saved.
+        _names[key] = person.DisplayName;
+    }
 
     /// <summary>
     /// Commits everything this request changed at once; throws <see cref="IncidentConflictException"/> when an
@@ -162,15 +169,16 @@ public sealed class IncidentWorkspace(
 
     public async Task<IncidentSummary> SummarizeAsync(Incident incident, CancellationToken cancellationToken)
     {
-        var names = new Dictionary<string, string>(
-            await Features.People.NamesAsync(people, [incident.CurrentHolder(Incidents.LeadRole)?.PersonKey], cancellationToken), StringComparer.Ordinal);
-        foreach (var seen in _change.People)
+        // A request summarises its incident more than once (the announcement's state, the reply): names are read once.
+        if (incident.CurrentHolder(Incidents.LeadRole)?.PersonKey is { } lead && !_names.ContainsKey(lead))
         {
-            // Someone first seen in this request (a declarer) is named as they gave their name, before it is saved.
-            names[seen.Key] = seen.DisplayName;
+            foreach (var (key, name) in await Features.People.NamesAsync(people, [lead], cancellationToken))
+            {
+                _names[key] = name;
+            }
         }
 
-        return Summary(incident, names);
+        return Summary(incident, _names);
     }
 
     public IncidentSummary Summary(Incident incident, IReadOnlyDictionary<string, string> names)
