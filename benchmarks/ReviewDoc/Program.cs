@@ -1,57 +1,69 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using IncidentBot.Benchmarks.ReviewDoc;
 using IncidentBot.Core.Reviews.Docs;
 
-// Generates the review document of a resolved incident with 10,000 timeline entries: a few warm-up runs, then 20
-// timed ones. Prints one figure per line: median and max time, bytes allocated per document, peak working set, size.
-const int Entries = 10_000;
-const int WarmUps = 10;
-const int Runs = 20;
-
-var context = new ReviewDocContext(
-    BenchmarkIncident.Build(Entries),
-    TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"),
-    "https://incidents.example.com/incidents/4242",
-    new DateTime(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc),
-    ["SEV1", "SEV2", "SEV3", "SEV4"]);
-
-var markdown = string.Empty;
-for (var i = 0; i < WarmUps; i++)
+// The review document of a resolved incident with 10,000 timeline entries, measured by BenchmarkDotNet in this
+// process (no generated project to build). Prints BenchmarkDotNet's summary; with --json, one JSON line at the end.
+//   dotnet ReviewDoc.dll [--json] [--quick]
+var quick = args.Contains("--quick");
+var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+    .WithWarmupCount(quick ? 2 : 5).WithIterationCount(quick ? 5 : 15);
+var config = ManualConfig.CreateEmpty()
+    .AddJob(job)
+    .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
+    .AddColumnProvider(DefaultColumnProviders.Instance)
+    .AddLogger(args.Contains("--json") ? NullLogger.Instance : ConsoleLogger.Default)
+    .WithOption(ConfigOptions.DisableLogFile, true)
+    .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "incidentbot-reviewdoc-artifacts"));
+var summary = BenchmarkRunner.Run<ReviewDocBenchmark>(config);
+var report = summary.Reports.Single();
+if (report.ResultStatistics is not { } statistics)
 {
-    markdown = Generate(context);
+    Console.Error.WriteLine("BenchmarkDotNet measured nothing");
+    return 1;
 }
 
-var milliseconds = new double[Runs];
-long allocated = 0;
-for (var i = 0; i < Runs; i++)
+var allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;
+Console.WriteLine(JsonSerializer.Serialize(new
 {
-    var before = GC.GetAllocatedBytesForCurrentThread();
-    var watch = Stopwatch.StartNew();
-    markdown = Generate(context);
-    watch.Stop();
-    allocated += GC.GetAllocatedBytesForCurrentThread() - before;
-    milliseconds[i] = watch.Elapsed.TotalMilliseconds;
-}
-
-Array.Sort(milliseconds);
-var median = (milliseconds[(Runs - 1) / 2] + milliseconds[Runs / 2]) / 2;
-using var process = Process.GetCurrentProcess();
-process.Refresh();
-
-var culture = CultureInfo.InvariantCulture;
-Console.WriteLine(string.Create(culture, $"median ms: {median:F2}"));
-Console.WriteLine(string.Create(culture, $"max ms: {milliseconds[^1]:F2}"));
-Console.WriteLine(string.Create(culture, $"allocated MB per doc: {allocated / (double)Runs / (1024 * 1024):F2}"));
-Console.WriteLine(string.Create(culture, $"peak working set MB: {process.PeakWorkingSet64 / (1024.0 * 1024):F1}"));
-Console.WriteLine(string.Create(culture, $"doc size KB: {Encoding.UTF8.GetByteCount(markdown) / 1024.0:F1}"));
+    entries = ReviewDocBenchmark.Entries,
+    medianMs = statistics.Median / 1_000_000,
+    meanMs = statistics.Mean / 1_000_000,
+    maxMs = statistics.Max / 1_000_000,
+    allocatedMb = allocated / (1024.0 * 1024),
+}));
 return 0;
 
-static string Generate(ReviewDocContext context)
+namespace IncidentBot.Benchmarks.ReviewDoc
 {
-    var result = ReviewDocGenerator.Generate(context);
-    return result.TemplateErrors.Count == 0
-        ? result.Markdown
-        : throw new InvalidOperationException(string.Join(Environment.NewLine, result.TemplateErrors));
+    [MemoryDiagnoser]
+    public class ReviewDocBenchmark
+    {
+        public const int Entries = 10_000;
+        private ReviewDocContext _context = null!;
+
+        [GlobalSetup]
+        public void Setup() => _context = new ReviewDocContext(
+            BenchmarkIncident.Build(Entries),
+            TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"),
+            "https://incidents.example.com/incidents/4242",
+            new DateTime(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc),
+            ["SEV1", "SEV2", "SEV3", "SEV4"]);
+
+        [Benchmark]
+        public string Generate()
+        {
+            var result = ReviewDocGenerator.Generate(_context);
+            return result.TemplateErrors.Count == 0
+                ? result.Markdown
+                : throw new InvalidOperationException(string.Join(Environment.NewLine, result.TemplateErrors));
+        }
+    }
 }

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace IncidentBot.Benchmarks;
+
+/// <summary>A server under test in its own process: the bot, the Bolt peer or the bare-Kestrel ceiling.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, int port, string name)
+    {
+        _process = process;
+        Port = port;
+        Name = name;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+
+    public string Name { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public int Id => _process.Id;
+
+    /// <summary>Seconds from the process start until it answered its readiness probe.</summary>
+    public double StartSeconds { get; private set; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string name, string file, IEnumerable<string> arguments, int port,
+        IReadOnlyDictionary<string, string> environment, string? readyPath, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var server = new ServerProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}"), port, name);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server._process.HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited with {server._process.ExitCode}:{Environment.NewLine}{server.Output}");
+            }
+
+            if (await ReadyAsync(http, port, readyPath))
+            {
+                server.StartSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                return server;
+            }
+
+            await Task.Delay(20);
+        }
+
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"{name} did not become ready in 60 s:{Environment.NewLine}{server.Output}");
+    }
+
+    private static async Task<bool> ReadyAsync(HttpClient http, int port, string? readyPath)
+    {
+        try
+        {
+            if (readyPath is null)
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", port);
+                return true;
+            }
+
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}{readyPath}"));
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Resident set now and at its peak, in MB, from /proc.</summary>
+    public (double Rss, double Peak) Memory()
+    {
+        double Read(string key)
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                {
+                    var kb = line[key.Length..].Trim().Split(' ')[0];
+                    return double.Parse(kb, CultureInfo.InvariantCulture) / 1024;
+                }
+            }
+
+            return double.NaN;
+        }
+
+        return (Read("VmRSS:"), Read("VmHWM:"));
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            if (_output.Length < 200_000)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
+
+/// <summary>What wrk measured, read from the JSON line our Lua script prints when it is done.</summary>
+internal sealed record WrkResult(long Requests, double Seconds, long Failed, double P50Ms, double P90Ms, double P99Ms, double MaxMs)
+{
+    public long Ok => Requests - Failed;
+
+    public double OkPerSecond => Ok / Seconds;
+}
+
+/// <summary>
+/// Drives load with wrk on one thread. Requests are written to a file beforehand (each already signed), one per line:
+/// path, headers and body separated by tabs; our Lua script formats them once and cycles through them, optionally
+/// pausing each connection between requests to pace the load.
+/// </summary>
+internal static class Wrk
+{
+    private const string Script = """
+        local requests = {}
+        local n = 0
+        local pause = 0
+        function init(args)
+          pause = tonumber(args[2] or "0")
+          for line in io.lines(args[1]) do
+            local fields = {}
+            for field in string.gmatch(line, "[^\t]+") do fields[#fields + 1] = field end
+            local headers = {}
+            for i = 2, #fields - 1 do
+              local name, value = string.match(fields[i], "^([^:]+): (.*)$")
+              headers[name] = value
+            end
+            requests[#requests + 1] = wrk.format("POST", fields[1], headers, fields[#fields])
+          end
+        end
+        function request()
+          n = n + 1
+          if n > #requests then n = 1 end
+          return requests[n]
+        end
+        function delay()
+          return pause
+        end
+        function done(summary, latency, _)
+          local e = summary.errors
+          io.write(string.format('BENCH {"requests":%d,"duration_us":%d,"failed":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d}\n',
+            summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status,
+            latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+        end
+        """;
+
+    public static async Task<WrkResult> RunAsync(string baseUrl, string requestFile, int connections, int seconds, int pauseMs, string work)
+    {
+        var script = Path.Combine(work, "requests.lua");
+        await File.WriteAllTextAsync(script, Script);
+        var info = new ProcessStartInfo("wrk")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-t1", $"-c{connections}", $"-d{seconds}s", "--timeout", "5s", "-s", script, baseUrl, "--", requestFile, pauseMs.ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start wrk");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("BENCH ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"wrk printed no result:{Environment.NewLine}{output}{errors}");
+        using var json = System.Text.Json.JsonDocument.Parse(line["BENCH ".Length..]);
+        var r = json.RootElement;
+        double Ms(string key) => r.GetProperty(key).GetDouble() / 1000;
+        return new WrkResult(r.GetProperty("requests").GetInt64(), r.GetProperty("duration_us").GetDouble() / 1_000_000,
+            r.GetProperty("failed").GetInt64(), Ms("p50_us"), Ms("p90_us"), Ms("p99_us"), Ms("max_us"));
+    }
+}

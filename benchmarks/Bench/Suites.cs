@@ -1,0 +1,387 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using IncidentBot.Slack.Inbound;
+
+namespace IncidentBot.Benchmarks;
+
+/// <summary>The benchmarks of the performance goals, each adding its figures to <see cref="Table"/>.</summary>
+internal sealed class Suites(string repo, string work, bool quick, string? postgres, string? boltDirectory)
+{
+    private const string ApiToken = "bench-api-token-0123456789abcdef";
+    private int _nextPort = 5200;
+
+    public Table Table { get; } = new();
+
+    private int PeakSeconds => quick ? 3 : 10;
+
+    private string BotDll => Path.Combine(repo, "src/IncidentBot/bin/Release/net10.0/IncidentBot.dll");
+
+    private string BenchDll => Path.Combine(repo, "benchmarks/Bench/bin/Release/net10.0/Bench.dll");
+
+    /// <summary>Goals 1, 2 and 7: acks at peak and paced against Bolt and a bare Kestrel, keeping up, footprint.</summary>
+    public async Task AckAsync()
+    {
+        await using var standIn = await StartStandInAsync();
+        var peakCount = quick ? 60_000 : 200_000;
+        var pacedSeconds = PeakSeconds;
+
+        // The ceiling and the peer first, each alone on the machine.
+        var ceilingPeak = default(WrkResult);
+        var ceilingPaced = default(WrkResult);
+        var ceilingPort = Port();
+        await using (var ceiling = await ServerProcess.StartAsync("ceiling", "dotnet", [BenchDll, "ceiling", ceilingPort.ToString(CultureInfo.InvariantCulture)], ceilingPort, new Dictionary<string, string>(), null))
+        {
+            var file = Requests.SlashCommands("/slack/commands", Path.Combine(work, "ceiling.txt"), 20_000, "list", standIn.BaseUrl);
+            ceilingPeak = await Wrk.RunAsync(ceiling.BaseUrl, file, 64, PeakSeconds, 0, work);
+            ceilingPaced = await Wrk.RunAsync(ceiling.BaseUrl, file, 20, pacedSeconds, 10, work);
+        }
+
+        WrkResult? boltPeak = null;
+        WrkResult? boltPaced = null;
+        if (boltDirectory is not null)
+        {
+            var port = Port();
+            await using var bolt = await ServerProcess.StartAsync("bolt", "node", [Path.Combine(boltDirectory, "app.js")], port,
+                new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture), ["SLACK_SIGNING_SECRET"] = Requests.Secret }, null, boltDirectory);
+            boltPeak = await Wrk.RunAsync(bolt.BaseUrl, Requests.SlashCommands("/slack/events", Path.Combine(work, "bolt-peak.txt"), peakCount, "list", standIn.BaseUrl), 64, PeakSeconds, 0, work);
+            boltPaced = await Wrk.RunAsync(bolt.BaseUrl, Requests.SlashCommands("/slack/events", Path.Combine(work, "bolt-paced.txt"), 40_000, "list", standIn.BaseUrl), 20, pacedSeconds, 10, work);
+        }
+
+        await using var bot = await StartBotAsync(standIn, "ack");
+        Table.Add("start-up to /readyz", bot.StartSeconds, "s", "≤ 1.5 s", bot.StartSeconds <= 1.5);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var idle = bot.Memory().Rss;
+        Table.Add("RSS idle", idle, "MB", "≤ 120 MB", idle <= 120);
+
+        var peakFile = Requests.SlashCommands("/slack/commands", Path.Combine(work, "bot-peak.txt"), peakCount, "list", standIn.BaseUrl);
+        standIn.Reset();
+        var started = Stopwatch.GetTimestamp();
+        var peak = await Wrk.RunAsync(bot.BaseUrl, peakFile, 64, PeakSeconds, 0, work);
+        var drained = await WaitForRepliesAsync(standIn, peak.Ok, TimeSpan.FromSeconds(quick ? 60 : 180));
+        var drainSeconds = Stopwatch.GetElapsedTime(started, standIn.LastReply).TotalSeconds;
+        var peakMemory = bot.Memory().Peak;
+
+        var ratio = boltPeak is null ? (double?)null : peak.OkPerSecond / boltPeak.OkPerSecond;
+        Table.Add("ack peak (64 connections)", peak.OkPerSecond, "req/s", "≥ 2× Bolt", ratio >= 2, "Bolt", boltPeak?.OkPerSecond, ratio);
+        Table.Add("  ceiling: bare Kestrel", ceilingPeak.OkPerSecond, "req/s", "", null);
+        Table.Add("ack p50 at peak", peak.P50Ms, "ms", "", null, "Bolt", boltPeak?.P50Ms);
+        Table.Add("ack p99 at peak", peak.P99Ms, "ms", "", null, "Bolt", boltPeak?.P99Ms);
+        Table.Add("failed at peak", peak.Failed, "req", "0", peak.Failed == 0);
+        Table.Add("processed after peak (applied + answered)", drained / drainSeconds, "cmd/s", "≥ 2,000/s", drained / drainSeconds >= 2000);
+        Table.Add("drain time of the peak run", drainSeconds, "s", $"{peak.Ok} acked, {drained} answered", drained == peak.Ok);
+
+        var pacedFile = Requests.SlashCommands("/slack/commands", Path.Combine(work, "bot-paced.txt"), 40_000, "list", standIn.BaseUrl);
+        standIn.Reset();
+        var paced = await Wrk.RunAsync(bot.BaseUrl, pacedFile, 20, pacedSeconds, 10, work);
+        var answeredDuringRun = standIn.Replies;
+        Table.Add("paced ~2,000/s: achieved", paced.OkPerSecond, "req/s", "the full rate (ceiling's)", paced.OkPerSecond >= 0.97 * ceilingPaced.OkPerSecond,
+            "ceiling", ceilingPaced.OkPerSecond, paced.OkPerSecond / ceilingPaced.OkPerSecond);
+        Table.Add("paced ~2,000/s: p99", paced.P99Ms, "ms", "≤ 10 ms", paced.P99Ms <= 10, "Bolt", boltPaced?.P99Ms);
+        Table.Add("backlog at the end of the paced run", paced.Ok - answeredDuringRun, "cmd", "flat (≤ 1 s of load)", paced.Ok - answeredDuringRun <= paced.OkPerSecond);
+        await WaitForRepliesAsync(standIn, paced.Ok, TimeSpan.FromSeconds(60));
+        var peakRss = Math.Max(peakMemory, bot.Memory().Peak);
+        Table.Add("RSS peak under load", peakRss, "MB", "≤ 300 MB", peakRss <= 300);
+    }
+
+    /// <summary>Goal 3: the declare's critical path with Slack answering after 50 ms, and a burst of 200 declares.</summary>
+    public async Task DeclareAsync()
+    {
+        await using var standIn = await StartStandInAsync();
+        standIn.SlackDelay = TimeSpan.FromMilliseconds(50);
+        await using (var bot = await StartBotAsync(standIn, "declare"))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(bot.BaseUrl) };
+
+            // The first declare warms up the process; the second is measured.
+            await DeclareAsync(http, standIn, 0);
+            await WaitForCardsAsync(standIn, 1, TimeSpan.FromSeconds(30));
+            standIn.Reset();
+            var sent = Stopwatch.GetTimestamp();
+            await DeclareAsync(http, standIn, 1);
+            await WaitForCardsAsync(standIn, 1, TimeSpan.FromSeconds(30));
+            var card = standIn.Cards.Values.Single();
+            var ms = Stopwatch.GetElapsedTime(sent, card).TotalMilliseconds;
+            var chain = SequentialRoundTrips(standIn.Calls, card);
+            Table.Add("declare → status card (Slack 50 ms/call)", ms, "ms", "≤ 250 ms", ms <= 250);
+            Table.Add("  sequential Slack round trips before the card", chain, "calls", "", null);
+
+            Table.Add("200 declares → every card, LiteDB", await BurstAsync(standIn, [bot]), "s", "≤ 10 s", null);
+            FixLastMet(10);
+        }
+
+        if (postgres is null)
+        {
+            throw new InvalidOperationException("BENCH_POSTGRES is not set: the two-replica declare burst needs a PostgreSQL server");
+        }
+
+        var database = await CreateDatabaseAsync("declare");
+        await using var first = await StartBotAsync(standIn, "replica-a", database);
+        await using var second = await StartBotAsync(standIn, "replica-b", database);
+        Table.Add("200 declares → every card, 2 PostgreSQL replicas", await BurstAsync(standIn, [first, second]), "s", "≤ 10 s", null);
+        FixLastMet(10);
+    }
+
+    /// <summary>Goal 4: reaction and pin events into one incident at 500/s, every one stored once.</summary>
+    public async Task IngestAsync()
+    {
+        var seconds = quick ? 10 : 60;
+        await using var standIn = await StartStandInAsync();
+        await IngestIntoAsync(standIn, "LiteDB", null, seconds);
+        if (postgres is null)
+        {
+            throw new InvalidOperationException("BENCH_POSTGRES is not set: ingestion into PostgreSQL needs a PostgreSQL server");
+        }
+
+        await IngestIntoAsync(standIn, "PostgreSQL", await CreateDatabaseAsync("ingest"), seconds);
+    }
+
+    /// <summary>Goal 5: Teams activities through /api/messages with token validation on.</summary>
+    public async Task TeamsAsync()
+    {
+        await using var standIn = await StartStandInAsync();
+        await using var bot = await StartBotAsync(standIn, "teams");
+        var serviceUrl = $"{standIn.BaseUrl}teams/";
+        var token = standIn.TeamsToken(serviceUrl);
+        var peak = await Wrk.RunAsync(bot.BaseUrl, Requests.TeamsMessages(Path.Combine(work, "teams-peak.txt"), quick ? 30_000 : 100_000, serviceUrl, token), 64, PeakSeconds, 0, work);
+        Table.Add("Teams activities/s (JWT on, 64 connections)", peak.OkPerSecond, "act/s", "measure", null);
+        Table.Add("  failed", peak.Failed, "act", "0", peak.Failed == 0);
+        var paced = await PacedSender.RunAsync(bot.BaseUrl, Requests.TeamsMessages(Path.Combine(work, "teams-paced.txt"), 500 * PeakSeconds, serviceUrl, token), 500, PeakSeconds);
+        Table.Add("Teams p99 at 500/s", paced.P99Ms, "ms", $"measure ({paced.OkPerSecond:0}/s achieved)", null);
+    }
+
+    /// <summary>Goal 6: the review doc of 10,000 entries (BenchmarkDotNet), and exporting a long timeline.</summary>
+    public async Task DocAsync()
+    {
+        var project = Path.Combine(repo, "benchmarks/ReviewDoc/bin/Release/net10.0/ReviewDoc.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = work };
+        info.ArgumentList.Add(project);
+        info.ArgumentList.Add("--json");
+        info.ArgumentList.Add(quick ? "--quick" : "--full");
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith('{'))
+            ?? throw new InvalidOperationException($"ReviewDoc printed no result:{Environment.NewLine}{output}");
+        using var json = JsonDocument.Parse(line);
+        var medianMs = json.RootElement.GetProperty("medianMs").GetDouble();
+        var allocatedMb = json.RootElement.GetProperty("allocatedMb").GetDouble();
+        Table.Add("review doc, 10,000 entries: median", medianMs, "ms", "≤ 50 ms", medianMs <= 50);
+        Table.Add("review doc, 10,000 entries: allocated", allocatedMb, "MB", "≤ 32 MB", allocatedMb <= 32);
+    }
+
+    private async Task IngestIntoAsync(StandIn standIn, string store, string? database, int seconds)
+    {
+        const int Rate = 500;
+        await using var bot = await StartBotAsync(standIn, $"ingest-{store}", database);
+        using var http = new HttpClient { BaseAddress = new Uri(bot.BaseUrl) };
+        standIn.Reset();
+        await DeclareAsync(http, standIn, 0);
+        await WaitForCardsAsync(standIn, 1, TimeSpan.FromSeconds(30));
+        var channel = standIn.Cards.Keys.Single();
+        var before = await CapturedAsync(http);
+
+        var file = Requests.TimelineEvents(Path.Combine(work, $"events-{store}.txt"), Rate * seconds, channel, "pushpin");
+        var started = Stopwatch.GetTimestamp();
+        var sent = await PacedSender.RunAsync(bot.BaseUrl, file, Rate, seconds);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        (int Total, int Distinct) stored;
+        while (true)
+        {
+            stored = await CapturedAsync(http);
+            if (stored.Total - before.Total >= sent.Ok || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var total = stored.Total - before.Total;
+        var rate = total / elapsed;
+        Table.Add($"timeline events stored/s, {store}", rate, "ev/s", "≥ 500/s", rate >= 500 * 0.98 && total == sent.Ok);
+        Table.Add($"  {store}: acked / stored / distinct", total, "rows", $"{sent.Ok} acked, {stored.Distinct - before.Distinct} distinct", total == sent.Ok && stored.Distinct - before.Distinct == total);
+
+        // Exporting the whole timeline: how much the process grows while it writes it.
+        var rssBefore = bot.Memory().Peak;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/incidents/1/timeline?format=json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using (var body = await response.Content.ReadAsStreamAsync())
+        {
+            await body.CopyToAsync(Stream.Null);
+        }
+
+        var growth = bot.Memory().Peak - rssBefore;
+        Table.Add($"  {store}: peak RSS growth exporting {total:#,0} entries", Math.Max(0, growth), "MB", "flat (streamed)", null);
+    }
+
+    private static async Task<(int Total, int Distinct)> CapturedAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/incidents/1/timeline?format=json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        var texts = json.RootElement.GetProperty("timeline").EnumerateArray()
+            .Select(e => e.GetProperty("text").GetString() ?? string.Empty)
+            .Where(t => t.Contains("pinned message", StringComparison.Ordinal) || t.Contains("captured message", StringComparison.Ordinal))
+            .ToList();
+        return (texts.Count, texts.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    private async Task<double> BurstAsync(StandIn standIn, IReadOnlyList<ServerProcess> bots)
+    {
+        const int Declares = 200;
+        standIn.Reset();
+        var clients = bots.Select(b => new HttpClient { BaseAddress = new Uri(b.BaseUrl) }).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, Declares).Select(i => DeclareAsync(clients[i % clients.Length], standIn, 1000 + i)));
+        await WaitForCardsAsync(standIn, Declares, TimeSpan.FromSeconds(120));
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        return Stopwatch.GetElapsedTime(started, standIn.Cards.Values.Max()).TotalSeconds;
+    }
+
+    private void FixLastMet(double goalSeconds)
+    {
+        var last = Table.Rows[^1];
+        Table.Rows[^1] = last with { Met = last.Value <= goalSeconds };
+    }
+
+    private static async Task DeclareAsync(HttpClient http, StandIn standIn, int i)
+    {
+        var body = Encoding.UTF8.GetBytes(Requests.SlashCommand(i, $"declare sev2 Benchmark outage {i}", standIn.BaseUrl));
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("X-Slack-Signature", Encoding.ASCII.GetString(SlackSignature.Compute(Requests.Secret, ts, body)));
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"declare answered {(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>
+    /// The longest chain of calls, each started after the one before it was answered, that ends before the card was
+    /// answered: how many Slack round trips the declare waits for one after another.
+    /// </summary>
+    private static int SequentialRoundTrips(IEnumerable<Call> calls, long card)
+    {
+        var ordered = calls.Where(c => c.Answered <= card).OrderBy(c => c.Answered).ToList();
+        var depth = new int[ordered.Count];
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            depth[i] = 1 + Enumerable.Range(0, i).Where(j => ordered[j].Answered <= ordered[i].Started).Select(j => depth[j]).DefaultIfEmpty(0).Max();
+        }
+
+        return depth.DefaultIfEmpty(0).Max();
+    }
+
+    private static async Task WaitForCardsAsync(StandIn standIn, int count, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (standIn.Cards.Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{standIn.Cards.Count} of {count} status cards posted after {patience.TotalSeconds} s");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    private static async Task<long> WaitForRepliesAsync(StandIn standIn, long count, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (standIn.Replies < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return standIn.Replies;
+    }
+
+    private async Task<StandIn> StartStandInAsync()
+    {
+        var standIn = new StandIn(Port());
+        await standIn.StartAsync();
+        return standIn;
+    }
+
+    private Task<ServerProcess> StartBotAsync(StandIn standIn, string name, string? postgresDatabase = null)
+    {
+        var port = Port();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Slack__BotToken"] = "xoxb-bench",
+            ["Slack__SigningSecret"] = Requests.Secret,
+            ["Slack__ApiBaseUrl"] = $"{standIn.BaseUrl}api/",
+            ["Web__ApiTokens__0"] = ApiToken,
+            ["Web__PublicBaseUrl"] = $"http://127.0.0.1:{port}/",
+            ["Teams__AppId"] = StandIn.AppId,
+            ["Teams__AppPassword"] = "bench-app-password",
+            ["Teams__LoginBaseUrl"] = $"{standIn.BaseUrl}login/",
+            ["Teams__OpenIdMetadataUrl"] = $"{standIn.BaseUrl}botframework/openid",
+        };
+        if (postgresDatabase is null)
+        {
+            environment["Storage__Path"] = Path.Combine(work, $"{name}-{port}.litedb");
+        }
+        else
+        {
+            environment["Storage__Provider"] = "Postgres";
+            environment["Storage__ConnectionString"] = postgresDatabase;
+        }
+
+        return ServerProcess.StartAsync(name, "dotnet", [BotDll, "--urls", $"http://127.0.0.1:{port}"], port, environment, "/readyz", work);
+    }
+
+    private async Task<string> CreateDatabaseAsync(string name)
+    {
+        var database = $"incidentbot_bench_{name}_{Environment.ProcessId}";
+        await using var connection = new Npgsql.NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using (var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using (var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
+    }
+
+    private int Port()
+    {
+        while (true)
+        {
+            var port = _nextPort++;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+    }
+}
