@@ -23,8 +23,12 @@ public interface IOutboxExecutor
     /// </summary>
     string? UniqueKeyOf(IOutboxIntent intent) => null;
 
-    /// <summary>Returns a short outcome to record; throw <see cref="OutboxRetryException"/> to be called again later.</summary>
-    Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns a short outcome to record; throw <see cref="OutboxRetryException"/> to be called again later.
+    /// <paramref name="intentId"/> is the stored intent's id: the same on every run of it, after a retry or a restart, so a
+    /// platform can mark what it posts with it and look for that mark before posting again.
+    /// </summary>
+    Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken);
 }
 
 /// <summary>

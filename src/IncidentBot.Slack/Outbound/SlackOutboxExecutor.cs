@@ -52,7 +52,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     /// <summary>Closing again (after a reopen) reschedules the one pending archive instead of adding another.</summary>
     public string? UniqueKeyOf(IOutboxIntent intent) => intent is CloseIncidentChannel close ? $"archive:{close.IncidentId}" : null;
 
-    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var run = new Run(scope.ServiceProvider.GetRequiredService<IMediator>(), scope.ServiceProvider.GetRequiredService<SlackApiClient>(), this);

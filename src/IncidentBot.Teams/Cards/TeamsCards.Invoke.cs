@@ -28,10 +28,26 @@ public static partial class TeamsCards
         },
     };
 
-    /// <summary>Closes the dialog and shows <paramref name="text"/> in a small message box.</summary>
+    /// <summary>
+    /// Closes a bot dialog (<c>task/fetch</c>, <c>task/submit</c>) and shows <paramref name="text"/> in a small message box.
+    /// Not for message extensions: <c>composeExtension/submitAction</c> has no such type (use <see cref="InvokeMessage"/>).
+    /// </summary>
     public static JsonObject TaskMessage(string text) => new()
     {
         ["task"] = new JsonObject { ["type"] = "message", ["value"] = Plain(text, multiline: true) },
+    };
+
+    /// <summary>
+    /// A short text answering the invoke named <paramref name="invokeName"/>, in a type Microsoft documents for it:
+    /// <c>adaptiveCard/action</c> → an activity message shown on the card; <c>composeExtension/submitAction</c> and
+    /// <c>composeExtension/fetchTask</c>, whose documented answers are dialogs, cards and previews (no message) → a small
+    /// dialog showing the text; bot dialogs (<c>task/fetch</c>, <c>task/submit</c>) → a task message.
+    /// </summary>
+    public static JsonObject InvokeMessage(string? invokeName, string text) => invokeName switch
+    {
+        "adaptiveCard/action" => UniversalActionMessage(text),
+        "composeExtension/submitAction" or "composeExtension/fetchTask" => TaskContinue("IncidentBot", Card([TextBlock(Paragraphs(text))], null), "small", "medium"),
+        _ => TaskMessage(text),
     };
 
     /// <summary>Answers an <c>adaptiveCard/action</c> by replacing the card that was clicked.</summary>

@@ -5,13 +5,15 @@ namespace IncidentBot.Teams.Cards;
 public static partial class TeamsCards
 {
     /// <summary>
-    /// Escapes user text for the markdown of a TextBlock or a fact so it renders literally: a title of
-    /// <c>*urgent* [click](https://evil)</c> stays those characters. Backslash-escapes the inline markers
-    /// (<c>\ * _ ` [ ] &lt; &gt;</c>) everywhere and the block markers (<c># - + &gt;</c>, <c>1.</c> / <c>1)</c>) at the
-    /// start of a line; breaks up <c>{{</c> so no <c>{{DATE(…)}}</c> function is evaluated; drops control and
-    /// bidirectional-override characters. Line breaks are kept as <c>\n</c>.
+    /// Escapes text for Teams markdown (a card's TextBlock or fact, or a message sent with <c>textFormat: markdown</c>)
+    /// so it renders literally: a title of <c>*urgent* [click](https://evil)</c> stays those characters. Backslash-escapes
+    /// the inline markers (<c>\ * _ ` [ ] &lt; &gt;</c>) everywhere and the block markers (<c># - + = &gt;</c>, <c>1.</c> /
+    /// <c>1)</c>) at the start of a line; breaks up <c>{{</c> so no <c>{{DATE(…)}}</c> function is evaluated; drops control
+    /// and bidirectional-override characters. Line breaks are kept as <c>\n</c>.
+    /// With <paramref name="keepCodeSpans"/>, a <c>`…`</c> span on one line is kept as code (the core's replies mark
+    /// commands that way): markdown shows a code span's characters as they are, so nothing inside needs escaping.
     /// </summary>
-    public static string Escape(string? text)
+    public static string Escape(string? text, bool keepCodeSpans = false)
     {
         var clean = Plain(text, multiline: true);
         if (clean.Length == 0)
@@ -64,6 +66,13 @@ public static partial class TeamsCards
                 }
             }
 
+            if (keepCodeSpans && c == '`' && CodeSpanEnd(clean, i) is var close and > 0)
+            {
+                sb.Append(clean, i, close - i + 1);
+                i = close;
+                continue;
+            }
+
             switch (c)
             {
                 case '\\' or '*' or '_' or '`' or '[' or ']' or '<' or '>':
@@ -83,31 +92,18 @@ public static partial class TeamsCards
         return sb.ToString();
     }
 
-    /// <summary>
-    /// Escapes user text for the text of a Teams message (rendered as a subset of HTML): <c>&amp;</c>,
-    /// <c>&lt;</c> and <c>&gt;</c>, so <c>&lt;at&gt;</c> mentions or tags typed by a user stay text. Drops control characters.
-    /// </summary>
-    public static string EscapeHtml(string? text)
+    /// <summary>Where the code span opened at <paramref name="open"/> closes: a later backtick on the same line, with something between; else -1.</summary>
+    private static int CodeSpanEnd(string text, int open)
     {
-        var clean = Plain(text, multiline: true);
-        if (clean.Length == 0)
+        for (var i = open + 1; i < text.Length && text[i] != '\n'; i++)
         {
-            return clean;
-        }
-
-        var sb = new StringBuilder(clean.Length + 8);
-        foreach (var c in clean)
-        {
-            _ = c switch
+            if (text[i] == '`')
             {
-                '&' => sb.Append("&amp;"),
-                '<' => sb.Append("&lt;"),
-                '>' => sb.Append("&gt;"),
-                _ => sb.Append(c),
-            };
+                return i > open + 1 ? i : -1;
+            }
         }
 
-        return sb.ToString();
+        return -1;
     }
 
     /// <summary>

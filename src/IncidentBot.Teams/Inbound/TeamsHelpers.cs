@@ -78,7 +78,7 @@ internal static class TeamsDialogs
 
             if (Str(data, TeamsCards.Inputs.Private) == "true" && !teams.GraphConfigured)
             {
-                return _ => TeamsCards.TaskMessage(
+                return _ => TeamsCards.InvokeMessage(activity.Name,
                     "Private incidents on Teams need a private group chat, which needs Microsoft Graph (Teams:Graph:* settings). Declare it without the private flag, in Slack, or ask an admin to set up Graph.");
             }
         }

@@ -94,14 +94,14 @@ public sealed class TeamsInbound(
                 {
                     var run = await inline.RunAsync(Source, $"invoke:{id}", TeamsDeliveryKinds.Invoke, activity.Root.GetRawText(),
                         (services, ct) => services.GetRequiredService<TeamsInboxProcessor>().InvokeAsync(activity, ct), cancellationToken);
-                    return new TeamsAck(200, run.Result ?? TeamsCards.TaskMessage(run.Duplicate ? "Already done." : "Working on it…"));
+                    return new TeamsAck(200, run.Result ?? TeamsCards.InvokeMessage(activity.Name, run.Duplicate ? "Already done." : "Working on it…"));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogWarning(ex, "Teams invoke {Name} will be retried", activity.Name);
-                    return new TeamsAck(200, activity.Name == "adaptiveCard/action"
-                        ? TeamsCards.UniversalActionMessage("Saved; the card updates in a moment.")
-                        : TeamsCards.TaskMessage("Saved; it will be applied in a moment."));
+                    return new TeamsAck(200, TeamsCards.InvokeMessage(activity.Name, activity.Name == "adaptiveCard/action"
+                        ? "Saved; the card updates in a moment."
+                        : "Saved; it will be applied in a moment."));
                 }
 
             default:

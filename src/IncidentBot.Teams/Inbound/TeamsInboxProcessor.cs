@@ -64,10 +64,16 @@ public sealed class TeamsInboxProcessor(
             new ChatLocation(TeamsInbound.Source, activity.ConversationId, activity.TenantId, implied), mentions), cancellationToken);
         if (reply.OpenDeclareForm)
         {
-            reply = ChatReply.Private("Use **Declare incident** from the message box's … menu to open the form, or type `declare [severity] <title>`.");
+            reply = ChatReply.Private("Use Declare incident from the message box's … menu to open the form, or type `declare [severity] <title>`.");
         }
 
-        var answer = TeamsConnectorClient.TextMessage(reply.Text);
+        if (reply.RepeatsChannelPost && implied is { } here && here == reply.IncidentNumber)
+        {
+            // Teams has no private replies: here the post itself is the confirmation.
+            return;
+        }
+
+        var answer = TeamsConnectorClient.MarkdownMessage(reply.Text);
         if (activity.Id is { } id && activity.ConversationType != "personal")
         {
             await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, id, answer, cancellationToken);
@@ -89,7 +95,7 @@ public sealed class TeamsInboxProcessor(
         }
         catch (IncidentRuleException rule)
         {
-            return universal ? TeamsCards.UniversalActionMessage(rule.Message) : TeamsCards.TaskMessage(rule.Message);
+            return TeamsCards.InvokeMessage(activity.Name, rule.Message);
         }
     }
 
@@ -111,7 +117,7 @@ public sealed class TeamsInboxProcessor(
                 await CaptureAsync(actor, declared.Number, payload, cancellationToken);
             }
 
-            return TeamsCards.TaskMessage($"{declared.Reference} declared ({declared.Severity}): {declared.Title}. Its card is on its way to the incidents channel.");
+            return TeamsCards.InvokeMessage(activity.Name, $"{declared.Reference} declared ({declared.Severity}): {declared.Title}. Its card is on its way to the incidents channel.");
         }
 
         if (command == TeamsCards.CaptureCommand)
@@ -126,11 +132,11 @@ public sealed class TeamsInboxProcessor(
             }
 
             var result = await CaptureAsync(actor, number, payload, cancellationToken);
-            return TeamsCards.TaskMessage(result.AlreadyCaptured ? $"That message is already in {result.Incident.Reference}'s timeline." : $"Added to {result.Incident.Reference}'s timeline.");
+            return TeamsCards.InvokeMessage(activity.Name, result.AlreadyCaptured ? $"That message is already in {result.Incident.Reference}'s timeline." : $"Added to {result.Incident.Reference}'s timeline.");
         }
 
         logger.LogInformation("Teams submit for unknown command {Command}", command);
-        return TeamsCards.TaskMessage("That form is not one of IncidentBot's.");
+        return TeamsCards.InvokeMessage(activity.Name, "That form is not one of IncidentBot's.");
     }
 
     private async Task<JsonObject> CardActionAsync(TeamsActivity activity, Actor actor, CancellationToken cancellationToken)

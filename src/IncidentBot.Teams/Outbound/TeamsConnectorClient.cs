@@ -97,21 +97,28 @@ public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsToken
         return members;
     }
 
-    /// <summary>A message of plain text (people's words included): escaped for Teams, line breaks kept.</summary>
-    public static JsonObject TextMessage(string plainText) =>
-        Message(Cards.TeamsCards.EscapeHtml(plainText).Replace("\n", "<br>", StringComparison.Ordinal));
+    /// <summary>
+    /// A message of text meant as it is (a post, an announcement, people's words in them), sent with
+    /// <c>textFormat: plain</c>, which Teams shows as raw text: no character of it can become markup or a mention, so
+    /// none is escaped. Control and bidirectional-override characters are dropped; line breaks are kept.
+    /// </summary>
+    public static JsonObject PlainMessage(string text) => TextActivity(Cards.TeamsCards.Plain(text, multiline: true), "plain");
 
-    /// <summary>A message activity; <paramref name="html"/> is already escaped (Teams renders it as light HTML).</summary>
-    public static JsonObject Message(string html, JsonObject? card = null)
+    /// <summary>
+    /// A reply worded by the core, whose only markup is <c>`command`</c>, sent with <c>textFormat: markdown</c>: the code
+    /// spans stay code, everything else is escaped, and each line is its own paragraph (markdown joins single lines).
+    /// </summary>
+    public static JsonObject MarkdownMessage(string text) =>
+        TextActivity(Cards.TeamsCards.Escape(text, keepCodeSpans: true).Replace("\n", "\n\n", StringComparison.Ordinal), "markdown");
+
+    /// <summary>A message that is an Adaptive Card alone.</summary>
+    public static JsonObject CardMessage(JsonObject card) => new()
     {
-        var activity = new JsonObject { ["type"] = "message", ["text"] = html, ["textFormat"] = "xml" };
-        if (card is not null)
-        {
-            activity["attachments"] = new JsonArray(Cards.TeamsCards.Attachment(card));
-        }
+        ["type"] = "message",
+        ["attachments"] = new JsonArray(Cards.TeamsCards.Attachment(card)),
+    };
 
-        return activity;
-    }
+    private static JsonObject TextActivity(string text, string textFormat) => new() { ["type"] = "message", ["text"] = text, ["textFormat"] = textFormat };
 
     private async Task<string> PostForIdAsync(string serviceUrl, string path, JsonObject body, CancellationToken cancellationToken)
     {

@@ -16,6 +16,7 @@ namespace IncidentBot.Teams.Outbound;
 /// Carries the core's intents out on Teams: a channel per incident (Graph) or a thread in the incidents channel, the
 /// status card kept current in place, the announcement, posts. Needs a conversation reference for the incidents
 /// channel (learned when the bot is added to the team), because Teams only lets a bot post where it was invited.
+/// Every post goes through <see cref="TeamsSendOnce"/>, so a run of an intent that already posted does not post again.
 /// </summary>
 public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<TeamsOptions> teams, IOptions<IncidentsOptions> incidents,
     IOptions<ReviewsOptions> reviews, IIncidentLinks links, ILogger<TeamsOutboxExecutor> logger) : IOutboxExecutor
@@ -32,20 +33,21 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         (!string.IsNullOrWhiteSpace(teams.Value.IncidentsChannelId) && Handled.Contains(intentType))
         || (intentType == typeof(PostToReviewsChannel) && !string.IsNullOrWhiteSpace(reviews.Value.TeamsChannelId));
 
-    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         var connector = scope.ServiceProvider.GetRequiredService<TeamsConnectorClient>();
+        var once = new TeamsSendOnce(mediator, logger);
         try
         {
             return intent switch
             {
-                EnsureIncidentChannel i => await EnsureChannelAsync(mediator, connector, scope.ServiceProvider, i.IncidentId, cancellationToken),
+                EnsureIncidentChannel i => await EnsureChannelAsync(mediator, connector, once, scope.ServiceProvider, i.IncidentId, intentId, cancellationToken),
                 RefreshStatusCard i => await RefreshCardAsync(mediator, connector, i.IncidentId, cancellationToken),
-                AnnounceIncident i => await AnnounceAsync(mediator, connector, i, cancellationToken),
-                PostToIncident i => await PostAsync(mediator, connector, i, cancellationToken),
-                PostToReviewsChannel i => await PostToReviewsAsync(mediator, connector, i, cancellationToken),
+                AnnounceIncident i => await AnnounceAsync(mediator, connector, once, i, intentId, cancellationToken),
+                PostToIncident i => await PostAsync(mediator, connector, once, i, intentId, cancellationToken),
+                PostToReviewsChannel i => await PostToReviewsAsync(mediator, connector, once, i, intentId, cancellationToken),
                 _ => "not a Teams intent",
             };
         }
@@ -55,7 +57,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
     }
 
-    private async Task<string> EnsureChannelAsync(IMediator mediator, TeamsConnectorClient connector, IServiceProvider services, long incidentId, CancellationToken ct)
+    private async Task<string> EnsureChannelAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, IServiceProvider services, long incidentId,
+        long intentId, CancellationToken ct)
     {
         var incident = await mediator.Send(new ReadIncident(incidentId), ct);
         if (incident.Channels.FirstOrDefault(c => c.Platform == Platform) is { } existing)
@@ -71,10 +74,11 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
 
         var home = await IncidentsChannelAsync(mediator, ct);
-        var card = TeamsConnectorClient.Message(string.Empty, TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(s.Number)));
+        var card = TeamsConnectorClient.CardMessage(TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(s.Number)));
+        var cardMark = $"{intentId}:card";
         if (s.IsPrivate)
         {
-            return await PrivateChatAsync(mediator, connector, services.GetRequiredService<TeamsGraphClient>(), incident, home, card, ct);
+            return await PrivateChatAsync(mediator, connector, once, services.GetRequiredService<TeamsGraphClient>(), incident, home, card, cardMark, ct);
         }
 
         string? fallbackReason = null;
@@ -84,7 +88,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             try
             {
                 var channelId = await graph.CreateChannelAsync(team, TeamsGraphClient.ChannelName(s.Number, s.Title), $"{s.Reference} · {s.Severity} · managed by IncidentBot", ct);
-                var (thread, cardId) = await connector.CreateThreadAsync(home.ServiceUrl, channelId, home.TenantId, card, ct);
+                var (thread, cardId) = await once.SendAsync(incidentId, cardMark, channelId,
+                    () => connector.CreateThreadAsync(home.ServiceUrl, channelId, home.TenantId, card, ct), ct);
                 await mediator.Send(new LinkIncidentChannel(incidentId, Platform, channelId, TeamsGraphClient.ChannelName(s.Number, s.Title), home.TenantId), ct);
                 await mediator.Send(new SaveIncidentMessage(incidentId, Platform, CardKind, thread, cardId), ct);
                 return $"channel {channelId}";
@@ -96,13 +101,15 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             }
         }
 
-        var (conversation, activityId) = await connector.CreateThreadAsync(home.ServiceUrl, o.IncidentsChannelId!, home.TenantId, card, ct);
+        var (conversation, activityId) = await once.SendAsync(incidentId, cardMark, o.IncidentsChannelId!,
+            () => connector.CreateThreadAsync(home.ServiceUrl, o.IncidentsChannelId!, home.TenantId, card, ct), ct);
         await mediator.Send(new LinkIncidentChannel(incidentId, Platform, conversation, $"{s.Reference} thread", home.TenantId), ct);
         await mediator.Send(new SaveIncidentMessage(incidentId, Platform, CardKind, conversation, activityId), ct);
         if (fallbackReason is not null)
         {
-            await connector.ReplyAsync(home.ServiceUrl, conversation, activityId,
-                TeamsConnectorClient.TextMessage($"{fallbackReason}. This thread is the incident's home instead: reply here with @IncidentBot commands."), ct);
+            var note = TeamsConnectorClient.PlainMessage($"{fallbackReason}. This thread is the incident's home instead: reply here with @IncidentBot commands.");
+            await once.SendAsync(incidentId, $"{intentId}:fallback-note", conversation,
+                async () => (conversation, await connector.ReplyAsync(home.ServiceUrl, conversation, activityId, note, ct)), ct);
         }
 
         return $"thread {conversation}";
@@ -112,8 +119,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
     /// A private incident never goes to the shared incidents channel: it gets a group chat of its members (Graph), and
     /// the card is posted there when Teams lets the bot in.
     /// </summary>
-    private async Task<string> PrivateChatAsync(IMediator mediator, TeamsConnectorClient connector, TeamsGraphClient graph, IncidentDetails incident,
-        ConversationReference home, System.Text.Json.Nodes.JsonObject card, CancellationToken ct)
+    private async Task<string> PrivateChatAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, TeamsGraphClient graph, IncidentDetails incident,
+        ConversationReference home, System.Text.Json.Nodes.JsonObject card, string cardMark, CancellationToken ct)
     {
         var s = incident.Summary;
         var members = incident.Members.Select(m => m.Key).Where(k => k.StartsWith("teams:", StringComparison.Ordinal)).Select(k => k["teams:".Length..])
@@ -127,7 +134,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         await mediator.Send(new LinkIncidentChannel(incident.Summary.Id, Platform, chatId, $"{s.Reference} private chat", home.TenantId), ct);
         try
         {
-            var cardId = await connector.SendAsync(home.ServiceUrl, chatId, card, ct);
+            var (_, cardId) = await once.SendAsync(incident.Summary.Id, cardMark, chatId,
+                async () => (chatId, await connector.SendAsync(home.ServiceUrl, chatId, card, ct)), ct);
             await mediator.Send(new SaveIncidentMessage(incident.Summary.Id, Platform, CardKind, chatId, cardId), ct);
             return $"private chat {chatId}";
         }
@@ -149,11 +157,11 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         var incident = await mediator.Send(new ReadIncident(incidentId), ct);
         var home = await IncidentsChannelAsync(mediator, ct);
         await connector.UpdateAsync(home.ServiceUrl, card.ConversationId, card.MessageId,
-            TeamsConnectorClient.Message(string.Empty, TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(incident.Summary.Number))), ct);
+            TeamsConnectorClient.CardMessage(TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(incident.Summary.Number))), ct);
         return "card updated";
     }
 
-    private async Task<string> AnnounceAsync(IMediator mediator, TeamsConnectorClient connector, AnnounceIncident intent, CancellationToken ct)
+    private async Task<string> AnnounceAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, AnnounceIncident intent, long intentId, CancellationToken ct)
     {
         var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
         var channel = incident.Channels.FirstOrDefault(c => c.Platform == Platform);
@@ -169,20 +177,24 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
 
         var home = await IncidentsChannelAsync(mediator, ct);
-        var text = IncidentTexts.Announcement(intent.Describe(incident.Summary), intent.Kind, intent.Text);
+        var text = TeamsConnectorClient.PlainMessage(IncidentTexts.Announcement(intent.Describe(incident.Summary), intent.Kind, intent.Text));
+        var mark = $"{intentId}:announcement";
         var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
         if (existing is null)
         {
-            var (conversation, activityId) = await connector.CreateThreadAsync(home.ServiceUrl, teams.Value.IncidentsChannelId!, home.TenantId, TeamsConnectorClient.TextMessage(text), ct);
+            var incidentsChannel = teams.Value.IncidentsChannelId!;
+            var (conversation, activityId) = await once.SendAsync(intent.IncidentId, mark, incidentsChannel,
+                () => connector.CreateThreadAsync(home.ServiceUrl, incidentsChannel, home.TenantId, text, ct), ct);
             await mediator.Send(new SaveIncidentMessage(intent.IncidentId, Platform, AnnouncementKind, conversation, activityId), ct);
             return "announced";
         }
 
-        await connector.ReplyAsync(home.ServiceUrl, existing.ConversationId, existing.MessageId, TeamsConnectorClient.TextMessage(text), ct);
+        await once.SendAsync(intent.IncidentId, mark, existing.ConversationId,
+            async () => (existing.ConversationId, await connector.ReplyAsync(home.ServiceUrl, existing.ConversationId, existing.MessageId, text, ct)), ct);
         return "announcement updated";
     }
 
-    private async Task<string> PostAsync(IMediator mediator, TeamsConnectorClient connector, PostToIncident intent, CancellationToken ct)
+    private async Task<string> PostAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, PostToIncident intent, long intentId, CancellationToken ct)
     {
         var card = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
         if (card is null)
@@ -191,11 +203,12 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         }
 
         var home = await IncidentsChannelAsync(mediator, ct);
-        await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.TextMessage(intent.Text), ct);
-        return "posted";
+        var (_, activityId) = await once.SendAsync(intent.IncidentId, $"{intentId}:post", card.ConversationId,
+            async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.PlainMessage(intent.Text), ct)), ct);
+        return $"posted {activityId}";
     }
 
-    private async Task<string> PostToReviewsAsync(IMediator mediator, TeamsConnectorClient connector, PostToReviewsChannel intent, CancellationToken ct)
+    private async Task<string> PostToReviewsAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, PostToReviewsChannel intent, long intentId, CancellationToken ct)
     {
         var channel = reviews.Value.TeamsChannelId!;
         var found = await mediator.Send(new FindConversations(Platform, ChannelId: channel), ct);
@@ -204,8 +217,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             throw new InvalidOperationException($"IncidentBot has not heard from Reviews:TeamsChannelId ({channel}) yet: add the bot to that team.");
         }
 
-        await connector.CreateThreadAsync(found[0].ServiceUrl, channel, found[0].TenantId,
-            TeamsConnectorClient.TextMessage(intent.Text), ct);
+        await once.SendAsync(intent.IncidentId, $"{intentId}:review", channel,
+            () => connector.CreateThreadAsync(found[0].ServiceUrl, channel, found[0].TenantId, TeamsConnectorClient.PlainMessage(intent.Text), ct), ct);
         return "posted to the review channel";
     }
 

@@ -53,21 +53,21 @@ public sealed class BotProcess : IAsyncDisposable
     public HttpClient Http => _http ?? throw new InvalidOperationException($"Bot process {Name} is not listening yet.");
 
     /// <summary>
-    /// Starts <c>dotnet exec IncidentBot.dll</c> in the <c>Testing</c> environment on a port Kestrel picks, learnt from
-    /// its "Now listening on" line (so the settings must leave <c>Microsoft.Hosting.Lifetime</c> logging information).
+    /// Starts <c>dotnet exec IncidentBot.dll</c> in <paramref name="environment"/> (<c>Testing</c> unless said) on a port
+    /// Kestrel picks, learnt from its "Now listening on" line (so the settings must leave <c>Microsoft.Hosting.Lifetime</c>
+    /// logging information). It runs in <paramref name="workingDirectory"/>, by default the folder it was built to.
     /// </summary>
-    public static BotProcess Start(string name, IReadOnlyDictionary<string, string?> settings)
+    public static BotProcess Start(string name, IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, string environment = "Testing")
     {
         ArgumentNullException.ThrowIfNull(settings);
         var start = new ProcessStartInfo(DotnetHost)
         {
-            // The content root (appsettings.json and the web assets) is the working directory, as for `dotnet run`.
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "IncidentBot.dll"), "--urls", "http://127.0.0.1:0", "--environment", "Testing" })
+        foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "IncidentBot.dll"), "--urls", "http://127.0.0.1:0", "--environment", environment })
         {
             start.ArgumentList.Add(arg);
         }

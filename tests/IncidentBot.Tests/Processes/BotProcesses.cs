@@ -29,9 +29,9 @@ public sealed class BotProcesses : IAsyncDisposable
     /// <summary>A LiteDB file in <see cref="Folder"/> (not created: the bot creates it).</summary>
     public string LiteDbFile(string name = "incidentbot") => Path.Combine(Folder, $"{name}.litedb");
 
-    public BotProcess Start(string name, IReadOnlyDictionary<string, string?> settings)
+    public BotProcess Start(string name, IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, string environment = "Testing")
     {
-        var bot = BotProcess.Start(name, settings);
+        var bot = BotProcess.Start(name, settings, workingDirectory, environment);
         lock (_gate)
         {
             _started.Add(bot);
@@ -41,9 +41,9 @@ public sealed class BotProcesses : IAsyncDisposable
     }
 
     /// <summary>Starts a bot and waits until <c>/readyz</c> answers 200.</summary>
-    public async Task<BotProcess> StartReadyAsync(string name, IReadOnlyDictionary<string, string?> settings)
+    public async Task<BotProcess> StartReadyAsync(string name, IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, string environment = "Testing")
     {
-        var bot = Start(name, settings);
+        var bot = Start(name, settings, workingDirectory, environment);
         await bot.WaitReadyAsync();
         return bot;
     }

@@ -43,7 +43,6 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
     [Theory]
     [InlineData("status identified bad deploy", "INC-1 is now identified: bad deploy")]
     [InlineData("severity SEV1", "INC-1 is now SEV1.")]
-    [InlineData("update rolling back", "Update on INC-1 (investigating) posted: rolling back")]
     [InlineData("note saw 502s from the provider", "Added to INC-1's timeline.")]
     [InlineData("action add a canary", "Action item on INC-1: add a canary")]
     [InlineData("impact-started 10m ago", "Impact on INC-1 started")]
@@ -61,7 +60,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         await _h.SayAsync(command, conversationId: thread);
         await _h.SettleAsync();
 
-        Assert.Contains(_h.TextsTo(c => c.ConversationId == thread && c.Route == FakeTeamsRoutes.ReplyToActivity), t => t.Contains(TeamsCards.EscapeHtml(expected), StringComparison.Ordinal));
+        Assert.Contains(_h.TextsTo(c => c.ConversationId == thread && c.Route == FakeTeamsRoutes.ReplyToActivity), t => t.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -93,7 +92,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
             serviceUrl: _h.ServiceUrl));
         await _h.SettleAsync();
 
-        Assert.Equal("INC-1 declared (SEV1): Login failures. Its card is on its way to the incidents channel.", done["task"]!["value"]!.GetValue<string>());
+        Assert.Equal("INC-1 declared (SEV1): Login failures. Its card is on its way to the incidents channel.", TeamsHarness.AnswerText(done));
         var incident = await _h.IncidentAsync(1);
         Assert.Equal(("Login failures", "SEV1", "auth", "teams:" + TeamsActivities.DefaultUserAadObjectId), (incident.Summary.Title, incident.Summary.Severity, incident.Summary.Service, incident.DeclaredBy.Key));
         Assert.Single(_h.Teams.ConnectorCalls, c => c.Route == FakeTeamsRoutes.CreateConversation);
@@ -132,8 +131,8 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         var first = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.CaptureCommand, "message", data, message, serviceUrl: _h.ServiceUrl));
         var again = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.CaptureCommand, "message", data, message, serviceUrl: _h.ServiceUrl));
 
-        Assert.Equal("Added to INC-1's timeline.", first["task"]!["value"]!.GetValue<string>());
-        Assert.Equal("That message is already in INC-1's timeline.", again["task"]!["value"]!.GetValue<string>());
+        Assert.Equal("Added to INC-1's timeline.", TeamsHarness.AnswerText(first));
+        Assert.Equal("That message is already in INC-1's timeline.", TeamsHarness.AnswerText(again));
         Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured && e.Text == "DB failover done");
     }
 
@@ -161,7 +160,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         var answer = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.DeclareCommand, "compose",
             new JsonObject { ["command"] = TeamsCards.DeclareCommand, ["title"] = "Secret", ["severity"] = "SEV2", ["private"] = "true" }, serviceUrl: _h.ServiceUrl));
 
-        Assert.Contains("Microsoft Graph", answer["task"]!["value"]!.GetValue<string>());
+        Assert.Contains("Microsoft Graph", TeamsHarness.AnswerText(answer));
         Assert.Equal(0, await StoreProbe.IncidentCountAsync(_h.Bot.Services));
     }
 
@@ -224,7 +223,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         var connector = scope.ServiceProvider.GetRequiredService<IncidentBot.Teams.Outbound.TeamsConnectorClient>();
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            connector.SendAsync("https://smba.attacker.example/", "19:x@thread.tacv2", IncidentBot.Teams.Outbound.TeamsConnectorClient.Message("hi"), CancellationToken.None));
+            connector.SendAsync("https://smba.attacker.example/", "19:x@thread.tacv2", IncidentBot.Teams.Outbound.TeamsConnectorClient.PlainMessage("hi"), CancellationToken.None));
 
         Assert.Contains("no authenticated activity came from it", refused.Message);
         Assert.DoesNotContain(_h.Teams.ConnectorCalls, c => c.Path.Contains("attacker", StringComparison.Ordinal));

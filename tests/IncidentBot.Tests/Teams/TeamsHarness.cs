@@ -94,6 +94,22 @@ public sealed class TeamsHarness : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetIncident(IncidentBot.Core.Domain.Actor.Console("facilitator"), number));
     }
 
+    /// <summary>
+    /// The text an invoke's answer shows: a task message's value, the text blocks of a dialog's card (as their markdown),
+    /// or a Universal Action message.
+    /// </summary>
+    public static string AnswerText(JsonObject answer)
+    {
+        if (answer["task"] is JsonObject task)
+        {
+            return task["type"]!.GetValue<string>() == "message"
+                ? task["value"]!.GetValue<string>()
+                : string.Join("\n", task["value"]!["card"]!["content"]!["body"]!.AsArray().Where(b => (string?)b!["type"] == "TextBlock").Select(b => (string)b!["text"]!));
+        }
+
+        return answer["value"]!.GetValue<string>();
+    }
+
     /// <summary>Texts the bot sent or replied into a conversation (thread or channel), in order.</summary>
     public IReadOnlyList<string> TextsTo(Func<ConnectorCall, bool> where) =>
         Teams.ConnectorCalls.Where(c => c.Method != "GET" && where(c)).Select(c => c.Text ?? string.Empty).ToList();

@@ -22,7 +22,7 @@ public sealed class TeamsInputLimitsTests : IAsyncLifetime
             serviceUrl: _h.ServiceUrl));
         await _h.SettleAsync();
 
-        Assert.Contains("title", done["task"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("title", TeamsHarness.AnswerText(done), StringComparison.Ordinal);
         Assert.Equal(0, await StoreProbe.IncidentCountAsync(_h.Bot.Services));
         Assert.DoesNotContain(_h.Teams.ConnectorCalls, c => c.Route == FakeTeamsRoutes.CreateConversation);
     }

@@ -27,7 +27,7 @@ public sealed class TeamsOutboundFaultTests
         var done = await h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.DeclareCommand, "compose",
             new JsonObject { ["command"] = TeamsCards.DeclareCommand, ["title"] = "Login failures", ["severity"] = "SEV1", ["description"] = "SSO errors", ["service"] = "auth", ["private"] = "false" },
             serviceUrl: h.ServiceUrl));
-        Assert.StartsWith("INC-2 declared", done["task"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("INC-2 declared", TeamsHarness.AnswerText(done), StringComparison.Ordinal);
 
         for (var i = 0; i < 6; i++)
         {
@@ -48,6 +48,47 @@ public sealed class TeamsOutboundFaultTests
 
         Assert.Contains(h.TextsTo(_ => true), t => t.Contains("Open incidents", StringComparison.Ordinal));
         await TestTime.UntilAsync(() => h.Teams.ConnectorCalls.Count(c => c.Route == FakeTeamsRoutes.CreateConversation) == 2, "INC-2's thread started");
+        Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
+    }
+
+    [Fact]
+    public async Task CardActionsAndBotDialogs_WithEveryOutboundClientBroken_AreAnsweredWithTheirTypes_AndNothingIsLost()
+    {
+        await using var h = await TeamsHarness.StartAsync(settings: SlackOutboundFaultTests.FastPolicies());
+        Assert.Equal(HttpStatusCode.OK, (await h.SayAsync("declare sev2 Checkout errors spike")).StatusCode);
+        await h.SettleAsync();
+        var thread = Assert.Single((await h.IncidentAsync(1)).Channels, c => c.Platform == "teams").ChannelId;
+        var cardId = thread[(thread.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        var updatesBefore = h.Teams.ConnectorCalls.Count(c => c.Route == FakeTeamsRoutes.UpdateActivity);
+
+        OutboundOutage.Begin(h.Bot.Services);
+
+        using var lead = await h.PostAsync(TeamsActivities.AdaptiveCardAction(TeamsCards.VerbTakeLead, new JsonObject { ["verb"] = TeamsCards.VerbTakeLead, ["incident"] = 1 }, cardId, serviceUrl: h.ServiceUrl));
+        Assert.Equal(HttpStatusCode.OK, lead.StatusCode);
+        Assert.Equal(TeamsCards.ContentType, JsonNode.Parse(await lead.Content.ReadAsStringAsync())!["type"]!.GetValue<string>());
+        var fetch = await h.InvokeAsync(TeamsDeliveryTests.Renamed(TeamsActivities.ComposeExtensionFetchTask(TeamsCards.DeclareCommand, serviceUrl: h.ServiceUrl), "task/fetch"));
+        Assert.Equal("continue", fetch["task"]!["type"]!.GetValue<string>());
+        var submit = await h.InvokeAsync(TeamsDeliveryTests.Renamed(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.DeclareCommand, "compose",
+            new JsonObject { ["command"] = TeamsCards.DeclareCommand, ["title"] = "Login failures", ["severity"] = "SEV1" }, serviceUrl: h.ServiceUrl), "task/submit"));
+        Assert.StartsWith("INC-2 declared", TeamsHarness.AnswerText(submit), StringComparison.Ordinal);
+
+        for (var i = 0; i < 6; i++)
+        {
+            await h.SettleAsync();
+            h.Bot.Clock.Advance(TimeSpan.FromMinutes(20));
+        }
+
+        Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
+        Assert.Equal("teams:" + TeamsActivities.DefaultUserAadObjectId, (await h.IncidentAsync(1)).Summary.Lead?.Key);
+
+        OutboundOutage.End(h.Bot.Services);
+        await TestTime.UntilAsync(async () =>
+        {
+            h.Bot.Clock.Advance(TimeSpan.FromSeconds(30));
+            await h.SettleAsync();
+            return h.Teams.ConnectorCalls.Count(c => c.Route == FakeTeamsRoutes.CreateConversation) == 2
+                && h.Teams.ConnectorCalls.Count(c => c.Route == FakeTeamsRoutes.UpdateActivity) > updatesBefore;
+        }, "INC-2's thread started and INC-1's card showing its lead");
         Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
     }
 }

@@ -53,6 +53,12 @@ public enum ReplyVisibility
 /// <summary>What to say back. <see cref="OpenDeclareForm"/>: the platform should open its declare form instead.</summary>
 public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? IncidentNumber = null, bool OpenDeclareForm = false)
 {
+    /// <summary>
+    /// The reply only confirms a message the incident's channel gets anyway (an update): a surface without private
+    /// replies leaves it out where that message appears, so the channel shows it once.
+    /// </summary>
+    public bool RepeatsChannelPost { get; init; }
+
     public static ChatReply Private(string text, int? incident = null) => new(text, ReplyVisibility.Ephemeral, incident);
 
     public static ChatReply Public(string text, int? incident = null) => new(text, ReplyVisibility.InChannel, incident);
@@ -140,7 +146,7 @@ internal sealed class RunChatCommandHandler(
                 var updated = await mediator.Send(new PostUpdate(actor, n, update.Text), ct);
                 // The update itself is posted in the incident's channel (and announced); the reply only confirms it,
                 // so the channel shows it once.
-                return ChatReply.Private($"Update on {updated.Reference} ({updated.Status.ToWord()}) posted: {update.Text}", n);
+                return ChatReply.Private($"Update on {updated.Reference} ({updated.Status.ToWord()}) posted: {update.Text}", n) with { RepeatsChannelPost = true };
 
             case NoteCommand note:
                 var added = await mediator.Send(new AddTimelineEntry(actor, n, note.Text), ct);

@@ -1,4 +1,5 @@
 using IncidentBot.Teams.Cards;
+using IncidentBot.Teams.Outbound;
 
 namespace IncidentBot.Tests.Teams.Cards;
 
@@ -51,20 +52,42 @@ public class EscapeTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    public void Nothing_IsEmpty(string? input)
+    public void Nothing_IsEmpty(string? input) => Assert.Equal(string.Empty, TeamsCards.Escape(input));
+
+    [Theory]
+    [InlineData("Act on one: `@IncidentBot INC-<n> <command>`", "Act on one: `@IncidentBot INC-<n> <command>`")]
+    [InlineData("*Checkout* `list` <at>Bob</at>", @"\*Checkout\* `list` \<at\>Bob\</at\>")]
+    [InlineData("`*not bold*` and *bold*", @"`*not bold*` and \*bold\*")]
+    [InlineData("a lone ` backtick", @"a lone \` backtick")]
+    [InlineData("empty `` pair", @"empty \`\` pair")]
+    [InlineData("`across\nlines`", "\\`across\nlines\\`")]
+    [InlineData("# `help`", @"\# `help`")]
+    public void CodeSpans_AreKeptWhenAsked_AndEverythingElseIsEscaped(string input, string expected) =>
+        Assert.Equal(expected, TeamsCards.Escape(input, keepCodeSpans: true));
+
+    [Fact]
+    public void CodeSpans_AreEscapedInCards() =>
+        Assert.Equal(@"\`list\`", TeamsCards.Escape("`list`"));
+
+    [Fact]
+    public void MarkdownMessage_EscapesAroundCodeSpans_OneParagraphPerLine()
     {
-        Assert.Equal(string.Empty, TeamsCards.Escape(input));
-        Assert.Equal(string.Empty, TeamsCards.EscapeHtml(input));
+        var message = TeamsConnectorClient.MarkdownMessage("Open incidents (1):\n• INC-1 · *x* [y](z)\nAct on one: `@IncidentBot INC-<n> <command>`");
+
+        Assert.Equal("markdown", message["textFormat"]!.GetValue<string>());
+        Assert.Equal("Open incidents (1):\n\n• INC-1 · \\*x\\* \\[y\\](z)\n\nAct on one: `@IncidentBot INC-<n> <command>`", message["text"]!.GetValue<string>());
     }
 
     [Theory]
-    [InlineData("Fish & chips", "Fish &amp; chips")]
-    [InlineData("<at>Alice</at>", "&lt;at&gt;Alice&lt;/at&gt;")]
-    [InlineData("a < b > c", "a &lt; b &gt; c")]
-    [InlineData("*markdown* \"quotes\" it's", "*markdown* \"quotes\" it's")]
-    [InlineData("&amp;", "&amp;amp;")]
-    [InlineData("bell\u0007", "bell")]
-    [InlineData("línea ✓", "línea ✓")]
-    public void EscapeHtml_EscapesAmpersandAndAngles(string input, string expected) =>
-        Assert.Equal(expected, TeamsCards.EscapeHtml(input));
+    [InlineData("*bold* _it_ `code` [l](https://x.example) <at>Bob</at> &amp; # 1. > q", "*bold* _it_ `code` [l](https://x.example) <at>Bob</at> &amp; # 1. > q")]
+    [InlineData("line one\r\nline two", "line one\nline two")]
+    [InlineData("bell\u0007 nul\u0000 esc\u001B", "bell nul esc")]
+    [InlineData("evil\u202Etxt.exe", "eviltxt.exe")]
+    public void PlainMessage_SendsTheTextAsItIs_WithoutControlCharacters(string input, string expected)
+    {
+        var message = TeamsConnectorClient.PlainMessage(input);
+
+        Assert.Equal("plain", message["textFormat"]!.GetValue<string>());
+        Assert.Equal(expected, message["text"]!.GetValue<string>());
+    }
 }

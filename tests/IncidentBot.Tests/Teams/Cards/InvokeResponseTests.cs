@@ -43,6 +43,29 @@ public class InvokeResponseTests
         AssertJson("""{"task":{"type":"message","value":"Added to INC-42."}}""", TeamsCards.TaskMessage("Added to INC-42."));
     }
 
+    [Theory]
+    [InlineData("composeExtension/submitAction")]
+    [InlineData("composeExtension/fetchTask")]
+    public void InvokeMessage_ForAMessageExtension_IsASmallDialog_SinceItHasNoMessageType(string name)
+    {
+        var response = TeamsCards.InvokeMessage(name, "INC-7 declared (SEV2): *db*");
+
+        var task = response["task"]!;
+        Assert.Equal("continue", (string?)task["type"]);
+        Assert.Equal(TeamsCards.ContentType, (string?)task["value"]!["card"]!["contentType"]);
+        Assert.Equal(@"INC-7 declared (SEV2): \*db\*", (string?)task["value"]!["card"]!["content"]!["body"]![0]!["text"]);
+    }
+
+    [Theory]
+    [InlineData("task/submit")]
+    [InlineData("task/fetch")]
+    public void InvokeMessage_ForABotDialog_IsATaskMessage(string name) =>
+        AssertJson("""{"task":{"type":"message","value":"Added to INC-42."}}""", TeamsCards.InvokeMessage(name, "Added to INC-42."));
+
+    [Fact]
+    public void InvokeMessage_ForACardAction_IsAnActivityMessage() =>
+        AssertJson("""{"statusCode":200,"type":"application/vnd.microsoft.activity.message","value":"Saved."}""", TeamsCards.InvokeMessage("adaptiveCard/action", "Saved."));
+
     [Fact]
     public void UniversalActionCard_ReplacesTheCard()
     {
