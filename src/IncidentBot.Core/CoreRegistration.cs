@@ -40,6 +40,7 @@ public static class CoreRegistration
 
         services.AddMediatorCore();
         services.AddMediatorHandlersFrom(typeof(CoreRegistration).Assembly);
+        services.TryAddSingleton<Access.IncidentPermissions>();
         services.TryAddScoped<IncidentWorkspace>();
         services.TryAddSingleton<IIncidentLinks, NoIncidentLinks>();
         services.TryAddScoped<Features.Reviews.ReviewPlans>();

@@ -26,6 +26,12 @@ public sealed class IncidentsOptions
     /// <summary>IANA zone in which times typed without a zone (<c>impact-started 14:05</c>) are read. Default UTC.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>
+    /// Who may do what, by action (<c>Resolve = ["declarer", "roles", "facilitators"]</c>); an action not listed keeps
+    /// its default (<see cref="Access.PermissionTable.Defaults"/>).
+    /// </summary>
+    public Dictionary<string, List<string>> Permissions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public IReadOnlyList<string> SeverityNames => Severities.Select(s => s.Name).ToList();
 
     public IReadOnlyList<string> RoleNames => Roles.Select(r => r.Name).ToList();
@@ -90,6 +96,7 @@ internal sealed class IncidentsOptionsValidator : IValidateOptions<IncidentsOpti
             errors.Add($"Incidents:DefaultSeverity '{d}' is not one of Incidents:Severities ({string.Join(", ", options.SeverityNames)}).");
         }
 
+        _ = Access.PermissionTable.From(options.Permissions, errors);
         if (!TryZone(options.TimeZone))
         {
             errors.Add($"Incidents:TimeZone '{options.TimeZone}' is not a known IANA time zone (for example Europe/Berlin, America/New_York, UTC).");
