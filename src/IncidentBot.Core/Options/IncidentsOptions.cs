@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Core.Options;
@@ -59,6 +60,18 @@ public sealed class IncidentsOptions
 /// <summary>Fills defaults after binding: binding a list appends to it, so defaults cannot live in the initialiser.</summary>
 internal sealed class IncidentsOptionsDefaults : IPostConfigureOptions<IncidentsOptions>
 {
+    /// <summary>
+    /// A permission written as one line (<c>Incidents__Permissions__Resolve=lead,facilitators</c>) is a list too: the
+    /// binder would leave it out silently, and the default would stand without a word.
+    /// </summary>
+    public static void ReadPermissionLines(IncidentsOptions options, IConfiguration configuration)
+    {
+        foreach (var row in configuration.GetSection($"{IncidentsOptions.Section}:Permissions").GetChildren().Where(r => r.Value is not null && !r.GetChildren().Any()))
+        {
+            options.Permissions[row.Key] = row.Value!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        }
+    }
+
     public void PostConfigure(string? name, IncidentsOptions options)
     {
         if (options.Severities.Count == 0)
