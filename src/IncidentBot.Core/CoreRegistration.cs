@@ -5,6 +5,7 @@ using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Storage;
 using IncidentBot.Core.Work;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ public static class CoreRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<IncidentsOptions>().BindConfiguration(IncidentsOptions.Section).ValidateOnStart();
+        services.AddOptions<IncidentsOptions>().BindConfiguration(IncidentsOptions.Section).ValidateOnStart()
+            .Configure<IConfiguration>(IncidentsOptionsDefaults.ReadPermissionLines);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IncidentsOptions>, IncidentsOptionsDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IncidentsOptions>, IncidentsOptionsValidator>());
         services.AddOptions<FacilitatorOptions>().BindConfiguration(FacilitatorOptions.Section).ValidateOnStart();
@@ -40,6 +42,7 @@ public static class CoreRegistration
 
         services.AddMediatorCore();
         services.AddMediatorHandlersFrom(typeof(CoreRegistration).Assembly);
+        services.TryAddSingleton<Access.IncidentPermissions>();
         services.TryAddScoped<IncidentWorkspace>();
         services.TryAddSingleton<IIncidentLinks, NoIncidentLinks>();
         services.TryAddScoped<Features.Reviews.ReviewPlans>();

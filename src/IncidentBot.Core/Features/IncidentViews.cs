@@ -48,4 +48,8 @@ public sealed record IncidentDetails(
     IReadOnlyList<PersonView> Members,
     IReadOnlyList<ActionItemView> ActionItems,
     IReadOnlyList<TimelineEntryView> Timeline,
-    IReadOnlyList<ChannelView> Channels);
+    IReadOnlyList<ChannelView> Channels)
+{
+    /// <summary>What the person who asked may do to the incident (<c>Incidents:Permissions</c>), so pages offer only that.</summary>
+    public IReadOnlySet<Access.IncidentAction> Permitted { get; init; } = new HashSet<Access.IncidentAction>();
+}

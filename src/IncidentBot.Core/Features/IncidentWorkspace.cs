@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
@@ -26,6 +27,7 @@ public sealed class IncidentWorkspace(
     TimeProvider clock,
     IOptions<FacilitatorOptions> facilitators,
     IOptions<IncidentsOptions> options,
+    IncidentPermissions permissions,
     WorkContext work,
     WorkSignal signal)
 {
@@ -58,6 +60,12 @@ public sealed class IncidentWorkspace(
 
     /// <summary>The privacy rule for one incident (lists apply it in the store's query).</summary>
     public bool CanSee(Incident incident, Actor actor) => !incident.IsPrivate || IsFacilitator(actor) || incident.IsMember(actor.PersonKey);
+
+    /// <summary>
+    /// The permission rule (<c>Incidents:Permissions</c>) for one action on an incident as loaded for this change:
+    /// throws <see cref="PermissionDeniedException"/>, saying who may, before anything is changed.
+    /// </summary>
+    public void Demand(IncidentAction action, Incident? incident, Actor actor, string? role = null) => permissions.Demand(action, incident, actor, role);
 
     /// <summary>A list query as the actor may see it.</summary>
     public IncidentQuery QueryFor(Actor actor, bool? open = null, string? search = null, string? severity = null, int skip = 0, int take = 50) =>

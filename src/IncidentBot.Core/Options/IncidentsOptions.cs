@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Core.Options;
@@ -26,6 +27,12 @@ public sealed class IncidentsOptions
     /// <summary>IANA zone in which times typed without a zone (<c>impact-started 14:05</c>) are read. Default UTC.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>
+    /// Who may do what, by action (<c>Resolve = ["declarer", "roles", "facilitators"]</c>); an action not listed keeps
+    /// its default (<see cref="Access.PermissionTable.Defaults"/>).
+    /// </summary>
+    public Dictionary<string, List<string>> Permissions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public IReadOnlyList<string> SeverityNames => Severities.Select(s => s.Name).ToList();
 
     public IReadOnlyList<string> RoleNames => Roles.Select(r => r.Name).ToList();
@@ -53,6 +60,18 @@ public sealed class IncidentsOptions
 /// <summary>Fills defaults after binding: binding a list appends to it, so defaults cannot live in the initialiser.</summary>
 internal sealed class IncidentsOptionsDefaults : IPostConfigureOptions<IncidentsOptions>
 {
+    /// <summary>
+    /// A permission written as one line (<c>Incidents__Permissions__Resolve=lead,facilitators</c>) is a list too: the
+    /// binder would leave it out silently, and the default would stand without a word.
+    /// </summary>
+    public static void ReadPermissionLines(IncidentsOptions options, IConfiguration configuration)
+    {
+        foreach (var row in configuration.GetSection($"{IncidentsOptions.Section}:Permissions").GetChildren().Where(r => r.Value is not null && !r.GetChildren().Any()))
+        {
+            options.Permissions[row.Key] = row.Value!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        }
+    }
+
     public void PostConfigure(string? name, IncidentsOptions options)
     {
         if (options.Severities.Count == 0)
@@ -90,6 +109,7 @@ internal sealed class IncidentsOptionsValidator : IValidateOptions<IncidentsOpti
             errors.Add($"Incidents:DefaultSeverity '{d}' is not one of Incidents:Severities ({string.Join(", ", options.SeverityNames)}).");
         }
 
+        _ = Access.PermissionTable.From(options.Permissions, errors);
         if (!TryZone(options.TimeZone))
         {
             errors.Add($"Incidents:TimeZone '{options.TimeZone}' is not a known IANA time zone (for example Europe/Berlin, America/New_York, UTC).");

@@ -224,7 +224,15 @@ public sealed class SlackInboxProcessor(
         }
 
         var actor = new Actor(PersonKey.Create("slack", user), await api.UserNameAsync(user, cancellationToken) ?? user, team);
-        await CaptureIntoAsync(actor, number, channel, message, permalink, cancellationToken);
+        try
+        {
+            await CaptureIntoAsync(actor, number, channel, message, permalink, cancellationToken);
+        }
+        catch (IncidentRuleException rule)
+        {
+            // A reaction or a pin has nobody waiting for an answer: the person who made it is told in the channel.
+            await SafeEphemeralAsync(channel, actor, rule.Message, cancellationToken);
+        }
     }
 
     /// <summary>Slack sends a mention picked from its list as a bare id; the names come from users.info (cached).</summary>

@@ -407,6 +407,8 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         Assert.Equal("resolve_incident", form.Json("view")!["callback_id"]!.GetValue<string>());
         Assert.Equal(IncidentStatus.Investigating, (await _h.IncidentAsync(1)).Summary.Status);
 
+        // The form comes back from W111, the scribe: resolving takes the declarer, a role holder or a facilitator.
+        await _h.SendAsync(new IncidentBot.Core.Features.Roles.AssignRole(IncidentBot.Core.Domain.Actor.Console("facilitator"), 1, "scribe", "slack:W111"));
         await _h.InteractionAsync(ViewSubmission("resolve_incident", "1", new JsonObject { ["summary"] = Text("rolled back deploy 1432") }, viewId: "VRESOLVE"));
         await _h.SettleAsync();
 

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using MediatR;
 using IncidentBot.Core.Input;
@@ -20,6 +21,7 @@ internal sealed class AddActionItemHandler(IncidentWorkspace workspace) : IReque
         }
 
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.ActionItems, incident, request.Actor);
         incident.AddActionItem(request.Text, request.OwnerKey, request.Actor, workspace.Now);
         if (request.OwnerKey is not null && request.OwnerName is not null)
         {

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -16,6 +17,7 @@ internal sealed class CancelIncidentHandler(IncidentWorkspace workspace) : IRequ
     public async Task<IncidentSummary> Handle(CancelIncident request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.Cancel, incident, request.Actor);
         incident.Cancel(request.Actor, workspace.Now, request.Reason);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         await workspace.AnnounceAsync(incident, AnnouncementKind.Cancelled, incident.CancelReason, cancellationToken);

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -17,6 +18,7 @@ internal sealed class ChangeSeverityHandler(IncidentWorkspace workspace) : IRequ
         var severity = workspace.Incidents.CanonicalSeverity(request.Severity)
             ?? throw new IncidentRuleException($"Unknown severity '{request.Severity}'. Choose one of: {string.Join(", ", workspace.Incidents.SeverityNames)}.");
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.Severity, incident, request.Actor);
         var before = incident.Severity;
         incident.ChangeSeverity(severity, request.Actor, workspace.Now);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));

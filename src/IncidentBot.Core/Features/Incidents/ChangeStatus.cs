@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -16,6 +17,7 @@ internal sealed class ChangeStatusHandler(IncidentWorkspace workspace) : IReques
     public async Task<IncidentSummary> Handle(ChangeStatus request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(request.Status == IncidentStatus.Resolved ? IncidentAction.Resolve : IncidentAction.Status, incident, request.Actor);
         var before = incident.Status;
         incident.ChangeStatus(request.Status, request.Actor, workspace.Now, request.Message);
         if (incident.Status == IncidentStatus.Resolved)

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -21,6 +22,7 @@ internal sealed class DeclareIncidentHandler(IncidentWorkspace workspace) : IReq
 {
     public async Task<IncidentSummary> Handle(DeclareIncident request, CancellationToken cancellationToken)
     {
+        workspace.Demand(IncidentAction.Declare, null, request.Actor);
         var options = workspace.Incidents;
         var severity = request.Severity is { Length: > 0 }
             ? options.CanonicalSeverity(request.Severity)

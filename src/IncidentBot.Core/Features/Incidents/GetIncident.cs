@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using MediatR;
 using IncidentBot.Core.Input;
@@ -16,12 +17,16 @@ public sealed record GetIncident(Actor Actor, int Number, bool IncludeHidden = f
 /// </summary>
 public sealed record ReadIncident(long IncidentId) : IRequest<IncidentDetails>;
 
-internal sealed class GetIncidentHandler(IncidentWorkspace workspace) : IRequestHandler<GetIncident, IncidentDetails>, IRequestHandler<ReadIncident, IncidentDetails>
+internal sealed class GetIncidentHandler(IncidentWorkspace workspace, IncidentPermissions permissions) : IRequestHandler<GetIncident, IncidentDetails>, IRequestHandler<ReadIncident, IncidentDetails>
 {
     public async Task<IncidentDetails> Handle(GetIncident request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: true, cancellationToken);
-        return await DescribeAsync(incident, request.IncludeHidden && workspace.IsFacilitator(request.Actor), cancellationToken);
+        var permitted = Enum.GetValues<IncidentAction>().Where(a => a != IncidentAction.Declare && permissions.Allows(a, incident, request.Actor)).ToHashSet();
+
+        // Whoever may hide entries sees the hidden ones, to show them again.
+        var details = await DescribeAsync(incident, request.IncludeHidden && permitted.Contains(IncidentAction.EditTimeline), cancellationToken);
+        return details with { Permitted = permitted };
     }
 
     public async Task<IncidentDetails> Handle(ReadIncident request, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -22,6 +23,7 @@ internal sealed class MarkDuplicateHandler(IncidentWorkspace workspace) : IReque
 
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: true, cancellationToken);
         var target = await workspace.LoadAsync(request.OfNumber, request.Actor, withTimeline: true, cancellationToken);
+        workspace.Demand(IncidentAction.Duplicate, incident, request.Actor);
         incident.MarkDuplicateOf(target, request.Actor, workspace.Now);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         workspace.Enqueue(new RefreshStatusCard(target.Id));

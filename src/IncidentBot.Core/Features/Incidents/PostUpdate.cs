@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -16,6 +17,7 @@ internal sealed class PostUpdateHandler(IncidentWorkspace workspace) : IRequestH
     public async Task<IncidentSummary> Handle(PostUpdate request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.Update, incident, request.Actor);
         var entry = incident.PostUpdate(request.Text, request.Actor, workspace.Now);
         workspace.Enqueue(new PostToIncident(incident.Id, $"Update from {request.Actor.DisplayName}: {entry.Text}", request.Actor.PersonKey));
         await workspace.AnnounceAsync(incident, AnnouncementKind.Update, entry.Text, cancellationToken);

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -16,6 +17,7 @@ internal sealed class ReopenIncidentHandler(IncidentWorkspace workspace) : IRequ
     public async Task<IncidentSummary> Handle(ReopenIncident request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.Reopen, incident, request.Actor);
         incident.Reopen(request.Actor, workspace.Now);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         await workspace.AnnounceAsync(incident, AnnouncementKind.Reopened, null, cancellationToken);

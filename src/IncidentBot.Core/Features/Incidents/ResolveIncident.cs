@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -16,6 +17,7 @@ internal sealed class ResolveIncidentHandler(IncidentWorkspace workspace) : IReq
     public async Task<IncidentSummary> Handle(ResolveIncident request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.Resolve, incident, request.Actor);
         incident.Resolve(request.Actor, workspace.Now, request.Summary);
         await EnqueueResolutionAsync(workspace, incident, cancellationToken);
         return await workspace.CommitAsync(incident, "resolved", request.Actor, cancellationToken);

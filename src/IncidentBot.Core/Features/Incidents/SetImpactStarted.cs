@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -16,6 +17,7 @@ internal sealed class SetImpactStartedHandler(IncidentWorkspace workspace) : IRe
     public async Task<IncidentSummary> Handle(SetImpactStarted request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.ImpactStarted, incident, request.Actor);
         incident.SetImpactStarted(request.At.UtcDateTime, request.Actor, workspace.Now);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         return await workspace.CommitAsync(incident, "impact start set", request.Actor, cancellationToken);

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using System.Globalization;
 using System.Text;
 using IncidentBot.Core.Commands;
@@ -9,9 +10,8 @@ using IncidentBot.Core.Input;
 namespace IncidentBot.Core.Features.Reviews;
 
 /// <summary>
-/// <c>/incident review …</c>: see and steer an incident's review booking. Asking for a review (<c>schedule</c>) and
-/// regenerating the doc are open to anyone who can see the incident; moving, skipping, extending and unbooking are
-/// the facilitators' (<c>Reviews:Facilitators</c>).
+/// <c>/incident review …</c>: see and steer an incident's review booking. Who may do each is in
+/// <c>Incidents:Permissions</c> (<c>ManageReviewHandler.ActionOf</c>); seeing the booking needs only seeing the incident.
 /// </summary>
 public sealed record ManageReview(Actor Actor, int? Number, ReviewAction Action, DateOnly? Date = null, bool Next = false,
     string? PersonKey = null, string? PersonName = null) : IRequest<string>, IInputRequest
@@ -41,6 +41,11 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
     private async Task<string> RunAsync(ManageReview request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number ?? 0, request.Actor, withTimeline: false, cancellationToken);
+        if (ActionOf(request.Action) is { } action)
+        {
+            workspace.Demand(action, incident, request.Actor);
+        }
+
         var now = plans.Now;
         var sessions = await plans.LoadAsync(now, cancellationToken);
         var rules = plans.Rules;
@@ -69,15 +74,12 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
                 return $"Review doc of {incident.Reference} regenerated" + (url is null ? "." : $": {url}/review");
 
             case ReviewAction.Presenter:
-                RequireFacilitatorOrLead(request.Actor, incident);
                 return SetPresenter(incident, sessions, request);
 
             case ReviewAction.Notetaker:
-                RequireFacilitator(request.Actor);
                 return SetNotetaker(incident, sessions, request);
         }
 
-        RequireFacilitator(request.Actor);
         var session = ReviewPlanner.SessionOf(sessions, incident.Id)
             ?? throw new ReviewRuleException($"{incident.Reference} has no review booked. `review schedule` books one.");
         var date = rules.Meeting.LocalDate(session.StartUtc);
@@ -181,19 +183,12 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
         return sb.ToString();
     }
 
-    private void RequireFacilitator(Actor actor)
+    internal static IncidentAction? ActionOf(ReviewAction action) => action switch
     {
-        if (!workspace.IsFacilitator(actor))
-        {
-            throw new ReviewRuleException("Only review facilitators (Reviews:Facilitators) can move, skip, extend or unbook reviews.");
-        }
-    }
-
-    private void RequireFacilitatorOrLead(Actor actor, Incident incident)
-    {
-        if (!workspace.IsFacilitator(actor) && incident.CurrentHolder(workspace.Incidents.LeadRole)?.PersonKey != actor.PersonKey)
-        {
-            throw new ReviewRuleException($"Only facilitators or the incident's {workspace.Incidents.LeadRole} can choose the presenter.");
-        }
-    }
+        ReviewAction.Doc => IncidentAction.ReviewDoc,
+        ReviewAction.Schedule => IncidentAction.RequestReview,
+        ReviewAction.Move or ReviewAction.Skip or ReviewAction.Extend or ReviewAction.Unbook => IncidentAction.ReviewSchedule,
+        ReviewAction.Presenter or ReviewAction.Notetaker => IncidentAction.ReviewMeeting,
+        _ => null,
+    };
 }

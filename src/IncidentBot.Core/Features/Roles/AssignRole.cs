@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Outbox;
 using MediatR;
@@ -23,6 +24,7 @@ internal sealed class AssignRoleHandler(IncidentWorkspace workspace) : IRequestH
         }
 
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(incident.CurrentHolder(role) is null ? IncidentAction.TakeRole : IncidentAction.ReassignRole, incident, request.Actor, role);
         incident.AssignRole(role, request.PersonKey, request.Actor, workspace.Now);
         if (request.PersonKey == request.Actor.PersonKey || request.PersonName is not null)
         {

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Input;
 using MediatR;
@@ -41,6 +42,7 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
     public async Task<AddTimelineEntryResult> Handle(AddTimelineEntry request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(request.IsCapture ? IncidentAction.Capture : IncidentAction.Note, incident, request.Actor);
         if (request.ExternalId is { } externalId && await workspace.Timeline.FindCapturedAsync(incident.Id, externalId, cancellationToken) is { } id)
         {
             return new AddTimelineEntryResult(await workspace.SummarizeAsync(incident, cancellationToken), id, AlreadyCaptured: true);

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Input;
 using IncidentBot.Core.Outbox;
@@ -18,12 +19,8 @@ internal sealed class EditTimelineEntryHandler(IncidentWorkspace workspace) : IR
 {
     public async Task<TimelineEntryView> Handle(EditTimelineEntry request, CancellationToken cancellationToken)
     {
-        if (!workspace.IsFacilitator(request.Actor))
-        {
-            throw new IncidentRuleException("Only review facilitators (Reviews:Facilitators) can hide or correct timeline entries.");
-        }
-
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
+        workspace.Demand(IncidentAction.EditTimeline, incident, request.Actor);
         var entry = await workspace.Timeline.FindAsync(incident.Id, request.EntryId, cancellationToken)
             ?? throw new IncidentRuleException($"{incident.Reference} has no timeline entry {request.EntryId}.");
         var text = InputLimits.Apply(InputField.Text, request.NewText);

@@ -14,7 +14,7 @@ namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>One incident: status, roles, members, action items and the whole timeline; commands here imply it.</summary>
 [ConsolePage]
-public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> incidents, IOptions<FacilitatorOptions> facilitators) : PageModel
+public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> incidents) : PageModel
 {
     public IncidentDetails? Incident { get; private set; }
 
@@ -24,8 +24,8 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
 
     public IncidentsOptions IncidentOptions => incidents.Value;
 
-    /// <summary>Facilitators see hidden entries and can hide or correct them.</summary>
-    public bool IsFacilitator { get; private set; }
+    /// <summary>Who may hide or correct entries (facilitators by default) sees hidden ones and the controls.</summary>
+    public bool CanEditTimeline => Incident?.Permitted.Contains(Core.Access.IncidentAction.EditTimeline) == true;
 
     [TempData]
     public string? Reply { get; set; }
@@ -46,7 +46,6 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
         }
 
         ViewData["User"] = ConsoleUser.Current(HttpContext);
-        IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
         try
         {
             Incident = await mediator.Send(new GetIncident(actor, number, IncludeHidden: true), cancellationToken);

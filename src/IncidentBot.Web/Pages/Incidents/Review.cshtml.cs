@@ -11,7 +11,7 @@ namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>An incident's review document, rendered; regenerate it, or download it as Markdown.</summary>
 [ConsolePage]
-public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options.IOptions<Core.Options.FacilitatorOptions> facilitators) : PageModel
+public sealed class ReviewModel(IMediator mediator) : PageModel
 {
     /// <summary>Raw HTML in the Markdown is shown as text: the doc holds people's words.</summary>
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().UsePipeTables().Build();
@@ -29,7 +29,8 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
     /// <summary>Where the incident's review is booked, in words.</summary>
     public string? Booking { get; private set; }
 
-    public bool IsFacilitator { get; private set; }
+    /// <summary>Whether the person may move, skip, extend or unbook the review (facilitators by default).</summary>
+    public bool CanSteerSchedule { get; private set; }
 
     [TempData]
     public string? Reply { get; set; }
@@ -46,7 +47,8 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
         try
         {
             var doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
-            IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
+            var incident = await mediator.Send(new Core.Features.Incidents.GetIncident(actor, number), cancellationToken);
+            CanSteerSchedule = incident.Permitted.Contains(Core.Access.IncidentAction.ReviewSchedule);
             Booking = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken);
             Html = Markdown.ToHtml(doc.Markdown, Pipeline);
             GeneratedAt = doc.GeneratedAt;
@@ -94,7 +96,14 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
     {
         if (ConsoleUser.CurrentActor(HttpContext) is { } actor)
         {
-            await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Doc), cancellationToken);
+            try
+            {
+                Reply = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Doc), cancellationToken);
+            }
+            catch (IncidentRuleException rule)
+            {
+                Reply = rule.Message;
+            }
         }
 
         return Redirect($"/incidents/{number}/review");

@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Reviews;
@@ -24,7 +25,7 @@ public class TimelineEditTests
         {
         }
 
-        await Assert.ThrowsAsync<IncidentRuleException>(() => core.SendAsync(new EditTimelineEntry(CoreHarness.Alice, incident.Number, noise.EntryId, Hidden: true)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => core.SendAsync(new EditTimelineEntry(CoreHarness.Alice, incident.Number, noise.EntryId, Hidden: true)));
         await core.SendAsync(new EditTimelineEntry(fran, incident.Number, noise.EntryId, Hidden: true));
         await core.SendAsync(new EditTimelineEntry(fran, incident.Number, typo.EntryId, NewText: "db failover at 14:02"));
         while (await core.Work.DrainAsync(CancellationToken.None) > 0)

@@ -70,9 +70,9 @@ public sealed class RunChatCommandTests : IAsyncLifetime
     [Fact]
     public async Task CommandInIncidentChannel_ImpliesTheIncident()
     {
-        var declared = await _core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Search down"));
-        await _core.SendAsync(new LinkIncidentChannel(declared.Id, "slack", "C0INC1", "inc-1-search-down", "T1"));
         var slackAlice = new Actor("slack:U0ALICE", "alice", "T1");
+        var declared = await _core.SendAsync(new DeclareIncident(slackAlice, "Search down"));
+        await _core.SendAsync(new LinkIncidentChannel(declared.Id, "slack", "C0INC1", "inc-1-search-down", "T1"));
 
         var reply = await Run(slackAlice, "status identified index corrupted", new ChatLocation("slack", "C0INC1", "T1"));
 
