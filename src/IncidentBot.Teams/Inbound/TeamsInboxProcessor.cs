@@ -60,14 +60,14 @@ public sealed class TeamsInboxProcessor(
         var (text, mentions) = await ReadMentionsAsync(activity, cancellationToken);
         var actor = TeamsActors.Of(activity);
         var implied = await TeamsIncidents.ImpliedAsync(mediator, activity.ConversationId, cancellationToken);
-        var reply = await mediator.Send(new RunChatCommand(actor, text,
-            new ChatLocation(TeamsInbound.Source, activity.ConversationId, activity.TenantId, implied), mentions), cancellationToken);
+        var reply = await mediator.Send(new RunChatCommand(actor, TeamsMentionText.Command(text, mentions),
+            new ChatLocation(TeamsInbound.Source, activity.ConversationId, activity.TenantId, implied)), cancellationToken);
         if (reply.OpenDeclareForm)
         {
-            reply = ChatReply.Private("Use **Declare incident** from the message box's … menu to open the form, or type `declare [severity] <title>`.");
+            reply = ChatReply.Private($"Use Declare incident from the message box's … menu to open the form, or type {ChatMarkup.Command("declare [severity] <title>")}.");
         }
 
-        var answer = TeamsConnectorClient.TextMessage(reply.Text);
+        var answer = TeamsConnectorClient.Message(TeamsMentionText.Reply(reply.Text));
         if (activity.Id is { } id && activity.ConversationType != "personal")
         {
             await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, id, answer, cancellationToken);

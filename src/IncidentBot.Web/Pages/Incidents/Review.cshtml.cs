@@ -47,7 +47,7 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
         {
             var doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
             IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
-            Booking = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken);
+            Booking = ConsoleCommands.Render(await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken));
             Html = Markdown.ToHtml(doc.Markdown, Pipeline);
             GeneratedAt = doc.GeneratedAt;
             TemplateErrors = doc.TemplateErrors;
@@ -80,11 +80,11 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
         };
         try
         {
-            Reply = await mediator.Send(new ManageReview(actor, number, parsed, date, Next: parsed == Core.Commands.ReviewAction.Move && date is null), cancellationToken);
+            Reply = ConsoleCommands.Render(await mediator.Send(new ManageReview(actor, number, parsed, date, Next: parsed == Core.Commands.ReviewAction.Move && date is null), cancellationToken));
         }
         catch (IncidentRuleException rule)
         {
-            Reply = rule.Message;
+            Reply = ConsoleCommands.Render(rule.Message);
         }
 
         return Redirect($"/incidents/{number}/review");
