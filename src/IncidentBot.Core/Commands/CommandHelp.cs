@@ -71,7 +71,8 @@ public static class CommandHelp
         }
 
         lines.Add($"Outside an incident's channel or page, name it first: {ChatMarkup.Command("INC-42 note …")}");
-        lines.Add($"Severities: {SeverityList(context)}. Roles: {RoleList(context)}.");
+        lines.Add($"Severities: {SeverityList(context)}.");
+        lines.Add($"Roles: {RoleList(context)}.");
         return string.Join('\n', lines);
     }
 

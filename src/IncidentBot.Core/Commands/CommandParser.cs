@@ -328,7 +328,7 @@ public static class CommandParser
             }
 
             var name = TextScan.TrimSeparators(rest.TrimStart('@'));
-            if (name.Length == 0 || TextScan.CodePointCount(name) > MaxPersonNameLength)
+            if (name.Length == 0 || !char.IsLetterOrDigit(name[0]) || TextScan.CodePointCount(name) > MaxPersonNameLength)
             {
                 return Fail(command, $"I can't read '{TextScan.Echo(rest)}' as a person. Name one person, or say me.");
             }

@@ -5,7 +5,7 @@ using IncidentBot.Core.Domain;
 namespace IncidentBot.Slack.Blocks;
 
 /// <summary>Text going to Slack: user text is escaped so it can never become markup or a mass mention.</summary>
-public static class SlackText
+public static partial class SlackText
 {
     /// <summary>Escapes <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c>: a title of <c>&lt;!channel&gt;</c> stays text.</summary>
     public static string Escape(string? text) =>
@@ -59,7 +59,8 @@ public static class SlackText
                     input.Person("@" + (name ?? target), new PersonMention(PersonKey.Create("slack", target), name));
                     break;
                 case "@":
-                    input.Refused("@" + (label ?? target), $"That mention isn't a person. {PickOne}");
+                case "" when target[0] is '@' or '!' or '#':
+                    input.Refused("@" + (label ?? target.TrimStart('@')), $"That mention isn't a person. {PickOne}");
                     break;
                 case "!":
                     input.Refused(label ?? "@" + target.Split('^')[0], $"@channel, @here and groups can't be assigned. {PickOne}");
@@ -87,8 +88,10 @@ public static class SlackText
     public static IReadOnlyList<string> MentionedUsers(string? text) =>
         Markup.Matches(text ?? string.Empty).Where(m => m.Groups["kind"].Value == "@").Select(m => m.Groups["target"].Value).Distinct(StringComparer.Ordinal).ToList();
 
-    private static readonly System.Text.RegularExpressions.Regex Markup =
-        new(@"<(?<kind>[@#!]?)(?<target>[^<>|]+)(?:\|(?<label>[^<>]*))?>", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static System.Text.RegularExpressions.Regex Markup => MarkupPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<(?<kind>[@#!]?)(?<target>[^<>|]+)(?:\|(?<label>[^<>]*))?>", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex MarkupPattern();
 
     /// <summary>A mention of a person when they are a Slack user, else their name as text.</summary>
     public static string Person(string personKey, string name) =>

@@ -34,8 +34,9 @@ public static class ConsoleCommands
                 var name = raw[(word + 1)..end].TrimEnd('.');
                 if (!name.Equals("me", StringComparison.OrdinalIgnoreCase) && ConsoleUser.IsValid(name))
                 {
-                    input.Text(raw[index..word]).Person("@" + name, new PersonMention("console:" + name, name));
-                    index = word + 1 + name.Length;
+                    // A full stop after the name ends the sentence; it stays in the text but is not part of the name.
+                    input.Text(raw[index..word]).Person(raw[word..end], new PersonMention("console:" + name, name));
+                    index = end;
                 }
             }
 

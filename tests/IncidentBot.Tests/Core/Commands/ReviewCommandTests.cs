@@ -217,7 +217,7 @@ public class ReviewCommandTests
     [InlineData("review show", "show")]
     [InlineData("review book it", "book")]
     [InlineData("review 2026-12-01", "2026-12-01")]
-    [InlineData("review <@U024BE7LH>", "‹@U024BE7LH›")]
+    [InlineData("review <@U024BE7LH>", "@U024BE7LH")]
     public void Parse_ReviewUnknownSubcommand_FailsListingTheSubcommands(string text, string echoed)
     {
         var failure = Failure(text);
