@@ -170,9 +170,12 @@ internal static class ConfigurationCheck
     };
 }
 
-/// <summary>Start-up stopped on settings: one line per problem, for the operator rather than for a stack trace.</summary>
-internal sealed class ConfigurationErrorsException(IReadOnlyList<string> lines)
-    : Exception(string.Join(Environment.NewLine, lines))
+/// <summary>
+/// Start-up stopped on settings: one line per problem, for the operator rather than for a stack trace.
+/// <paramref name="cause"/> is the validators' own exception, where they raised one.
+/// </summary>
+internal sealed class ConfigurationErrorsException(IReadOnlyList<string> lines, Exception? cause = null)
+    : Exception(string.Join(Environment.NewLine, lines), cause)
 {
     public IReadOnlyList<string> Lines { get; } = lines;
 

@@ -60,7 +60,7 @@ public static class IncidentBotHost
         }
         catch (Exception e) when (ConfigurationErrorsException.LinesOf(e) is { Count: > 0 } lines)
         {
-            throw new ConfigurationErrorsException([.. lines, .. check.Warnings]);
+            throw new ConfigurationErrorsException([.. lines, .. check.Warnings], e);
         }
     }
 

@@ -135,7 +135,7 @@ public class MentionParsingTests
     [Fact]
     public void Parse_SlackStyleMentionInTeams_IsNotAPerson()
     {
-        Assert.True(Command<RoleCommand>("role scribe <@U024BE7LH>", TeamsContext).Person.IsByName);
+        Assert.IsType<ParseFailure>(Parse("role scribe <@U024BE7LH>", TeamsContext));
     }
 
     // ---- console ----
