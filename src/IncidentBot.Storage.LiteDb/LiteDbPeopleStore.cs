@@ -1,5 +1,6 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
+using LiteDB;
 
 namespace IncidentBot.Storage.LiteDb;
 
@@ -20,6 +21,19 @@ internal sealed class LiteDbPeopleStore(LiteDbDatabase database, LiteDbWriter wr
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, string>>(names);
+    }
+
+    public Task<IReadOnlyList<Person>> FindByNameAsync(string platform, string name, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var prefix = platform + ":";
+        var wanted = name.Trim();
+        var found = database.People.Find(Query.StartsWith("_id", prefix))
+            .Where(p => string.Equals(p.DisplayName, wanted, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(p.Key[prefix.Length..], wanted, StringComparison.OrdinalIgnoreCase))
+            .Take(limit)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<Person>>(found);
     }
 
     public Task RememberAsync(Person person, CancellationToken cancellationToken) =>

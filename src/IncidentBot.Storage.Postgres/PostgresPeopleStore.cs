@@ -36,6 +36,32 @@ internal sealed class PostgresPeopleStore(NpgsqlDataSource dataSource, TimeProvi
         return names;
     }
 
+    private const string ByNameSql =
+        "SELECT key, display_name, tenant_id, updated_at FROM people " +
+        "WHERE starts_with(key, @prefix) AND (lower(display_name) = lower(@name) OR lower(substr(key, length(@prefix) + 1)) = lower(@name)) " +
+        "ORDER BY key LIMIT @limit";
+
+    public async Task<IReadOnlyList<Person>> FindByNameAsync(string platform, string name, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ByNameSql);
+        command.Parameters.AddText("prefix", platform + ":").AddText("name", name.Trim());
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        var people = new List<Person>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            people.Add(new Person
+            {
+                Key = reader.GetString(0),
+                DisplayName = reader.GetString(1),
+                TenantId = reader.IsDBNull(2) ? null : reader.GetString(2),
+                UpdatedAt = reader.GetDateTime(3),
+            });
+        }
+
+        return people;
+    }
+
     public async Task RememberAsync(Person person, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(UpsertSql);

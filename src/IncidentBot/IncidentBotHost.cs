@@ -23,6 +23,13 @@ public static class IncidentBotHost
             ContentRootPath = ContentRootIsSet(args) ? null : AppContext.BaseDirectory,
         });
 
+        var check = ConfigurationCheck.Inspect(builder.Configuration);
+        if (check.Errors.Count > 0)
+        {
+            throw new ConfigurationErrorsException([.. check.Errors, .. check.Warnings]);
+        }
+
+        builder.Services.AddSingleton(check);
         builder.Services.AddIncidentCore();
         builder.Services.AddIncidentStorage();
         builder.Services.AddIncidentWeb();
@@ -34,10 +41,27 @@ public static class IncidentBotHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        ValidateSettings(app, check);
         MapEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() =>
             StartupChecks.Run(app.Services, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IncidentBot.Startup")));
         return app;
+    }
+
+    /// <summary>
+    /// Runs the options validators now rather than in <c>StartAsync</c>, where the host would log each failure with a stack
+    /// trace before rethrowing it: every failing setting is reported once, with the warnings that may explain it.
+    /// </summary>
+    private static void ValidateSettings(WebApplication app, ConfigurationCheck.Result check)
+    {
+        try
+        {
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (ConfigurationErrorsException.LinesOf(e) is { Count: > 0 } lines)
+        {
+            throw new ConfigurationErrorsException([.. lines, .. check.Warnings], e);
+        }
     }
 
     private static bool ContentRootIsSet(string[] args) =>

@@ -15,6 +15,11 @@ internal static class StartupChecks
         var teams = services.GetRequiredService<IOptions<TeamsOptions>>().Value;
         var web = services.GetRequiredService<IOptions<WebOptions>>().Value;
         var urls = services.GetRequiredService<PublicUrls>();
+        foreach (var warning in services.GetService<ConfigurationCheck.Result>()?.Warnings ?? [])
+        {
+            logger.LogWarning("{Warning}", warning);
+        }
+
         WarnAboutTrust(services, teams, web, logger);
         var chat = new List<string>();
         if (slack.Enabled)

@@ -172,9 +172,17 @@ public sealed record HelpCommand(string? Topic) : ChatCommand
     public override string Name => "help";
 }
 
-/// <summary>A person named in a command: a resolved mention, or "me" (the person typing, <paramref name="IsSelf"/>, no key).</summary>
+/// <summary>
+/// A person named in a command: a resolved mention (a key), "me" (the person typing, <paramref name="IsSelf"/>), or a plain
+/// name (no key, <see cref="IsByName"/>) still to be looked up among the people the bot knows.
+/// </summary>
 public sealed record PersonTarget(string? PersonKey, string? DisplayName, bool IsSelf)
 {
     /// <summary>"me": the person typing.</summary>
     public static PersonTarget Self { get; } = new(null, null, true);
+
+    /// <summary>Someone named by <paramref name="name"/> as typed, without a mention.</summary>
+    public static PersonTarget Named(string name) => new(null, name, false);
+
+    public bool IsByName => !IsSelf && PersonKey is null;
 }

@@ -1,26 +1,42 @@
+using IncidentBot.Core.Options;
+
 namespace IncidentBot.Core.Commands;
 
-/// <summary>Who is typing where: shapes mention parsing and the usage texts.</summary>
-/// <param name="Platform">"slack", "teams" or "console" (see the constants); anything else is read like the console.</param>
-/// <param name="CommandPrefix">"/incident" (Slack), "@IncidentBot" (Teams), "" (console); only used in help and usage texts.</param>
-/// <param name="Severities">Configured severities, most severe first, in their canonical spelling (e.g. SEV1..SEV4).</param>
-/// <param name="Roles">Configured role names in their canonical spelling (e.g. commander, communications, scribe).</param>
-/// <param name="TeamsMentions">Teams only: the exact mention text as it appears in the message (e.g. "&lt;at&gt;Alice Smith&lt;/at&gt;") → person.</param>
-public sealed record CommandContext(
-    string Platform,
-    string CommandPrefix,
-    IReadOnlyList<string> Severities,
-    IReadOnlyList<string> Roles,
-    IReadOnlyDictionary<string, PersonMention>? TeamsMentions = null)
+/// <summary>
+/// What the grammar needs to know of the configuration: severities and roles in their canonical spelling, and the
+/// other words people type for them (<c>Incidents:Severities[].Aliases</c>, <c>Incidents:Roles[].Aliases</c>).
+/// </summary>
+public sealed record CommandContext(IReadOnlyList<string> Severities, IReadOnlyList<string> Roles)
 {
-    public const string Slack = "slack";
-    public const string Teams = "teams";
-    public const string Console = "console";
+    private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
-    internal bool IsSlack => string.Equals(Platform, Slack, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Alias (any case) → canonical severity name.</summary>
+    public IReadOnlyDictionary<string, string> SeverityAliases { get; init; } = None;
 
-    internal bool IsTeams => string.Equals(Platform, Teams, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Alias (any case) → canonical role name.</summary>
+    public IReadOnlyDictionary<string, string> RoleAliases { get; init; } = None;
+
+    public static CommandContext From(IncidentsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new CommandContext(options.SeverityNames, options.RoleNames)
+        {
+            SeverityAliases = Aliases(options.Severities),
+            RoleAliases = Aliases(options.Roles),
+        };
+    }
+
+    private static Dictionary<string, string> Aliases(IEnumerable<NamedOption> options)
+    {
+        var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in options)
+        {
+            foreach (var alias in option.Aliases)
+            {
+                aliases.TryAdd(alias.Trim(), option.Name);
+            }
+        }
+
+        return aliases;
+    }
 }
-
-/// <summary>A person a mention resolved to. PersonKey: "slack:U024BE7LH", "teams:&lt;aadObjectId&gt;", "console:alice".</summary>
-public sealed record PersonMention(string PersonKey, string? DisplayName);

@@ -2,7 +2,7 @@ using IncidentBot.Core.Domain;
 
 namespace IncidentBot.Core.Commands;
 
-/// <summary>Help and usage texts, written with the platform's prefix ("/incident", "@IncidentBot", or none in the console). Short lines for phones.</summary>
+/// <summary>Help and usage texts. Commands in them are marked with <see cref="ChatMarkup.Command"/>; each surface adds its prefix. Short lines for phones.</summary>
 public static class CommandHelp
 {
     private sealed record Entry(string Name, string Syntax, string Summary);
@@ -12,7 +12,7 @@ public static class CommandHelp
         new("declare", "declare [severity] <title>", "start a new incident"),
         new("status", "status <status> [message]", "set the status"),
         new("severity", "severity <severity>", "change the severity"),
-        new("role", "role <role> <@person|me>", "give someone a role"),
+        new("role", "role <role> <person|me>", "give someone a role"),
         new("roles", "roles", "show who has which role"),
         new("update", "update <text>", "post an update for stakeholders"),
         new("note", "note <text>", "add a note to the timeline"),
@@ -38,14 +38,17 @@ public static class CommandHelp
         ("unbook", "take it off the agenda"),
         ("extend", "give its session one more slot"),
         ("doc", "regenerate the review doc and link it"),
-        ("notetaker <@person|me>", "choose the notetaker"),
-        ("presenter <@person|me>", "choose the presenter"),
+        ("notetaker <person|me>", "choose the notetaker"),
+        ("presenter <person|me>", "choose the presenter"),
         ("sessions", "list upcoming sessions and agendas"),
     ];
 
-    /// <summary>The <c>review</c> subcommand keywords, in help order, as one list for error messages.</summary>
-    internal static string ReviewSubcommandWords { get; } = string.Join(", ",
-        Array.ConvertAll(Array.FindAll(ReviewEntries, e => e.Syntax.Length > 0), e => e.Syntax.Split(' ')[0]));
+    /// <summary>The <c>review</c> subcommand keywords, in help order.</summary>
+    internal static IReadOnlyList<string> ReviewSubcommands { get; } =
+        Array.ConvertAll(Array.FindAll(ReviewEntries, e => e.Syntax.Length > 0), e => e.Syntax.Split(' ')[0]);
+
+    /// <summary>The <c>review</c> subcommand keywords as one list for error messages.</summary>
+    internal static string ReviewSubcommandWords { get; } = string.Join(", ", ReviewSubcommands);
 
     /// <summary>Every command keyword, in help order.</summary>
     public static IReadOnlyList<string> CommandNames { get; } = Array.ConvertAll(Entries, e => e.Name);
@@ -64,19 +67,18 @@ public static class CommandHelp
         var lines = new List<string>(Entries.Length + 3) { "Incident commands:" };
         foreach (var entry in Entries)
         {
-            lines.Add($"{Command(context, entry.Syntax)} — {entry.Summary}");
+            lines.Add($"{ChatMarkup.Command(entry.Syntax)} — {entry.Summary}");
         }
 
-        lines.Add(context.IsSlack || context.IsTeams
-            ? $"Outside the incident's channel, name it first: {Command(context, "INC-42 note …")}"
-            : $"Outside an incident, name it first: {Command(context, "INC-42 note …")}");
-        lines.Add($"Severities: {List(context.Severities)}. Roles: {List(context.Roles)}.");
+        lines.Add($"Outside an incident's channel or page, name it first: {ChatMarkup.Command("INC-42 note …")}");
+        lines.Add($"Severities: {SeverityList(context)}.");
+        lines.Add($"Roles: {RoleList(context)}.");
         return string.Join('\n', lines);
     }
 
     /// <summary>
-    /// Usage for one command (case-insensitive name), e.g. "/incident role &lt;role&gt; &lt;@person|me&gt;  — roles: commander, scribe".
-    /// <c>review</c> gets one line per subcommand. Unknown names get <see cref="ShortUsage"/>.
+    /// Usage for one command (case-insensitive name), e.g. "role &lt;role&gt; &lt;person|me&gt; — roles: commander (ic, lead), scribe";
+    /// <c>review</c> gets one line per subcommand; an unknown name points to <c>help</c>.
     /// </summary>
     public static string Usage(string commandName, CommandContext context)
     {
@@ -84,70 +86,72 @@ public static class CommandHelp
         var entry = Find(commandName);
         if (entry is null)
         {
-            return ShortUsage(context);
+            return $"{ChatMarkup.Command("help")} lists the commands.";
         }
 
         if (entry.Name == "review")
         {
-            return ReviewUsage(context);
+            return ReviewUsage();
         }
 
         var detail = entry.Name switch
         {
-            "declare" => $"severities: {List(context.Severities)}",
-            "severity" => $"severities: {List(context.Severities)}",
+            "declare" => $"severities: {SeverityList(context)}",
+            "severity" => $"severities: {SeverityList(context)}",
             "status" => $"statuses: {StatusWords}",
-            "role" => $"roles: {List(context.Roles)}",
+            "role" => $"roles: {RoleList(context)}",
             "action" => "an @-mention at the end becomes the owner",
             "duplicate" => "the original incident, e.g. INC-41",
             "impact-started" => $"e.g. {TimeSpecParser.Examples}",
             _ => entry.Summary,
         };
-        return $"{Command(context, entry.Syntax)}  — {detail}";
+        return $"{ChatMarkup.Command(entry.Syntax)} — {detail}";
     }
 
-    private static string ReviewUsage(CommandContext context)
+    private static string ReviewUsage()
     {
         var lines = new string[ReviewEntries.Length];
         for (var i = 0; i < ReviewEntries.Length; i++)
         {
             var (syntax, summary) = ReviewEntries[i];
-            lines[i] = $"{Command(context, syntax.Length == 0 ? "review" : $"review {syntax}")}  — {summary}";
+            lines[i] = $"{ChatMarkup.Command(syntax.Length == 0 ? "review" : $"review {syntax}")} — {summary}";
         }
 
         return string.Join('\n', lines);
     }
 
-    /// <summary>One line listing the commands, for replies to something unreadable.</summary>
-    public static string ShortUsage(CommandContext context)
+    /// <summary>How to point a command at an incident when it was run outside one, e.g. "… or name the incident first: INC-42 note …".</summary>
+    public static string HowToNameIncident(string commandName)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        return $"Commands: {string.Join(", ", CommandNames)}. Try `{Command(context, "help")}`.";
-    }
-
-    /// <summary>How to point a command at an incident when it was run outside one, e.g. "Run this in the incident's channel, or name the incident first: `/incident INC-42 note …`".</summary>
-    public static string HowToNameIncident(string commandName, CommandContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
         var entry = Find(commandName);
         var example = entry is null
             ? "INC-42 <command> …"
             : entry.Syntax.Contains(' ', StringComparison.Ordinal) ? $"INC-42 {entry.Name} …" : $"INC-42 {entry.Name}";
-        var where = context.IsSlack || context.IsTeams ? "in the incident's channel" : "from the incident's page";
-        return $"Run this {where}, or name the incident first: `{Command(context, example)}`";
+        return $"Run this in the incident's channel or on its page, or name the incident first: {ChatMarkup.Command(example)}";
     }
 
     /// <summary>The canonical spelling of a command keyword, or null.</summary>
     internal static string? CanonicalName(string word) => Find(word)?.Name;
 
-    /// <summary>"/incident note &lt;text&gt;" from "note &lt;text&gt;"; no leading space when the prefix is empty.</summary>
-    internal static string Command(CommandContext context, string rest)
-    {
-        var prefix = context.CommandPrefix?.Trim() ?? string.Empty;
-        return prefix.Length == 0 ? rest : $"{prefix} {rest}";
-    }
+    /// <summary>"SEV1 (P1, critical), SEV2, …": the severities with the other words people may type for them.</summary>
+    internal static string SeverityList(CommandContext context) => List(context.Severities, context.SeverityAliases);
 
-    internal static string List(IReadOnlyList<string> names) => names.Count == 0 ? "none configured" : string.Join(", ", names);
+    /// <summary>"commander (ic, lead), communications (comms), scribe".</summary>
+    internal static string RoleList(CommandContext context) => List(context.Roles, context.RoleAliases);
+
+    private static string List(IReadOnlyList<string> names, IReadOnlyDictionary<string, string> aliases)
+    {
+        if (names.Count == 0)
+        {
+            return "none configured";
+        }
+
+        return string.Join(", ", names.Select(name =>
+        {
+            var others = aliases.Where(a => a.Value == name).Select(a => a.Key).ToList();
+            return others.Count == 0 ? name : $"{name} ({string.Join(", ", others)})";
+        }));
+    }
 
     private static Entry? Find(string? name)
     {

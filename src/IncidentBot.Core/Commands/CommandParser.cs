@@ -4,9 +4,10 @@ using IncidentBot.Core.Domain;
 namespace IncidentBot.Core.Commands;
 
 /// <summary>
-/// The command grammar shared by Slack (<c>/incident …</c>), Teams (<c>@IncidentBot …</c>) and the web console:
-/// <c>[INC-n] &lt;command&gt; [arguments]</c>. Keywords, severities, roles and statuses ignore case; any white space
-/// (tabs, newlines, NBSP, zero-width space) separates words; free text is kept as typed, ends trimmed. Linear in the input.
+/// The command grammar shared by Slack, Teams and the web console, after each surface has taken off its own prefix and
+/// resolved its own mentions: <c>[INC-n] &lt;command&gt; [arguments]</c>. Keywords, severities, roles and statuses ignore
+/// case and accept configured aliases; a near miss is refused with what it most likely meant, never guessed. Any white
+/// space (tabs, newlines, NBSP, zero-width space) separates words; free text is kept as typed, ends trimmed.
 /// </summary>
 public static class CommandParser
 {
@@ -16,11 +17,18 @@ public static class CommandParser
     /// <summary>Longest free text (note, update, action, summary, reason, status message), in Unicode code points.</summary>
     public static int MaxTextLength => Input.InputLimits.For(Input.InputField.Text).MaxLength;
 
-    public static ParseResult Parse(string? text, CommandContext context)
+    /// <summary>Longest name typed for a person (<c>role scribe Alice Smith</c>), in Unicode code points.</summary>
+    public const int MaxPersonNameLength = 64;
+
+    public static ParseResult Parse(CommandInput input, CommandContext context)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        return new Parser(text ?? string.Empty, context).Run();
+        return new Parser(input, context).Run();
     }
+
+    /// <summary>Text with no mentions in it, e.g. from a test or a script.</summary>
+    public static ParseResult Parse(string? text, CommandContext context) => Parse(CommandInput.Plain(text), context);
 
     /// <summary>Reads "INC-42", "inc-42", and where <paramref name="allowBare"/> also "42" and "#42". Positive int only.</summary>
     public static bool TryParseIncidentNumber(string? token, bool allowBare, out int number)
@@ -62,8 +70,11 @@ public static class CommandParser
             && number > 0;
     }
 
-    private sealed class Parser(string text, CommandContext context)
+    private sealed class Parser(CommandInput input, CommandContext context)
     {
+        private static readonly string[] StatusNames = ["investigating", "identified", "monitoring", "mitigated", "resolved"];
+
+        private readonly string text = input.Text;
         private int _position;
         private int? _incident;
 
@@ -81,8 +92,7 @@ public static class CommandParser
                 if (!TryParseIncidentNumber(reference, allowBare: false, out var number))
                 {
                     return new ParseFailure(
-                        $"'{TextScan.Echo(word)}' isn't an incident number. Use INC- and a number, e.g. INC-42.",
-                        CommandHelp.ShortUsage(context));
+                        $"'{TextScan.Echo(word)}' isn't an incident number. Use INC- and a number, e.g. {ChatMarkup.Command("INC-42 note …")}.", null);
                 }
 
                 _incident = number;
@@ -90,8 +100,7 @@ public static class CommandParser
                 if (word.Length == 0)
                 {
                     return new ParseFailure(
-                        $"Add a command after INC-{number}, e.g. `{CommandHelp.Command(context, $"INC-{number} note …")}`.",
-                        CommandHelp.ShortUsage(context));
+                        $"Add a command after INC-{number}, e.g. {ChatMarkup.Command($"INC-{number} note …")}.", null);
                 }
             }
 
@@ -114,7 +123,7 @@ public static class CommandParser
                 "timeline" => NoArguments("timeline", new TimelineCommand()),
                 "review" => Review(),
                 "help" => Help(),
-                _ => new ParseFailure($"Unknown command '{TextScan.Echo(word)}'.", CommandHelp.ShortUsage(context)),
+                _ => UnknownCommand(word),
             };
         }
 
@@ -122,10 +131,33 @@ public static class CommandParser
 
         private ParseFailure Fail(string command, string message) => new(message, CommandHelp.Usage(command, context));
 
+        private ParseFailure UnknownCommand(string word)
+        {
+            if (_incident is null && TryParseIncidentNumber(word, allowBare: true, out var number))
+            {
+                return new ParseFailure($"Name an incident as INC-{number}, e.g. {ChatMarkup.Command($"INC-{number} note …")}.", null);
+            }
+
+            if (_incident is null && Severities.LooksLikeSeverity(word, context))
+            {
+                return new ParseFailure(
+                    $"Unknown command '{TextScan.Echo(word)}'. To declare an incident: {ChatMarkup.Command("declare <severity> <title>")}.",
+                    CommandHelp.Usage("declare", context));
+            }
+
+            var suggestion = Spelling.Closest(word, CommandHelp.CommandNames);
+            return suggestion is null
+                ? new ParseFailure($"Unknown command '{TextScan.Echo(word)}'. {ChatMarkup.Command("help")} lists the commands.", null)
+                : new ParseFailure($"Unknown command '{TextScan.Echo(word)}'. Did you mean {suggestion}?", CommandHelp.Usage(suggestion, context));
+        }
+
+        /// <summary>The next word, or a whole mention (which may hold spaces, as "@Alice Smith" does).</summary>
         private string NextToken()
         {
             var start = TextScan.SkipSeparators(text, _position);
-            _position = TextScan.TokenEnd(text, start);
+            _position = input.MentionAt(start) is { } mention
+                ? mention.End
+                : Math.Min(TextScan.TokenEnd(text, start), input.NextMentionStart(start + 1));
             return text[start.._position];
         }
 
@@ -135,20 +167,26 @@ public static class CommandParser
         {
             if (_incident is { } number)
             {
-                return Fail("declare", $"`declare` starts a new incident, so it doesn't take INC-{number}.");
+                return Fail("declare", $"{ChatMarkup.Command("declare")} starts a new incident, so it doesn't take INC-{number}.");
             }
 
             var rest = Rest();
             if (rest.Length == 0)
             {
-                return Ok(new DeclareCommand(null, string.Empty)); // Slack opens a form for this; other callers may refuse it
+                return Ok(new DeclareCommand(null, string.Empty)); // surfaces with a form open it for this; others ask for a title
             }
 
             var mark = _position;
-            var severity = MatchName(NextToken(), context.Severities);
+            var first = NextToken();
+            var severity = input.MentionAt(TextScan.SkipSeparators(text, mark)) is null ? Severities.Match(first, context) : null;
             string title;
             if (severity is null)
             {
+                if (input.MentionAt(TextScan.SkipSeparators(text, mark)) is null && Severities.LooksLikeSeverity(first, context))
+                {
+                    return Fail("declare", Severities.Unknown(first, context));
+                }
+
                 _position = mark;
                 title = rest;
             }
@@ -174,23 +212,16 @@ public static class CommandParser
                 return Fail("status", "Which status?");
             }
 
-            IncidentStatus? status = word.ToLowerInvariant() switch
-            {
-                "investigating" => IncidentStatus.Investigating,
-                "identified" => IncidentStatus.Identified,
-                "monitoring" or "mitigated" => IncidentStatus.Monitoring,
-                "resolved" => IncidentStatus.Resolved,
-                _ => null,
-            };
+            var status = ReadStatus(word);
             if (status is null)
             {
                 var hint = word.ToLowerInvariant() switch
                 {
-                    "cancelled" or "canceled" => $" To close a false alarm use `{CommandHelp.Command(context, "cancel <reason>")}`.",
-                    "duplicate" => $" To close a duplicate use `{CommandHelp.Command(context, "duplicate <INC-n>")}`.",
-                    _ => string.Empty,
+                    "cancelled" or "canceled" => $" To close a false alarm use {ChatMarkup.Command("cancel <reason>")}.",
+                    "duplicate" => $" To close a duplicate use {ChatMarkup.Command("duplicate <INC-n>")}.",
+                    _ => Spelling.Closest(word, StatusNames) is { } near ? $" Did you mean {near}?" : string.Empty,
                 };
-                return Fail("status", $"Unknown status '{TextScan.Echo(word)}'. Use one of: {CommandHelp.StatusWords}.{hint}");
+                return Fail("status", $"Unknown status '{TextScan.Echo(word)}'.{hint} Use one of: {CommandHelp.StatusWords}.");
             }
 
             var message = Rest();
@@ -202,6 +233,15 @@ public static class CommandParser
             return Ok(new StatusCommand(status.Value, message.Length == 0 ? null : message));
         }
 
+        private static IncidentStatus? ReadStatus(string word) => word.ToLowerInvariant() switch
+        {
+            "investigating" => IncidentStatus.Investigating,
+            "identified" => IncidentStatus.Identified,
+            "monitoring" or "mitigated" => IncidentStatus.Monitoring,
+            "resolved" => IncidentStatus.Resolved,
+            _ => null,
+        };
+
         private ParseResult Severity()
         {
             var word = NextToken();
@@ -210,10 +250,10 @@ public static class CommandParser
                 return Fail("severity", "Which severity?");
             }
 
-            var severity = MatchName(word, context.Severities);
+            var severity = Severities.Match(word, context);
             if (severity is null)
             {
-                return Fail("severity", $"Unknown severity '{TextScan.Echo(word)}'. Use one of: {CommandHelp.List(context.Severities)}.");
+                return Fail("severity", Severities.Unknown(word, context));
             }
 
             return Rest().Length > 0
@@ -223,32 +263,40 @@ public static class CommandParser
 
         private ParseResult Role()
         {
+            var start = TextScan.SkipSeparators(text, _position);
             var word = NextToken();
             if (word.Length == 0)
             {
                 return Fail("role", "Which role, and who?");
             }
 
-            var role = MatchName(word, context.Roles);
+            var role = Names.Match(word, context.Roles, context.RoleAliases);
             if (role is null)
             {
-                return Fail("role", $"Unknown role '{TextScan.Echo(word)}'. Use one of: {CommandHelp.List(context.Roles)}.");
+                if (input.MentionAt(start) is not null || word.StartsWith('@') || word.Equals("me", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Fail("role", $"Put the role first, then the person: {ChatMarkup.Command("role <role> <person>")}.");
+                }
+
+                var near = Spelling.Closest(word, [.. context.Roles, .. context.RoleAliases.Keys]);
+                var meant = near is null ? null : Names.Match(near, context.Roles, context.RoleAliases);
+                var hint = meant is null ? string.Empty : $" Did you mean {meant}?";
+                return Fail("role", $"Unknown role '{TextScan.Echo(word)}'.{hint} Roles: {CommandHelp.RoleList(context)}.");
             }
 
             return OnePerson(
                 "role",
-                $"Who should be {role}? Add an @-mention, or `me`.",
-                $"Name the person for {role} with an @-mention, or `me`.",
+                $"Who should be {role}? Name them, or say me.",
                 $"Name one person for {role}, with nothing after them.",
                 person => new RoleCommand(role, person));
         }
 
         /// <summary>
-        /// Reads the rest as exactly one person (a mention in the platform's form, or "me"), as <c>role</c> does.
-        /// The three messages are for: nothing there, something that isn't a mention, and words after the person.
+        /// Reads the rest as exactly one person: a mention the surface resolved, "me", or a plain name (an "@" in front is
+        /// dropped) that the handler looks up among the people the bot knows. The messages are for nothing there, and for
+        /// more than one person.
         /// </summary>
-        private ParseResult OnePerson(
-            string command, string whenMissing, string whenNotAMention, string whenMore, Func<PersonTarget, ChatCommand> create)
+        private ParseResult OnePerson(string command, string whenMissing, string whenMore, Func<PersonTarget, ChatCommand> create)
         {
             var start = TextScan.SkipSeparators(text, _position);
             if (start >= text.Length)
@@ -256,17 +304,36 @@ public static class CommandParser
                 return Fail(command, whenMissing);
             }
 
-            _position = Mentions.PersonTokenEnd(text, start, context);
-            var mention = Mentions.Read(text[start.._position], context, personExpected: true);
-            switch (mention.Kind)
+            if (input.MentionAt(start) is { } mention)
             {
-                case MentionKind.Rejected:
-                    return Fail(command, mention.Error!);
-                case MentionKind.NotAMention:
-                    return Fail(command, whenNotAMention);
+                _position = mention.End;
+                if (mention.Person is not { } person)
+                {
+                    return Fail(command, mention.Refusal ?? whenMore);
+                }
+
+                return Rest().Length > 0 ? Fail(command, whenMore) : Ok(create(new PersonTarget(person.PersonKey, person.DisplayName, false)));
             }
 
-            return Rest().Length > 0 ? Fail(command, whenMore) : Ok(create(mention.Person!));
+            var rest = Rest();
+            if (input.NextMentionStart(start) < text.Length)
+            {
+                return Fail(command, whenMore);
+            }
+
+            var firstWord = text[start..TextScan.TokenEnd(text, start)];
+            if (firstWord.Equals("me", StringComparison.OrdinalIgnoreCase) || firstWord.Equals("@me", StringComparison.OrdinalIgnoreCase))
+            {
+                return rest.Length == firstWord.Length ? Ok(create(PersonTarget.Self)) : Fail(command, whenMore);
+            }
+
+            var name = TextScan.TrimSeparators(rest.TrimStart('@'));
+            if (name.Length == 0 || !char.IsLetterOrDigit(name[0]) || TextScan.CodePointCount(name) > MaxPersonNameLength)
+            {
+                return Fail(command, $"I can't read '{TextScan.Echo(rest)}' as a person. Name one person, or say me.");
+            }
+
+            return Ok(create(PersonTarget.Named(name)));
         }
 
         private ParseResult Review()
@@ -289,13 +356,15 @@ public static class CommandParser
                 "notetaker" => ReviewPerson(ReviewAction.Notetaker, "notetaker"),
                 "presenter" => ReviewPerson(ReviewAction.Presenter, "presenter"),
                 "sessions" => ReviewNoArguments(sub, ReviewAction.Sessions),
-                _ => Fail("review", $"Unknown review subcommand '{TextScan.Echo(word)}'. Use one of: {CommandHelp.ReviewSubcommandWords}."),
+                _ => Fail("review", $"Unknown review subcommand '{TextScan.Echo(word)}'."
+                    + (Spelling.Closest(word, CommandHelp.ReviewSubcommands) is { } near ? $" Did you mean {near}?" : string.Empty)
+                    + $" Use one of: {CommandHelp.ReviewSubcommandWords}."),
             };
         }
 
         private ParseResult ReviewNoArguments(string subcommand, ReviewAction action) =>
             Rest().Length > 0
-                ? Fail("review", $"`review {subcommand}` takes nothing after it.")
+                ? Fail("review", $"{ChatMarkup.Command($"review {subcommand}")} takes nothing after it.")
                 : Ok(new ReviewCommand(action, null, null));
 
         private ParseResult ReviewMove()
@@ -303,7 +372,7 @@ public static class CommandParser
             var word = NextToken();
             if (word.Length == 0)
             {
-                return Fail("review", "Move it to which session? Give its date as yyyy-mm-dd, e.g. 2026-12-01, or `next`.");
+                return Fail("review", "Move it to which session? Give its date as yyyy-mm-dd, e.g. 2026-12-01, or next.");
             }
 
             ParseResult result;
@@ -317,17 +386,16 @@ public static class CommandParser
             }
             else
             {
-                return Fail("review", $"I can't read '{TextScan.Echo(word)}' as a date. Use yyyy-mm-dd, e.g. 2026-12-01, or `next`.");
+                return Fail("review", $"I can't read '{TextScan.Echo(word)}' as a date. Use yyyy-mm-dd, e.g. 2026-12-01, or next.");
             }
 
-            return Rest().Length > 0 ? Fail("review", "Give just the date or `next`, nothing after it.") : result;
+            return Rest().Length > 0 ? Fail("review", "Give just the date or next, nothing after it.") : result;
         }
 
         private ParseResult ReviewPerson(ReviewAction action, string part) =>
             OnePerson(
                 "review",
-                $"Who should be the {part}? Add an @-mention, or `me`.",
-                $"Name the {part} with an @-mention, or `me`.",
+                $"Who should be the {part}? Name them, or say me.",
                 $"Name one person as {part}, with nothing after them.",
                 person => new ReviewCommand(action, null, person));
 
@@ -335,34 +403,85 @@ public static class CommandParser
         private static bool TryParseIsoDate(string word, out DateOnly date) =>
             DateOnly.TryParseExact(word, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
+        /// <summary>
+        /// <c>action &lt;text&gt; [owner]</c>: the owner is the last word when it is a resolved mention, "@me", or an "@name" to
+        /// look up; anything else there is part of the text. A mention in the middle stays text.
+        /// </summary>
         private ParseResult Action()
         {
-            var rest = Rest();
-            if (rest.Length == 0)
+            var from = TextScan.SkipSeparators(text, _position);
+            var to = text.Length;
+            while (to > from && TextScan.IsSeparator(text[to - 1]))
+            {
+                to--;
+            }
+
+            if (from >= to)
             {
                 return Fail("action", "What needs doing?");
             }
 
             PersonTarget? owner = null;
-            var lastStart = Mentions.LastTokenStart(rest, context);
-            var mention = Mentions.Read(rest[lastStart..], context, personExpected: false);
-            if (mention.Kind == MentionKind.Rejected)
+            var textEnd = to;
+            var last = LastMentionEndingAt(to);
+            if (last is { Start: var mentionStart } && mentionStart >= from)
             {
-                return Fail("action", mention.Error!);
-            }
-
-            if (mention.Kind == MentionKind.Person)
-            {
-                owner = mention.Person;
-                rest = TextScan.TrimSeparators(rest[..lastStart]);
-                if (rest.Length == 0)
+                if (last.Person is { } person)
                 {
-                    return Fail("action", "What needs doing? Put the owner's @-mention after the text.");
+                    owner = new PersonTarget(person.PersonKey, person.DisplayName, false);
+                    textEnd = mentionStart;
+                }
+                else if (!last.RefusedOnlyAsPerson)
+                {
+                    return Fail("action", last.Refusal!);
+                }
+            }
+            else
+            {
+                var lastStart = to;
+                while (lastStart > from && !TextScan.IsSeparator(text[lastStart - 1]))
+                {
+                    lastStart--;
+                }
+
+                var word = text[lastStart..to];
+                if (word.Equals("@me", StringComparison.OrdinalIgnoreCase))
+                {
+                    owner = PersonTarget.Self;
+                    textEnd = lastStart;
+                }
+                else if (word.Length > 1 && word[0] == '@' && IsNameWord(word[1..]))
+                {
+                    owner = PersonTarget.Named(word[1..]);
+                    textEnd = lastStart;
                 }
             }
 
-            return TooLong(rest) ? Fail("action", TooLongMessage("Action")) : Ok(new ActionCommand(rest, owner));
+            var actionText = TextScan.FreeText(text[..textEnd], from);
+            if (actionText.Length == 0)
+            {
+                return Fail("action", "What needs doing? Put the owner after the text.");
+            }
+
+            return TooLong(actionText) ? Fail("action", TooLongMessage("Action")) : Ok(new ActionCommand(actionText, owner));
         }
+
+        private Mention? LastMentionEndingAt(int end)
+        {
+            foreach (var mention in input.Mentions)
+            {
+                if (mention.End == end)
+                {
+                    return mention;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A word that can be someone's name: a letter or digit first, and no more than the longest name.</summary>
+        private static bool IsNameWord(string word) =>
+            word.Length > 0 && char.IsLetterOrDigit(word[0]) && TextScan.CodePointCount(word) <= MaxPersonNameLength;
 
         private ParseResult Resolve()
         {
@@ -415,9 +534,15 @@ public static class CommandParser
             }
 
             var topic = CommandHelp.CanonicalName(word);
-            return topic is null
-                ? new ParseFailure($"Unknown command '{TextScan.Echo(word)}'.", CommandHelp.ShortUsage(context))
-                : Ok(new HelpCommand(topic));
+            if (topic is not null)
+            {
+                return Ok(new HelpCommand(topic));
+            }
+
+            var near = Spelling.Closest(word, CommandHelp.CommandNames);
+            return near is null
+                ? new ParseFailure($"There's no command '{TextScan.Echo(word)}'. {ChatMarkup.Command("help")} lists the commands.", null)
+                : new ParseFailure($"There's no command '{TextScan.Echo(word)}'. Did you mean {near}?", CommandHelp.Usage(near, context));
         }
 
         private ParseResult RequiredText(string command, string label, string whenMissing, Func<string, ChatCommand> create)
@@ -432,24 +557,11 @@ public static class CommandParser
         }
 
         private ParseResult NoArguments(string command, ChatCommand parsed) =>
-            Rest().Length > 0 ? Fail(command, $"`{command}` takes nothing after it.") : Ok(parsed);
+            Rest().Length > 0 ? Fail(command, $"{ChatMarkup.Command(command)} takes nothing after it.") : Ok(parsed);
 
         private static bool TooLong(string freeText) =>
             freeText.Length > MaxTextLength && TextScan.CodePointCount(freeText) > MaxTextLength;
 
         private static string TooLongMessage(string label) => $"{label} is too long (max {MaxTextLength} characters).";
-
-        private static string? MatchName(string word, IReadOnlyList<string> names)
-        {
-            foreach (var name in names)
-            {
-                if (string.Equals(name, word, StringComparison.OrdinalIgnoreCase))
-                {
-                    return name;
-                }
-            }
-
-            return null;
-        }
     }
 }

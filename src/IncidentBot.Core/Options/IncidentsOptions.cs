@@ -8,6 +8,9 @@ public sealed class NamedOption
 {
     public string Name { get; set; } = string.Empty;
     public string Description { get; set; } = string.Empty;
+
+    /// <summary>Other words people type for it (<c>P1</c>, <c>critical</c>; <c>ic</c>, <c>comms</c>), matched ignoring case. Default none.</summary>
+    public List<string> Aliases { get; set; } = [];
 }
 
 /// <summary>Settings under <c>Incidents</c>.</summary>
@@ -41,7 +44,7 @@ public sealed class IncidentsOptions
 
     public string EffectiveDefaultSeverity =>
         DefaultSeverity is { Length: > 0 } configured
-            ? Severities.First(s => string.Equals(s.Name, configured, StringComparison.OrdinalIgnoreCase)).Name
+            ? CanonicalSeverity(configured) ?? throw new InvalidOperationException($"Incidents:DefaultSeverity '{configured}' is not a configured severity.")
             : Severities[Math.Max(0, Severities.Count - 2)].Name;
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
@@ -51,10 +54,12 @@ public sealed class IncidentsOptions
         Severities.FindIndex(s => string.Equals(s.Name, severity, StringComparison.OrdinalIgnoreCase));
 
     public string? CanonicalSeverity(string? name) =>
-        Severities.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))?.Name;
+        Severities.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))?.Name
+        ?? Severities.FirstOrDefault(s => s.Aliases.Any(a => string.Equals(a.Trim(), name?.Trim(), StringComparison.OrdinalIgnoreCase)))?.Name;
 
     public string? CanonicalRole(string? name) =>
-        Roles.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))?.Name;
+        Roles.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))?.Name
+        ?? Roles.FirstOrDefault(r => r.Aliases.Any(a => string.Equals(a.Trim(), name?.Trim(), StringComparison.OrdinalIgnoreCase)))?.Name;
 }
 
 /// <summary>Fills defaults after binding: binding a list appends to it, so defaults cannot live in the initialiser.</summary>
@@ -89,8 +94,8 @@ internal sealed class IncidentsOptionsDefaults : IPostConfigureOptions<Incidents
         {
             options.Roles.AddRange(
             [
-                new() { Name = "commander", Description = "Leads the response: decides, delegates, keeps the status current" },
-                new() { Name = "communications", Description = "Keeps stakeholders and customers informed" },
+                new() { Name = "commander", Description = "Leads the response: decides, delegates, keeps the status current", Aliases = ["ic", "lead"] },
+                new() { Name = "communications", Description = "Keeps stakeholders and customers informed", Aliases = ["comms"] },
                 new() { Name = "scribe", Description = "Captures what happens in the timeline" },
             ]);
         }
@@ -155,6 +160,26 @@ internal sealed class IncidentsOptionsValidator : IValidateOptions<IncidentsOpti
         if (dupes.Count > 0)
         {
             errors.Add($"{key} names must be unique (repeated: {string.Join(", ", dupes)}).");
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            for (var a = 0; a < list[i].Aliases.Count; a++)
+            {
+                var alias = list[i].Aliases[a];
+                if (string.IsNullOrWhiteSpace(alias) || alias.Trim().Any(char.IsWhiteSpace))
+                {
+                    errors.Add($"{key}:{i}:Aliases:{a} must be one word (got '{alias}').");
+                    continue;
+                }
+
+                var taken = list.Where((other, j) => string.Equals(other.Name, alias.Trim(), StringComparison.OrdinalIgnoreCase)
+                    || (j != i && other.Aliases.Any(x => string.Equals(x.Trim(), alias.Trim(), StringComparison.OrdinalIgnoreCase)))).Select(o => o.Name).FirstOrDefault();
+                if (taken is not null)
+                {
+                    errors.Add($"{key}:{i}:Aliases:{a} '{alias}' already means {taken}.");
+                }
+            }
         }
     }
 }

@@ -118,9 +118,9 @@ internal sealed class ReviewsOptionsValidator(IOptions<IncidentsOptions> inciden
             errors.Add("Reviews:BacklogWarnSessions must not be negative.");
         }
 
-        if (incidents.Value.CanonicalSeverity(options.MinimumSeverity) is null)
+        if (Severities() is { } severities && severities.CanonicalSeverity(options.MinimumSeverity) is null)
         {
-            errors.Add($"Reviews:MinimumSeverity '{options.MinimumSeverity}' is not one of Incidents:Severities ({string.Join(", ", incidents.Value.SeverityNames)}).");
+            errors.Add($"Reviews:MinimumSeverity '{options.MinimumSeverity}' is not one of Incidents:Severities ({string.Join(", ", severities.SeverityNames)}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.Graph.MailboxUserId) != string.IsNullOrWhiteSpace(options.Graph.SeriesEventId))
@@ -134,5 +134,21 @@ internal sealed class ReviewsOptionsValidator(IOptions<IncidentsOptions> inciden
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// The severities, or null when the Incidents settings are themselves wrong: that section reports its own errors,
+    /// and the Reviews errors must not be lost behind them.
+    /// </summary>
+    private IncidentsOptions? Severities()
+    {
+        try
+        {
+            return incidents.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
     }
 }

@@ -81,6 +81,12 @@ public interface IPeopleStore
 
     /// <summary>Insert or refresh one person, in a transaction of its own.</summary>
     Task RememberAsync(Person person, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// People of one platform (<c>slack</c>, <c>teams</c>, <c>console</c>) whose display name, or the id in whose key, is
+    /// <paramref name="name"/> ignoring case; at most <paramref name="limit"/>, so a caller can tell one from several.
+    /// </summary>
+    Task<IReadOnlyList<Person>> FindByNameAsync(string platform, string name, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>What the platform adapters keep: where they can talk (Teams), and the messages they keep current.</summary>

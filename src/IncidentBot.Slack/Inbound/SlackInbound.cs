@@ -62,7 +62,7 @@ public sealed class SlackInbound(
             return SlackAck.BadRequest($"missing {string.Join(", ", missing)}");
         }
 
-        var text = SlackText.Unescape(form.GetValueOrDefault("text"));
+        var text = SlackText.Command(form.GetValueOrDefault("text"), new Dictionary<string, string>());
         var actor = new Actor(PersonKey.Create(Source, form["user_id"]), form.GetValueOrDefault("user_name") ?? form["user_id"], form["team_id"]);
 
         // Forms must open within 3 s of the trigger, so they open right after the ack rather than after the queue.
@@ -273,12 +273,12 @@ public sealed class SlackInbound(
     }
 
     /// <summary>The form a command asks for (declare without a title, resolve without a summary), if any.</summary>
-    private async Task<SlackForm?> FormForCommandAsync(string text, Actor actor, IReadOnlyDictionary<string, string> command, CancellationToken cancellationToken)
+    private async Task<SlackForm?> FormForCommandAsync(CommandInput text, Actor actor, IReadOnlyDictionary<string, string> command, CancellationToken cancellationToken)
     {
         var options = incidents.Value;
         var channel = command["channel_id"];
         SlackForm Form(JsonObject view) => new(command["trigger_id"], view, command["user_id"], command["response_url"], channel);
-        var context = new CommandContext(Source, "/incident", options.SeverityNames, options.RoleNames);
+        var context = CommandContext.From(options);
         if (CommandParser.Parse(text, context) is not ParsedCommand parsed)
         {
             return null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Chat;
@@ -56,17 +57,18 @@ public sealed class SlackInboxProcessor(
     {
         var form = JsonSerializer.Deserialize<Dictionary<string, string>>(payload)!;
         var actor = new Actor(PersonKey.Create("slack", form["user_id"]), form.GetValueOrDefault("user_name") ?? form["user_id"], form["team_id"]);
-        var reply = await mediator.Send(new RunChatCommand(actor, await NameMentionsAsync(SlackText.Unescape(form.GetValueOrDefault("text")), cancellationToken),
+        var text = form.GetValueOrDefault("text");
+        var reply = await mediator.Send(new RunChatCommand(actor, SlackText.Command(text, await NamesAsync(text, cancellationToken)),
             new ChatLocation("slack", form["channel_id"], form["team_id"])), cancellationToken);
         if (reply.OpenDeclareForm)
         {
-            reply = ChatReply.Private("Run `/incident declare` again to open the form.");
+            reply = ChatReply.Private($"Run {ChatMarkup.Command("declare")} again to open the form.");
         }
 
         await responses.RespondAsync(form["response_url"], new JsonObject
         {
             ["response_type"] = reply.Visibility == ReplyVisibility.InChannel ? "in_channel" : "ephemeral",
-            ["text"] = SlackText.Escape(reply.Text),
+            ["text"] = SlackText.Reply(reply.Text),
         }, cancellationToken);
     }
 
@@ -236,9 +238,6 @@ public sealed class SlackInboxProcessor(
     }
 
     /// <summary>Slack sends a mention picked from its list as a bare id; the names come from users.info (cached).</summary>
-    private async Task<string> NameMentionsAsync(string text, CancellationToken cancellationToken) =>
-        SlackText.NameMentions(text, await NamesAsync(text, cancellationToken));
-
     private async Task<Dictionary<string, string>> NamesAsync(string? text, CancellationToken cancellationToken)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -278,7 +277,7 @@ public sealed class SlackInboxProcessor(
     {
         if (Str(p, "response_url") is { } responseUrl)
         {
-            await responses.RespondAsync(responseUrl, new JsonObject { ["response_type"] = "ephemeral", ["replace_original"] = false, ["text"] = SlackText.Escape(text) }, cancellationToken);
+            await responses.RespondAsync(responseUrl, new JsonObject { ["response_type"] = "ephemeral", ["replace_original"] = false, ["text"] = SlackText.Reply(text) }, cancellationToken);
             return;
         }
 
@@ -295,7 +294,7 @@ public sealed class SlackInboxProcessor(
     {
         try
         {
-            await api.PostEphemeralAsync(channel, actor.PersonKey["slack:".Length..], SlackText.Escape(text), cancellationToken);
+            await api.PostEphemeralAsync(channel, actor.PersonKey["slack:".Length..], SlackText.Reply(text), cancellationToken);
         }
         catch (SlackApiException e)
         {

@@ -60,11 +60,11 @@ public sealed class TeamsInboxProcessor(
         var (text, mentions) = await ReadMentionsAsync(activity, cancellationToken);
         var actor = TeamsActors.Of(activity);
         var implied = await TeamsIncidents.ImpliedAsync(mediator, activity.ConversationId, cancellationToken);
-        var reply = await mediator.Send(new RunChatCommand(actor, text,
-            new ChatLocation(TeamsInbound.Source, activity.ConversationId, activity.TenantId, implied), mentions), cancellationToken);
+        var reply = await mediator.Send(new RunChatCommand(actor, TeamsMentionText.Command(text, mentions),
+            new ChatLocation(TeamsInbound.Source, activity.ConversationId, activity.TenantId, implied)), cancellationToken);
         if (reply.OpenDeclareForm)
         {
-            reply = ChatReply.Private("Use Declare incident from the message box's … menu to open the form, or type `declare [severity] <title>`.");
+            reply = ChatReply.Private($"Use Declare incident from the message box's … menu to open the form, or type {ChatMarkup.Command("declare [severity] <title>")}.");
         }
 
         if (reply.RepeatsChannelPost && implied is { } here && here == reply.IncidentNumber)
@@ -73,7 +73,7 @@ public sealed class TeamsInboxProcessor(
             return;
         }
 
-        var answer = TeamsConnectorClient.MarkdownMessage(reply.Text);
+        var answer = TeamsConnectorClient.MarkdownMessage(TeamsMentionText.Reply(reply.Text));
         if (activity.Id is { } id && activity.ConversationType != "personal")
         {
             await connector.ReplyAsync(activity.ServiceUrl, activity.ConversationId, id, answer, cancellationToken);

@@ -63,8 +63,8 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
             return RedirectToPage();
         }
 
-        var reply = await mediator.Send(new RunChatCommand(actor, text, new ChatLocation("console")), cancellationToken);
-        Reply = ConsoleReplies.Describe(reply);
+        var reply = await mediator.Send(new RunChatCommand(actor, ConsoleCommands.Read(text), new ChatLocation("console")), cancellationToken);
+        Reply = ConsoleCommands.Describe(reply);
         ReplyIncident = reply.IncidentNumber;
         return RedirectToPage();
     }
@@ -88,11 +88,4 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
             return RedirectToPage();
         }
     }
-}
-
-internal static class ConsoleReplies
-{
-    /// <summary>The console shows ephemeral and public replies alike; it says which, as Slack would.</summary>
-    public static string Describe(ChatReply reply) =>
-        reply.OpenDeclareForm ? "Use the declare form below." : reply.Text;
 }

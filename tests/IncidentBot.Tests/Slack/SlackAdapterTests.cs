@@ -278,7 +278,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         var texts = Slack.Responses.Select(r => (Type: r["response_type"]!.GetValue<string>(), Text: r["text"]!.GetValue<string>())).ToList();
         Assert.Contains(("ephemeral", "Added to INC-1's timeline."), texts);
         Assert.Contains(texts, t => t.Type == "ephemeral" && t.Text.Contains("/incident INC-", StringComparison.Ordinal));
-        Assert.Contains(texts, t => t.Type == "ephemeral" && t.Text.Contains("Usage:", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Type == "ephemeral" && t.Text.Contains("Unknown command 'frobnicate'. `/incident help` lists the commands.", StringComparison.Ordinal));
         Assert.Contains((await _h.IncidentAsync(1)).Timeline, e => e.Text == "customer tickets spiking");
     }
 

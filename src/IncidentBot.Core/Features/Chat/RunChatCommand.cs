@@ -8,37 +8,28 @@ using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Options;
+using IncidentBot.Core.Storage;
 using MediatR;
 using Microsoft.Extensions.Options;
 using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Chat;
 
-/// <summary>Where a command was typed: the platform, its channel, and an incident the surface already implies.</summary>
-public sealed record ChatLocation(string Platform, string? ChannelId = null, string? TenantId = null, int? ImpliedIncident = null)
-{
-    public string CommandPrefix => Platform switch
-    {
-        "slack" => "/incident",
-        "teams" => "@IncidentBot",
-        _ => string.Empty,
-    };
-}
+/// <summary>Where a command was typed: the platform (for finding an incident by channel), its channel, and an incident the surface already implies.</summary>
+public sealed record ChatLocation(string Platform, string? ChannelId = null, string? TenantId = null, int? ImpliedIncident = null);
 
 /// <summary>
-/// One line of the command grammar, as typed in Slack (<c>/incident …</c>), Teams (<c>@IncidentBot …</c>) or the
-/// console. Parses it, finds the incident, sends the matching request and words the reply, so that every
-/// surface behaves the same; adapters only carry text in and the reply out.
+/// One line of the command grammar, as typed in Slack, Teams or the console, with the surface's prefix taken off and its
+/// mentions resolved (<see cref="CommandInput"/>). Parses it, finds the incident, sends the matching request and words the
+/// reply in the neutral form of <see cref="ChatMarkup"/>, so that every surface behaves the same; adapters only carry text
+/// in and render the reply out.
 /// </summary>
-public sealed record RunChatCommand(
-    Actor Actor,
-    string? Text,
-    ChatLocation Location,
-    IReadOnlyDictionary<string, PersonMention>? TeamsMentions = null) : IRequest<ChatReply>, IInputRequest, IAnswersRefusal<ChatReply>
+public sealed record RunChatCommand(Actor Actor, CommandInput Input, ChatLocation Location)
+    : IRequest<ChatReply>, IInputRequest, IAnswersRefusal<ChatReply>
 {
     public ChatReply Refused(InputRefusedException refused) => ChatReply.Private(refused.Message, Location.ImpliedIncident);
 
-    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Name, Location.Platform), new(InputField.PlatformId, Location.ChannelId), new(InputField.PlatformId, Location.TenantId), .. (TeamsMentions?.Values ?? Enumerable.Empty<PersonMention>()).SelectMany(p => new InputValue[] { new(InputField.PersonKey, p.PersonKey), new(InputField.DisplayName, p.DisplayName) })];
+    public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Name, Location.Platform), new(InputField.PlatformId, Location.ChannelId), new(InputField.PlatformId, Location.TenantId), .. Input.Mentions.Where(m => m.Person is not null).SelectMany(m => new InputValue[] { new(InputField.PersonKey, m.Person!.PersonKey), new(InputField.DisplayName, m.Person.DisplayName) })];
 }
 
 public enum ReplyVisibility
@@ -50,7 +41,10 @@ public enum ReplyVisibility
     InChannel,
 }
 
-/// <summary>What to say back. <see cref="OpenDeclareForm"/>: the platform should open its declare form instead.</summary>
+/// <summary>
+/// What to say back, in the neutral form of <see cref="ChatMarkup"/>. <see cref="OpenDeclareForm"/>: the surface should open
+/// its declare form instead (or say how to, where it has none).
+/// </summary>
 public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? IncidentNumber = null, bool OpenDeclareForm = false)
 {
     /// <summary>
@@ -67,6 +61,7 @@ public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? Inc
 internal sealed class RunChatCommandHandler(
     IMediator mediator,
     IOptions<IncidentsOptions> incidentOptions,
+    IPeopleStore people,
     TimeProvider clock) : IRequestHandler<RunChatCommand, ChatReply>
 {
     private const int TimelineLines = 25;
@@ -74,11 +69,11 @@ internal sealed class RunChatCommandHandler(
     public async Task<ChatReply> Handle(RunChatCommand request, CancellationToken cancellationToken)
     {
         var options = incidentOptions.Value;
-        var context = new CommandContext(request.Location.Platform, request.Location.CommandPrefix, options.SeverityNames, options.RoleNames, request.TeamsMentions);
-        var parsed = CommandParser.Parse(request.Text, context);
+        var context = CommandContext.From(options);
+        var parsed = CommandParser.Parse(request.Input, context);
         if (parsed is ParseFailure failure)
         {
-            return ChatReply.Private($"{failure.Message}\nUsage: {failure.Usage}");
+            return ChatReply.Private(failure.Usage is null ? failure.Message : $"{failure.Message}\nUsage: {failure.Usage}");
         }
 
         var (named, command) = (ParsedCommand)parsed;
@@ -90,7 +85,7 @@ internal sealed class RunChatCommandHandler(
 
         if (command.RequiresIncident && number is null)
         {
-            return ChatReply.Private(CommandHelp.HowToNameIncident(command.Name, context));
+            return ChatReply.Private(CommandHelp.HowToNameIncident(command.Name));
         }
 
         try
@@ -113,17 +108,22 @@ internal sealed class RunChatCommandHandler(
         switch (command)
         {
             case DeclareCommand { Title.Length: 0 }:
-                return context.Platform == "slack"
-                    ? new ChatReply(string.Empty, ReplyVisibility.Ephemeral, OpenDeclareForm: true)
-                    : ChatReply.Private($"Give the incident a title.\nUsage: {CommandHelp.Usage("declare", context)}");
+                return new ChatReply($"Give the incident a title.\nUsage: {CommandHelp.Usage("declare", context)}", ReplyVisibility.Ephemeral, OpenDeclareForm: true);
 
             case DeclareCommand declare:
                 var declared = await mediator.Send(new DeclareIncident(actor, declare.Title, declare.Severity), ct);
                 return ChatReply.Public(
                     $"{declared.Reference} declared ({declared.Severity}): {declared.Title}\n" +
-                    $"Next: {Prefixed(context, $"{declared.Reference} role {options.LeadRole} me")} to lead it, " +
-                    $"{Prefixed(context, $"{declared.Reference} update …")} to tell stakeholders.",
+                    $"Next: {ChatMarkup.Command($"{declared.Reference} role {options.LeadRole} me")} to lead it, " +
+                    $"{ChatMarkup.Command($"{declared.Reference} update …")} to tell stakeholders.",
                     declared.Number);
+
+            case StatusCommand { Message: { } message } status
+                when status.Status != IncidentStatus.Resolved
+                    && (await mediator.Send(new GetIncident(actor, n), ct)).Summary.Status == status.Status:
+                // Saying the status again with a message means "still this, and here is the news": post it, don't drop it.
+                var posted = await mediator.Send(new PostUpdate(actor, n, message), ct);
+                return ChatReply.Private($"{posted.Reference} is already {status.Status.ToWord()}, so your message went out as an update: {message}", n);
 
             case StatusCommand status:
                 var changed = await mediator.Send(new ChangeStatus(actor, n, status.Status, status.Message), ct);
@@ -134,7 +134,7 @@ internal sealed class RunChatCommandHandler(
                 return ChatReply.Public($"{sev.Reference} is now {sev.Severity}.", n);
 
             case RoleCommand role:
-                var (key, name) = Resolve(role.Person, actor);
+                var (key, name) = await ResolveAsync(role.Person, actor, ct);
                 var assigned = await mediator.Send(new AssignRole(actor, n, role.Role, key, name), ct);
                 var holderName = name ?? People.FallbackName(key);
                 return ChatReply.Public($"{holderName} is now {options.CanonicalRole(role.Role) ?? role.Role} of {assigned.Reference}.", n);
@@ -153,7 +153,7 @@ internal sealed class RunChatCommandHandler(
                 return ChatReply.Private($"Added to {added.Incident.Reference}'s timeline.", n);
 
             case ActionCommand action:
-                var owner = action.Owner is null ? ((string?)null, (string?)null) : Resolve(action.Owner, actor);
+                var owner = action.Owner is null ? ((string?)null, (string?)null) : await ResolveAsync(action.Owner, actor, ct);
                 var withAction = await mediator.Send(new AddActionItem(actor, n, action.Text, owner.Item1, owner.Item2), ct);
                 var ownerText = owner.Item1 is null ? string.Empty : $" (owner: {owner.Item2 ?? People.FallbackName(owner.Item1)})";
                 return ChatReply.Public($"Action item on {withAction.Reference}{ownerText}: {action.Text}", n);
@@ -187,7 +187,7 @@ internal sealed class RunChatCommandHandler(
                 return ChatReply.Private(DescribeTimeline(await mediator.Send(new GetIncident(actor, n), ct), options.Zone), n);
 
             case ReviewCommand review:
-                var (personKey, personName) = review.Person is null ? ((string?)null, (string?)null) : Resolve(review.Person, actor);
+                var (personKey, personName) = review.Person is null ? ((string?)null, (string?)null) : await ResolveAsync(review.Person, actor, ct);
                 var answer = await mediator.Send(new Reviews.ManageReview(actor, number, review.Action, review.Date, review.Next, personKey, personName), ct);
                 return review.Action is ReviewAction.Show or ReviewAction.Sessions ? ChatReply.Private(answer, number) : ChatReply.Public(answer, number);
 
@@ -199,11 +199,34 @@ internal sealed class RunChatCommandHandler(
         }
     }
 
-    private static (string Key, string? Name) Resolve(PersonTarget target, Actor actor) =>
-        target.IsSelf || target.PersonKey is null ? (actor.PersonKey, actor.DisplayName) : (target.PersonKey, target.DisplayName);
+    /// <summary>
+    /// "me" is the person typing; a mention is who the surface said; a plain name must match exactly one person the bot
+    /// has already seen on the typer's platform (chat platforms have no look-up by name), or the command is refused.
+    /// </summary>
+    private async Task<(string Key, string? Name)> ResolveAsync(PersonTarget target, Actor actor, CancellationToken ct)
+    {
+        if (target.IsSelf)
+        {
+            return (actor.PersonKey, actor.DisplayName);
+        }
 
-    private static string Prefixed(CommandContext context, string command) =>
-        context.CommandPrefix.Length == 0 ? $"`{command}`" : $"`{context.CommandPrefix} {command}`";
+        if (target.PersonKey is { } key)
+        {
+            return (key, target.DisplayName);
+        }
+
+        var name = target.DisplayName ?? string.Empty;
+        var platform = PersonKey.TryParse(actor.PersonKey, out var p, out _) ? p : actor.PersonKey.Split(':')[0];
+        var found = await people.FindByNameAsync(platform, name, 2, ct);
+        return found.Count switch
+        {
+            1 => (found[0].Key, found[0].DisplayName),
+            0 => throw new IncidentRuleException(
+                $"I don't know anyone called '{TextScan.Echo(name)}' yet. @-mention them, so I can tell who they are."),
+            _ => throw new IncidentRuleException(
+                $"More than one person is called '{TextScan.Echo(name)}'. @-mention the one you mean."),
+        };
+    }
 
     internal static string FormatTime(DateTime utc, TimeZoneInfo zone, bool withDate)
     {
@@ -239,7 +262,7 @@ internal sealed class RunChatCommandHandler(
             sb.Append(CultureInfo.InvariantCulture, $"\n• {i.Reference} · {i.Severity} · {i.Status.ToWord()} · {i.Title} ({lead}){privateMark}");
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"\nAct on one from anywhere: {Prefixed(context, "INC-<n> <command>")}");
+        sb.Append(CultureInfo.InvariantCulture, $"\nAct on one from anywhere: {ChatMarkup.Command("INC-<n> <command>")}");
         return sb.ToString();
     }
 

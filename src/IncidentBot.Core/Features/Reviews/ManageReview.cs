@@ -81,14 +81,14 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
         }
 
         var session = ReviewPlanner.SessionOf(sessions, incident.Id)
-            ?? throw new ReviewRuleException($"{incident.Reference} has no review booked. `review schedule` books one.");
+            ?? throw new ReviewRuleException($"{incident.Reference} has no review booked. {Commands.ChatMarkup.Command("review schedule")} books one.");
         var date = rules.Meeting.LocalDate(session.StartUtc);
         switch (request.Action)
         {
             case ReviewAction.Move:
                 var target = request.Next
                     ? rules.Meeting.LocalDate(rules.Meeting.StartsFrom(session.StartUtc.AddMinutes(1)).First())
-                    : request.Date ?? throw new ReviewRuleException("Say where to: `review move 2026-12-01` or `review move next`.");
+                    : request.Date ?? throw new ReviewRuleException($"Say where to: {Commands.ChatMarkup.Command("review move 2026-12-01")} or {Commands.ChatMarkup.Command("review move next")}.");
                 var moved = ReviewPlanner.Move(sessions, incident.Id, target, rules, now);
                 plans.Save(sessions);
                 return $"Review of {incident.Reference} moved to {plans.Describe(moved.SessionStartUtc!.Value)}, slot {moved.Slot}.";
@@ -127,7 +127,7 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
         if (session is null)
         {
             return incident.Status == IncidentStatus.Resolved
-                ? $"{incident.Reference} has no review booked (it may be below the severity line, {plans.Rules.MinimumSeverity}). `review schedule` books one."
+                ? $"{incident.Reference} has no review booked (it may be below the severity line, {plans.Rules.MinimumSeverity}). {Commands.ChatMarkup.Command("review schedule")} books one."
                 : $"{incident.Reference} is {incident.Status.ToWord()}; its review is booked when it is resolved.";
         }
 

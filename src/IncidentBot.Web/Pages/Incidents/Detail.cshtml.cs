@@ -66,8 +66,8 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
             return Redirect("/");
         }
 
-        var reply = await mediator.Send(new RunChatCommand(actor, text, new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
-        Reply = ConsoleReplies.Describe(reply);
+        var reply = await mediator.Send(new RunChatCommand(actor, ConsoleCommands.Read(text), new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
+        Reply = ConsoleCommands.Describe(reply);
 
         // A declare from an incident page leads to the new incident.
         var target = reply.IncidentNumber ?? number;

@@ -49,7 +49,7 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
             var doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
             var incident = await mediator.Send(new Core.Features.Incidents.GetIncident(actor, number), cancellationToken);
             CanSteerSchedule = incident.Permitted.Contains(Core.Access.IncidentAction.ReviewSchedule);
-            Booking = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken);
+            Booking = ConsoleCommands.Render(await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken));
             Html = Markdown.ToHtml(doc.Markdown, Pipeline);
             GeneratedAt = doc.GeneratedAt;
             TemplateErrors = doc.TemplateErrors;
@@ -82,11 +82,11 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
         };
         try
         {
-            Reply = await mediator.Send(new ManageReview(actor, number, parsed, date, Next: parsed == Core.Commands.ReviewAction.Move && date is null), cancellationToken);
+            Reply = ConsoleCommands.Render(await mediator.Send(new ManageReview(actor, number, parsed, date, Next: parsed == Core.Commands.ReviewAction.Move && date is null), cancellationToken));
         }
         catch (IncidentRuleException rule)
         {
-            Reply = rule.Message;
+            Reply = ConsoleCommands.Render(rule.Message);
         }
 
         return Redirect($"/incidents/{number}/review");

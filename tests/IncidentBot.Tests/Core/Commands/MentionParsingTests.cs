@@ -52,24 +52,16 @@ public class MentionParsingTests
         Assert.StartsWith("/incident role", failure.Usage, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Parse_SlackPlainAtName_FailsAskingToPickFromMentionList()
-    {
-        var failure = Failure("role commander @alice", SlackContext);
-
-        Assert.Contains("@alice", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Pick the person from Slack's @-mention list", failure.Message, StringComparison.Ordinal);
-    }
-
     [Theory]
-    [InlineData("slack")]
-    [InlineData("teams")]
-    [InlineData("console")]
-    public void Parse_RoleForPlainName_FailsAskingForAMention(string platform)
+    [InlineData("slack", "alice", "alice")]
+    [InlineData("teams", "alice", "alice")]
+    [InlineData("console", "alice", "alice")]
+    [InlineData("slack", "@alice", "alice")]
+    [InlineData("teams", "@alice", "alice")]
+    [InlineData("slack", "Alice Smith", "Alice Smith")]
+    public void Parse_RoleForPlainName_IsANameToLookUp(string platform, string typed, string name)
     {
-        var failure = Failure("role scribe alice", For(platform));
-
-        Assert.Contains("@-mention", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(PersonTarget.Named(name), Command<RoleCommand>($"role scribe {typed}", For(platform)).Person);
     }
 
     // ---- TeamsContext ----
@@ -103,47 +95,35 @@ public class MentionParsingTests
     }
 
     [Fact]
-    public void Parse_TeamsMentionWithoutDictionary_Fails()
+    public void Parse_TeamsMentionWithoutEntities_Fails()
     {
-        var context = TeamsContext with { TeamsMentions = null };
+        var context = TeamsWith(new Dictionary<string, PersonMention>());
 
-        Assert.IsType<ParseFailure>(CommandParser.Parse("role commander <at>Alice Smith</at>", context));
+        Assert.Contains("Teams' @-mention list", Failure("role commander <at>Alice Smith</at>", context).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_TeamsNameSharedByTwoPeople_IsNotGuessed()
     {
-        var context = TeamsContext with
+        var context = TeamsWith(new Dictionary<string, PersonMention>
         {
-            TeamsMentions = new Dictionary<string, PersonMention>
-            {
-                ["Alex"] = new("teams:aad-alex-1", "Alex"),
-                ["alex"] = new("teams:aad-alex-2", "Alex"),
-            },
-        };
+            ["Alex"] = new("teams:aad-alex-1", "Alex"),
+            ["alex"] = new("teams:aad-alex-2", "Alex"),
+        });
 
-        Assert.IsType<ParseFailure>(CommandParser.Parse("role commander <at>ALEX</at>", context));
+        Assert.IsType<ParseFailure>(Parse("role commander <at>ALEX</at>", context));
     }
 
     [Fact]
     public void Parse_TeamsExactMentionText_WinsOverNameFallback()
     {
-        var context = TeamsContext with
+        var context = TeamsWith(new Dictionary<string, PersonMention>
         {
-            TeamsMentions = new Dictionary<string, PersonMention>
-            {
-                ["<at>Alex</at>"] = new("teams:aad-alex-1", "Alex"),
-                ["alex"] = new("teams:aad-alex-2", "Alex"),
-            },
-        };
+            ["<at>Alex</at>"] = new("teams:aad-alex-1", "Alex"),
+            ["alex"] = new("teams:aad-alex-2", "Alex"),
+        });
 
         Assert.Equal("teams:aad-alex-1", Command<RoleCommand>("role commander <at>Alex</at>", context).Person.PersonKey);
-    }
-
-    [Fact]
-    public void Parse_TeamsPlainAtName_Fails()
-    {
-        Assert.Contains("Teams' @-mention list", Failure("role scribe @alice", TeamsContext).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,7 +135,7 @@ public class MentionParsingTests
     [Fact]
     public void Parse_SlackStyleMentionInTeams_IsNotAPerson()
     {
-        Assert.IsType<ParseFailure>(CommandParser.Parse("role scribe <@U024BE7LH>", TeamsContext));
+        Assert.IsType<ParseFailure>(Parse("role scribe <@U024BE7LH>", TeamsContext));
     }
 
     // ---- console ----
@@ -177,12 +157,19 @@ public class MentionParsingTests
 
     [Theory]
     [InlineData("@")]
-    [InlineData("@al!ce")]
     [InlineData("@...")]
     [InlineData("<@U024BE7LH>")]
-    public void Parse_ConsoleInvalidName_Fails(string mention)
+    public void Parse_ConsoleNoName_Fails(string mention)
     {
-        Assert.IsType<ParseFailure>(CommandParser.Parse($"role scribe {mention}", ConsoleContext));
+        Assert.IsType<ParseFailure>(Parse($"role scribe {mention}", ConsoleContext));
+    }
+
+    [Theory]
+    [InlineData("@al!ce", "al!ce")]
+    [InlineData("al!ce", "al!ce")]
+    public void Parse_ConsoleWordThatIsNoConsoleName_IsLookedUpAsTyped(string mention, string name)
+    {
+        Assert.Equal(PersonTarget.Named(name), Command<RoleCommand>($"role scribe {mention}", ConsoleContext).Person);
     }
 
     // ---- action owner ----
@@ -190,7 +177,7 @@ public class MentionParsingTests
     [Theory]
     [InlineData("action restart the db <@U024BE7LH|alice>", "restart the db", "slack:U024BE7LH", "alice")]
     [InlineData("action add a disk alert <@W0123ABCD>", "add a disk alert", "slack:W0123ABCD", null)]
-    [InlineData("action pair with <@U1> on the fix <@U2|bo>", "pair with <@U1> on the fix", "slack:U2", "bo")]
+    [InlineData("action pair with <@U1> on the fix <@U2|bo>", "pair with @U1 on the fix", "slack:U2", "bo")]
     [InlineData("action restart the db\n<@U024BE7LH>\n", "restart the db", "slack:U024BE7LH", null)]
     public void Parse_SlackActionWithMentionLast_TakesOwnerAndRemovesIt(string text, string actionText, string key, string? name)
     {
@@ -205,7 +192,7 @@ public class MentionParsingTests
         var action = Command<ActionCommand>(text, SlackContext);
 
         Assert.Null(action.Owner);
-        Assert.Equal(text["action ".Length..], action.Text);
+        Assert.Equal(text["action ".Length..].Replace("<@U024BE7LH>", "@U024BE7LH", StringComparison.Ordinal), action.Text);
     }
 
     [Fact]
@@ -213,7 +200,7 @@ public class MentionParsingTests
     {
         var action = Command<ActionCommand>("action ask <at>Bob</at> for the runbook <at>Alice Smith</at>", TeamsContext);
 
-        Assert.Equal(new ActionCommand("ask <at>Bob</at> for the runbook", new PersonTarget("teams:aad-alice", "Alice Smith", false)), action);
+        Assert.Equal(new ActionCommand("ask @Bob for the runbook", new PersonTarget("teams:aad-alice", "Alice Smith", false)), action);
     }
 
     [Fact]
@@ -221,13 +208,13 @@ public class MentionParsingTests
     {
         var action = Command<ActionCommand>("action ask <at>Alice Smith</at> for the runbook", TeamsContext);
 
-        Assert.Equal(new ActionCommand("ask <at>Alice Smith</at> for the runbook", null), action);
+        Assert.Equal(new ActionCommand("ask @Alice Smith for the runbook", null), action);
     }
 
     [Fact]
     public void Parse_TeamsActionWithUnknownMentionLast_Fails()
     {
-        Assert.IsType<ParseFailure>(CommandParser.Parse("action write the review <at>Nobody</at>", TeamsContext));
+        Assert.IsType<ParseFailure>(Parse("action write the review <at>Nobody</at>", TeamsContext));
     }
 
     [Fact]
@@ -250,8 +237,8 @@ public class MentionParsingTests
     [Theory]
     [InlineData("action call me", "call me")]
     [InlineData("action email ops@example.com", "email ops@example.com")]
-    [InlineData("action post in <#C0123|status-page>", "post in <#C0123|status-page>")]
-    [InlineData("action fix <@U1> @ 5pm", "fix <@U1> @ 5pm")]
+    [InlineData("action post in <#C0123|status-page>", "post in #status-page")]
+    [InlineData("action fix <@U1> @ 5pm", "fix @U1 @ 5pm")]
     public void Parse_ActionEndingInNonMention_KeepsWholeTextAndNoOwner(string text, string actionText)
     {
         Assert.Equal(new ActionCommand(actionText, null), Command<ActionCommand>(text, SlackContext));
@@ -260,10 +247,17 @@ public class MentionParsingTests
     [Theory]
     [InlineData("action tell everyone <!channel>")]
     [InlineData("action tell everyone <!here>")]
-    [InlineData("action follow up @alice")]
     public void Parse_SlackActionEndingInUnusableMention_Fails(string text)
     {
         Assert.Contains("Slack's @-mention list", Failure(text, SlackContext).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("slack")]
+    [InlineData("teams")]
+    public void Parse_ActionEndingInPlainAtName_OwnerIsANameToLookUp(string platform)
+    {
+        Assert.Equal(new ActionCommand("follow up", PersonTarget.Named("alice")), Command<ActionCommand>("action follow up @alice", For(platform)));
     }
 
     [Theory]

@@ -3,7 +3,10 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Slack.Blocks;
+using IncidentBot.Teams.Inbound;
 using IncidentBot.Tests.Infrastructure;
+using IncidentBot.Web.Console;
 
 namespace IncidentBot.Tests.Core.Features.Chat;
 
@@ -26,8 +29,18 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         await _db.DisposeAsync();
     }
 
-    private Task<ChatReply> Run(Actor actor, string text, ChatLocation? where = null, IReadOnlyDictionary<string, PersonMention>? mentions = null) =>
-        _core.SendAsync(new RunChatCommand(actor, text, where ?? Console, mentions));
+    /// <summary>Typed as on the surface <paramref name="where"/> names (console by default), mentions read by that surface.</summary>
+    private Task<ChatReply> Run(Actor actor, string text, ChatLocation? where = null, IReadOnlyDictionary<string, PersonMention>? mentions = null)
+    {
+        var location = where ?? Console;
+        var input = location.Platform switch
+        {
+            "slack" => SlackText.Command(text, new Dictionary<string, string>()),
+            "teams" => TeamsMentionText.Command(text, mentions ?? new Dictionary<string, PersonMention>()),
+            _ => ConsoleCommands.Read(text),
+        };
+        return _core.SendAsync(new RunChatCommand(actor, input, location));
+    }
 
     [Fact]
     public async Task ConsoleSession_DeclareRoleNoteResolve_ReadsLikeAConversation()
@@ -106,7 +119,7 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         var rule = await Run(CoreHarness.Alice, "INC-1 status investigating");
 
         Assert.All([unknown, badSeverity, rule], r => Assert.Equal(ReplyVisibility.Ephemeral, r.Visibility));
-        Assert.Contains("Usage:", unknown.Text);
+        Assert.Contains("lists the commands", unknown.Text);
         Assert.Contains("SEV1", badSeverity.Text);
         Assert.Equal("INC-1 is already investigating.", rule.Text);
         var details = await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1));
@@ -140,13 +153,13 @@ public sealed class RunChatCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SlackDeclareWithoutText_AsksForTheForm_ConsoleGetsUsage()
+    public async Task DeclareWithoutText_AsksForTheForm_WithUsageForSurfacesWithout()
     {
         var slack = await Run(new Actor("slack:U1", "a"), "declare", new ChatLocation("slack", "C1"));
         var console = await Run(CoreHarness.Alice, "declare");
 
         Assert.True(slack.OpenDeclareForm);
-        Assert.False(console.OpenDeclareForm);
+        Assert.True(console.OpenDeclareForm);
         Assert.Contains("declare", console.Text);
         Assert.Empty(await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice)));
     }
@@ -160,5 +173,96 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         {
             Assert.Contains(command, help.Text);
         }
+    }
+
+    [Fact]
+    public async Task RoleByPlainName_OneKnownPerson_GetsTheRole()
+    {
+        await Run(CoreHarness.Alice, "declare Login slow");
+        await Run(CoreHarness.Bob, "INC-1 note looking"); // the bot has now seen bob
+
+        var reply = await Run(CoreHarness.Alice, "INC-1 role comms Bob");
+
+        Assert.Equal("bob is now communications of INC-1.", reply.Text);
+        var details = await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1));
+        Assert.Contains(details.Roles, r => r.Role == "communications" && r.Holder.Key == "console:bob");
+    }
+
+    [Fact]
+    public async Task RoleByPlainName_Unknown_IsRefusedAndChangesNothing()
+    {
+        await Run(CoreHarness.Alice, "declare Login slow");
+
+        var reply = await Run(CoreHarness.Alice, "INC-1 role ic zoe");
+
+        Assert.Equal("I don't know anyone called 'zoe' yet. @-mention them, so I can tell who they are.", reply.Text);
+        Assert.Empty((await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1))).Roles);
+    }
+
+    [Fact]
+    public async Task RoleByPlainName_TwoPeopleOfThatName_IsRefused()
+    {
+        var slack = new ChatLocation("slack", "D1", "T1");
+        await Run(CoreHarness.Alice, "declare Login slow");
+        await Run(new Actor("slack:U0DANA1", "dana", "T1"), "INC-1 note one", slack);
+        await Run(new Actor("slack:U0DANA2", "Dana", "T1"), "INC-1 note two", slack);
+
+        var reply = await Run(new Actor("slack:U0ALICE", "alice", "T1"), "INC-1 role scribe dana", slack);
+
+        Assert.Equal("More than one person is called 'dana'. @-mention the one you mean.", reply.Text);
+        Assert.Empty((await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1))).Roles);
+    }
+
+    [Fact]
+    public async Task RoleByPlainName_OnlyLooksAtTheTypersPlatform()
+    {
+        await Run(CoreHarness.Alice, "declare Login slow");
+        await Run(CoreHarness.Bob, "INC-1 note looking"); // console:bob is known, no Slack bob is
+
+        var reply = await Run(new Actor("slack:U0ALICE", "alice"), "INC-1 role scribe bob", new ChatLocation("slack", "D1"));
+
+        Assert.StartsWith("I don't know anyone called 'bob'", reply.Text);
+    }
+
+    [Fact]
+    public async Task StatusRepeatedWithMessage_PostsTheMessageAsAnUpdate()
+    {
+        await Run(CoreHarness.Alice, "declare Login slow");
+
+        var reply = await Run(CoreHarness.Alice, "INC-1 status investigating still looking at the load balancer");
+
+        Assert.Equal("INC-1 is already investigating, so your message went out as an update: still looking at the load balancer", reply.Text);
+        var details = await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1));
+        Assert.Contains(details.Timeline, e => e.Describe().Contains("still looking at the load balancer", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StatusRepeatedWithoutMessage_StillSaysItIsAlreadyThere()
+    {
+        await Run(CoreHarness.Alice, "declare Login slow");
+
+        Assert.Equal("INC-1 is already investigating.", (await Run(CoreHarness.Alice, "INC-1 status investigating")).Text);
+    }
+
+    [Fact]
+    public async Task DeclareWithNearSeverity_IsRefused_AndDeclaresNothing()
+    {
+        var reply = await Run(CoreHarness.Alice, "declare SEV-1 Something odd");
+
+        Assert.StartsWith("'SEV-1' isn't a severity here. Did you mean SEV1?", reply.Text);
+        Assert.Empty(await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice)));
+    }
+
+    [Fact]
+    public async Task ConsoleReplies_NameCommandsWithoutBackticks()
+    {
+        var declared = await Run(CoreHarness.Alice, "declare sev2 Checkout errors");
+        var unknown = await Run(CoreHarness.Alice, "decalre sev2 Checkout errors");
+
+        var shown = ConsoleCommands.Describe(declared) + "\n" + ConsoleCommands.Describe(unknown);
+
+        Assert.DoesNotContain("`", shown, StringComparison.Ordinal);
+        Assert.Contains("“INC-1 role commander me”", shown, StringComparison.Ordinal);
+        Assert.Contains("Did you mean declare?", shown, StringComparison.Ordinal);
     }
 }

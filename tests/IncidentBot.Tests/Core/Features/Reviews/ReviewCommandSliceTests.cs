@@ -38,7 +38,7 @@ public sealed class ReviewCommandSliceTests : IAsyncLifetime
         await _db.DisposeAsync();
     }
 
-    private async Task<string> Run(Actor actor, string text) => (await _core.SendAsync(new RunChatCommand(actor, text, new ChatLocation("console")))).Text;
+    private async Task<string> Run(Actor actor, string text) => (await _core.SendAsync(new RunChatCommand(actor, IncidentBot.Web.Console.ConsoleCommands.Read(text), new ChatLocation("console")))).Text;
 
     [Fact]
     public async Task Review_ShowsTheBooking()
