@@ -36,7 +36,7 @@ public sealed record RunChatCommand(
     ChatLocation Location,
     IReadOnlyDictionary<string, PersonMention>? TeamsMentions = null) : IRequest<ChatReply>, IInputRequest, IAnswersRefusal<ChatReply>
 {
-    public ChatReply Refused(InputRefusedException refused) => ChatReply.Private(refused.Message, Location.ImpliedIncident);
+    public ChatReply Refused(InputRefusedException refused) => ChatReply.Refusal(refused.Message, Location.ImpliedIncident);
 
     public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Name, Location.Platform), new(InputField.PlatformId, Location.ChannelId), new(InputField.PlatformId, Location.TenantId), .. (TeamsMentions?.Values ?? Enumerable.Empty<PersonMention>()).SelectMany(p => new InputValue[] { new(InputField.PersonKey, p.PersonKey), new(InputField.DisplayName, p.DisplayName) })];
 }
@@ -50,10 +50,15 @@ public enum ReplyVisibility
     InChannel,
 }
 
-/// <summary>What to say back. <see cref="OpenDeclareForm"/>: the platform should open its declare form instead.</summary>
-public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? IncidentNumber = null, bool OpenDeclareForm = false)
+/// <summary>
+/// What to say back. <see cref="OpenDeclareForm"/>: the platform should open its declare form instead.
+/// <see cref="IsRefusal"/>: nothing was done (the line did not parse, or a rule refused it), so a surface that can keeps the typed line.
+/// </summary>
+public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? IncidentNumber = null, bool OpenDeclareForm = false, bool IsRefusal = false)
 {
     public static ChatReply Private(string text, int? incident = null) => new(text, ReplyVisibility.Ephemeral, incident);
+
+    public static ChatReply Refusal(string text, int? incident = null) => new(text, ReplyVisibility.Ephemeral, incident, IsRefusal: true);
 
     public static ChatReply Public(string text, int? incident = null) => new(text, ReplyVisibility.InChannel, incident);
 }
@@ -61,7 +66,8 @@ public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? Inc
 internal sealed class RunChatCommandHandler(
     IMediator mediator,
     IOptions<IncidentsOptions> incidentOptions,
-    TimeProvider clock) : IRequestHandler<RunChatCommand, ChatReply>
+    TimeProvider clock,
+    IIncidentLinks links) : IRequestHandler<RunChatCommand, ChatReply>
 {
     private const int TimelineLines = 25;
 
@@ -72,7 +78,7 @@ internal sealed class RunChatCommandHandler(
         var parsed = CommandParser.Parse(request.Text, context);
         if (parsed is ParseFailure failure)
         {
-            return ChatReply.Private($"{failure.Message}\nUsage: {failure.Usage}");
+            return ChatReply.Refusal($"{failure.Message}\nUsage: {failure.Usage}");
         }
 
         var (named, command) = (ParsedCommand)parsed;
@@ -84,7 +90,7 @@ internal sealed class RunChatCommandHandler(
 
         if (command.RequiresIncident && number is null)
         {
-            return ChatReply.Private(CommandHelp.HowToNameIncident(command.Name, context));
+            return ChatReply.Refusal(CommandHelp.HowToNameIncident(command.Name, context));
         }
 
         try
@@ -93,11 +99,11 @@ internal sealed class RunChatCommandHandler(
         }
         catch (IncidentNotFoundException notFound)
         {
-            return ChatReply.Private(notFound.Message);
+            return ChatReply.Refusal(notFound.Message);
         }
         catch (IncidentRuleException rule)
         {
-            return ChatReply.Private(rule.Message, number);
+            return ChatReply.Refusal(rule.Message, number);
         }
     }
 
@@ -218,19 +224,29 @@ internal sealed class RunChatCommandHandler(
         return sb.ToString();
     }
 
-    private static string DescribeList(IReadOnlyList<IncidentSummary> incidents, CommandContext context)
+    private string DescribeList(OpenIncidents open, CommandContext context)
     {
-        if (incidents.Count == 0)
+        if (open.Total == 0)
         {
             return "No open incidents.";
         }
 
-        var sb = new StringBuilder($"Open incidents ({incidents.Count}):");
-        foreach (var i in incidents)
+        var sb = new StringBuilder(open.NotShown > 0
+            ? $"Open incidents ({open.Total}; the {open.Items.Count} most severe):"
+            : $"Open incidents ({open.Total}):");
+        foreach (var i in open.Items)
         {
             var lead = i.Lead is null ? $"no {i.LeadRole} yet" : $"{i.LeadRole}: {i.Lead.Name}";
             var privateMark = i.IsPrivate ? " · private" : string.Empty;
             sb.Append(CultureInfo.InvariantCulture, $"\n• {i.Reference} · {i.Severity} · {i.Status.ToWord()} · {i.Title} ({lead}){privateMark}");
+        }
+
+        if (open.NotShown > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n… and {open.NotShown} more, not shown here: ");
+            sb.Append(links.IndexUrl() is { } index
+                ? $"the console lists them all, with search and filters: {index}?status=open"
+                : $"name one to see it ({Prefixed(context, "INC-<n> timeline")}).");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"\nAct on one from anywhere: {Prefixed(context, "INC-<n> <command>")}");

@@ -148,7 +148,7 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         Assert.True(slack.OpenDeclareForm);
         Assert.False(console.OpenDeclareForm);
         Assert.Contains("declare", console.Text);
-        Assert.Empty(await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice)));
+        Assert.Empty((await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice))).Items);
     }
 
     [Fact]
