@@ -30,6 +30,7 @@ internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task? _listening;
+    private int _disposed;
 
     public static string Payload(IEnumerable<long> incidentIds) =>
         string.Join(',', incidentIds.Select(id => id.ToString(CultureInfo.InvariantCulture)));
@@ -105,6 +106,12 @@ internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource
 
     public void Dispose()
     {
+        // Both the adapter and the container that handed the feed out dispose it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Cancel();
         try
         {

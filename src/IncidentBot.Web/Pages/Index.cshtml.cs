@@ -37,9 +37,10 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
     [TempData]
     public string? Typed { get; set; }
 
+    // "page" is Razor Pages' own route value (the page's path): the page number is read from the query string by name.
     public async Task<IActionResult> OnGetAsync(
-        bool @switch, string? q, string? status, string? severity, string? service, DateOnly? from, DateOnly? to, int page,
-        CancellationToken cancellationToken)
+        bool @switch, string? q, string? status, string? severity, string? service, DateOnly? from, DateOnly? to,
+        [FromQuery(Name = "page")] int pageNumber, CancellationToken cancellationToken)
     {
         var signedIn = IncidentBot.Web.SignIn.SignInSetup.SignedIn(HttpContext);
         UserName = signedIn?.DisplayName ?? (@switch ? null : ConsoleUser.Current(HttpContext));
@@ -49,7 +50,7 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
         {
             try
             {
-                Found = await mediator.Send(new FindIncidents(signedIn ?? Actor.Console(UserName), Filter, Math.Max(1, page)), cancellationToken);
+                Found = await mediator.Send(new FindIncidents(signedIn ?? Actor.Console(UserName), Filter, Math.Max(1, pageNumber)), cancellationToken);
             }
             catch (IncidentRuleException problem)
             {
