@@ -8,8 +8,9 @@ namespace IncidentBot.Storage.LiteDb;
 /// Applies a <see cref="StoreChange"/> in one writer transaction, in a fixed order (the declared incident first, so
 /// its number is in the declared entry's text before the entries are written). Any exception rolls it all back;
 /// the caller's objects get their ids, number and versions set (again) only as the change commits.
+/// The file has one owner, so every change is this process's own: it is told to <see cref="IIncidentChangeFeed"/> watchers after the commit.
 /// </summary>
-internal sealed class LiteDbChangeStore(LiteDbDatabase database, LiteDbWriter writer, WorkItemWriter work) : IChangeStore
+internal sealed class LiteDbChangeStore(LiteDbDatabase database, LiteDbWriter writer, WorkItemWriter work, IncidentChangeBroadcast feed) : IChangeStore
 {
     public async Task CommitAsync(StoreChange change, CancellationToken cancellationToken)
     {
@@ -23,6 +24,7 @@ internal sealed class LiteDbChangeStore(LiteDbDatabase database, LiteDbWriter wr
             Apply(scope, change);
             return true;
         }, cancellationToken);
+        feed.Publish(IncidentChangeBroadcast.IncidentsOf(change));
     }
 
     private void Apply(WriteScope scope, StoreChange change)

@@ -43,6 +43,11 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var total = Filter(query).Count();
+        if (query.Take <= 0)
+        {
+            return Task.FromResult(new IncidentPage([], total));
+        }
+
         var page = Filter(query)
             .OrderByDescending("$.Number")
             .Skip(Math.Max(0, query.Skip))
@@ -107,12 +112,33 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
             q = q.Where("LOWER($.Severity) = @0", query.Severity.Trim().ToLowerInvariant());
         }
 
+        if (query.Status is { } status)
+        {
+            q = q.Where("$.Status = @0", status.ToString());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Service))
+        {
+            q = q.Where("LOWER($.Service) = @0", query.Service.Trim().ToLowerInvariant());
+        }
+
+        if (query.DeclaredFrom is { } from)
+        {
+            q = q.Where("$.DeclaredAt >= @0", new BsonValue(LiteDbMapper.ToUtc(from)));
+        }
+
+        if (query.DeclaredBefore is { } before)
+        {
+            q = q.Where("$.DeclaredAt < @0", new BsonValue(LiteDbMapper.ToUtc(before)));
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var search = query.Search.Trim();
+            var search = query.Search.Trim().ToLowerInvariant();
+            const string Text = "INDEXOF(LOWER($.Title), @0) >= 0 OR INDEXOF(LOWER(COALESCE($.Service, '')), @0) >= 0";
             q = ReferencedNumber(search) is { } number
-                ? q.Where("(INDEXOF(LOWER($.Title), @0) >= 0 OR $.Number = @1)", search.ToLowerInvariant(), number)
-                : q.Where("INDEXOF(LOWER($.Title), @0) >= 0", search.ToLowerInvariant());
+                ? q.Where($"({Text} OR $.Number = @1)", search, number)
+                : q.Where($"({Text})", search);
         }
 
         return q;

@@ -23,6 +23,7 @@ public static class LiteDbStorage
             var writer = new LiteDbWriter(database.Db, clock, logger);
             var work = new WorkItemWriter(database.Work, pending);
             var incidents = new LiteDbIncidentStore(database, writer);
+            var changes = new IncidentChangeBroadcast();
             var adapter = new StorageAdapter(
                 incidents,
                 new LiteDbTimelineStore(database),
@@ -30,8 +31,9 @@ public static class LiteDbStorage
                 new LiteDbConversationStore(database, writer),
                 new LiteDbReviewStore(database, writer),
                 new LiteDbWorkQueue(database, writer, work, pending),
-                new LiteDbChangeStore(database, writer, work),
-                new LiteDbLifecycle(database, writer));
+                new LiteDbChangeStore(database, writer, work, changes),
+                new LiteDbLifecycle(database, writer),
+                changes);
             logger.LogInformation("LiteDB opened at {Path}", database.Path);
             return adapter;
         }

@@ -218,6 +218,12 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
                 Command(PostgresReviewStore.UpsertDocumentSql).Parameters.AddBigint("incident_id", document.IncidentId)
                     .AddJson("body", PostgresJson.Serialize(document));
             }
+
+            // Delivered to every replica's listener when, and only if, the transaction commits.
+            if (IncidentChangeBroadcast.IncidentsOf(change).ToList() is { Count: > 0 } touched)
+            {
+                Command(PostgresChangeListener.NotifySql).Parameters.AddText("payload", PostgresChangeListener.Payload(touched));
+            }
         }
 
         public StoreConflictException? FindConflict()

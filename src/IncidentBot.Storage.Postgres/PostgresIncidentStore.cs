@@ -28,7 +28,11 @@ internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource,
         " FROM incidents WHERE (@sees_everything OR NOT is_private OR member_keys @> ARRAY[@viewer]::text[])" +
         " AND (@open IS NULL OR (status <> ALL(@closed)) = @open)" +
         " AND (@severity IS NULL OR lower(severity) = lower(@severity))" +
-        " AND (@search IS NULL OR title ILIKE @search OR number = @search_number)";
+        " AND (@status IS NULL OR status = @status)" +
+        " AND (@service IS NULL OR lower(body->>'Service') = lower(@service))" +
+        " AND (@declared_from IS NULL OR declared_at >= @declared_from)" +
+        " AND (@declared_before IS NULL OR declared_at < @declared_before)" +
+        " AND (@search IS NULL OR title ILIKE @search OR body->>'Service' ILIKE @search OR number = @search_number)";
 
     private const string ListCountSql = "SELECT count(*)" + ListFilter;
 
@@ -122,6 +126,10 @@ internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource,
                 .AddBool("open", query.Open)
                 .AddTextArray("closed", ClosedStatuses)
                 .AddText("severity", severity)
+                .AddText("status", query.Status?.ToString())
+                .AddText("service", string.IsNullOrWhiteSpace(query.Service) ? null : query.Service.Trim())
+                .AddTime("declared_from", query.DeclaredFrom)
+                .AddTime("declared_before", query.DeclaredBefore)
                 .AddText("search", search is null ? null : "%" + EscapeLike(search) + "%")
                 .AddInt("search_number", searchNumber);
             batch.BatchCommands.Add(command);

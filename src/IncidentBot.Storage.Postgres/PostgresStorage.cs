@@ -30,6 +30,7 @@ public static class PostgresStorage
             new PostgresReviewStore(dataSource, clock),
             new PostgresWorkQueue(dataSource, clock),
             new PostgresChangeStore(dataSource, clock),
-            new PostgresLifecycle(dataSource, connectionString, loggers.CreateLogger<PostgresLifecycle>()));
+            new PostgresLifecycle(dataSource, connectionString, loggers.CreateLogger<PostgresLifecycle>()),
+            new PostgresChangeListener(dataSource, clock, loggers.CreateLogger<PostgresChangeListener>()));
     }
 }

@@ -18,6 +18,8 @@ public sealed class PublicUrls(IServer server, IOptions<WebOptions> options) : I
 
     public string? IncidentUrl(int number) => BaseUrl is { } b ? $"{b}/incidents/{number}" : null;
 
+    public string? IndexUrl() => BaseUrl is { } b ? $"{b}/" : null;
+
     public static bool IsLoopback(string address)
     {
         if (!Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))

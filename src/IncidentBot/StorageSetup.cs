@@ -34,6 +34,7 @@ public static class StorageSetup
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageAdapter>().Queue);
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageAdapter>().Changes);
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageAdapter>().Lifecycle);
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageAdapter>().ChangeFeed);
 
         // Registered before the workers so the schema is ready before anything claims work.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());

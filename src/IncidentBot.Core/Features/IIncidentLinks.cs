@@ -4,9 +4,14 @@ namespace IncidentBot.Core.Features;
 public interface IIncidentLinks
 {
     string? IncidentUrl(int number);
+
+    /// <summary>The incident index (search, filters, every page), when the web console is reachable.</summary>
+    string? IndexUrl();
 }
 
 internal sealed class NoIncidentLinks : IIncidentLinks
 {
     public string? IncidentUrl(int number) => null;
+
+    public string? IndexUrl() => null;
 }

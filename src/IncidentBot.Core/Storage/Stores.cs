@@ -43,10 +43,14 @@ public interface IIncidentStore
 /// <param name="ViewerKey">The person asking (<c>slack:U…</c>).</param>
 /// <param name="SeesEverything">A facilitator: private incidents match too.</param>
 /// <param name="Open">True: open incidents only; false: closed only; null: both.</param>
-/// <param name="Search">Matches a title (any case) or a reference (<c>INC-42</c>, <c>42</c>).</param>
+/// <param name="Search">Part of a title or a service (any case), or a reference (<c>INC-42</c>, <c>42</c>).</param>
 /// <param name="Severity">One severity name, or null for all.</param>
 /// <param name="Skip">Matches to pass over (paging).</param>
-/// <param name="Take">Most matches to return.</param>
+/// <param name="Take">Most matches to return (0: only count them).</param>
+/// <param name="Status">One status, or null for all.</param>
+/// <param name="Service">One affected service (any case), or null for all.</param>
+/// <param name="DeclaredFrom">Declared at or after this UTC time.</param>
+/// <param name="DeclaredBefore">Declared before this UTC time.</param>
 public sealed record IncidentQuery(
     string ViewerKey,
     bool SeesEverything,
@@ -54,7 +58,11 @@ public sealed record IncidentQuery(
     string? Search = null,
     string? Severity = null,
     int Skip = 0,
-    int Take = 50);
+    int Take = 50,
+    IncidentStatus? Status = null,
+    string? Service = null,
+    DateTime? DeclaredFrom = null,
+    DateTime? DeclaredBefore = null);
 
 public sealed record IncidentPage(IReadOnlyList<Incident> Items, int Total);
 
@@ -154,7 +162,12 @@ public sealed record StorageAdapter(
     IReviewStore Reviews,
     IWorkQueueStore Queue,
     IChangeStore Changes,
-    IStorageLifecycle Lifecycle) : IDisposable
+    IStorageLifecycle Lifecycle,
+    IIncidentChangeFeed ChangeFeed) : IDisposable
 {
-    public void Dispose() => (Lifecycle as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        (ChangeFeed as IDisposable)?.Dispose();
+        (Lifecycle as IDisposable)?.Dispose();
+    }
 }

@@ -256,7 +256,7 @@ public sealed class SlackInbound(
         }
 
         // Outside an incident channel: ask which incident; the message travels in the form's metadata.
-        var open = await mediator.Send(new ListOpenIncidents(actor), cancellationToken);
+        var open = (await mediator.Send(new ListOpenIncidents(actor), cancellationToken)).Items;
         if (open.Count == 0)
         {
             return SlackAck.Opening(form(trigger, SlackViews.NoOpenIncidentsModal(), channel));

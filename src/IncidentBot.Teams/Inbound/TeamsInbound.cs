@@ -115,7 +115,7 @@ public sealed class TeamsInbound(
         var commandId = TeamsActivity.Str(activity.Value, "commandId");
         if (commandId == TeamsCards.CaptureCommand)
         {
-            var open = await mediator.Send(new ListOpenIncidents(actor), cancellationToken);
+            var open = (await mediator.Send(new ListOpenIncidents(actor), cancellationToken)).Items;
             return TeamsCards.TaskContinue("Add to incident timeline", TeamsCards.CaptureForm(open));
         }
 

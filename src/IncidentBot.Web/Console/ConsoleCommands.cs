@@ -54,6 +54,13 @@ public static class ConsoleCommands
         return reply.OpenDeclareForm ? "Use the declare form below." : Render(reply.Text);
     }
 
+    /// <summary>The typed line stays in the box after a refusal, to be corrected; after anything else the box is cleared.</summary>
+    public static string? Kept(ChatReply reply, string? typed)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return reply.IsRefusal ? typed : null;
+    }
+
     /// <summary>Core text for the console: commands quoted, never in backticks.</summary>
     public static string Render(string text) => ChatMarkup.Render(text, command => $"“{command}”");
 

@@ -69,7 +69,7 @@ public class ConsoleBrowserTests
         await Assertions.Expect(timeline.Locator("tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(timeline).ToContainTextAsync("payment provider returning 502");
 
-        await page.GotoAsync(bot.BaseUrl + "/?closed=True");
+        await page.GotoAsync(bot.BaseUrl + "/?status=all");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("console-home.png"), FullPage = true });
     }
 

@@ -27,7 +27,7 @@ public sealed record ChatLocation(string Platform, string? ChannelId = null, str
 public sealed record RunChatCommand(Actor Actor, CommandInput Input, ChatLocation Location)
     : IRequest<ChatReply>, IInputRequest, IAnswersRefusal<ChatReply>
 {
-    public ChatReply Refused(InputRefusedException refused) => ChatReply.Private(refused.Message, Location.ImpliedIncident);
+    public ChatReply Refused(InputRefusedException refused) => ChatReply.Refusal(refused.Message, Location.ImpliedIncident);
 
     public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.Name, Location.Platform), new(InputField.PlatformId, Location.ChannelId), new(InputField.PlatformId, Location.TenantId), .. Input.Mentions.Where(m => m.Person is not null).SelectMany(m => new InputValue[] { new(InputField.PersonKey, m.Person!.PersonKey), new(InputField.DisplayName, m.Person.DisplayName) })];
 }
@@ -43,9 +43,10 @@ public enum ReplyVisibility
 
 /// <summary>
 /// What to say back, in the neutral form of <see cref="ChatMarkup"/>. <see cref="OpenDeclareForm"/>: the surface should open
-/// its declare form instead (or say how to, where it has none).
+/// its declare form instead (or say how to, where it has none). <see cref="IsRefusal"/>: nothing was done (the line did not
+/// parse, or a rule refused it), so a surface that can keeps the typed line.
 /// </summary>
-public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? IncidentNumber = null, bool OpenDeclareForm = false)
+public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? IncidentNumber = null, bool OpenDeclareForm = false, bool IsRefusal = false)
 {
     /// <summary>
     /// The reply only confirms a message the incident's channel gets anyway (an update): a surface without private
@@ -55,6 +56,8 @@ public sealed record ChatReply(string Text, ReplyVisibility Visibility, int? Inc
 
     public static ChatReply Private(string text, int? incident = null) => new(text, ReplyVisibility.Ephemeral, incident);
 
+    public static ChatReply Refusal(string text, int? incident = null) => new(text, ReplyVisibility.Ephemeral, incident, IsRefusal: true);
+
     public static ChatReply Public(string text, int? incident = null) => new(text, ReplyVisibility.InChannel, incident);
 }
 
@@ -62,7 +65,8 @@ internal sealed class RunChatCommandHandler(
     IMediator mediator,
     IOptions<IncidentsOptions> incidentOptions,
     IPeopleStore people,
-    TimeProvider clock) : IRequestHandler<RunChatCommand, ChatReply>
+    TimeProvider clock,
+    IIncidentLinks links) : IRequestHandler<RunChatCommand, ChatReply>
 {
     private const int TimelineLines = 25;
 
@@ -73,7 +77,7 @@ internal sealed class RunChatCommandHandler(
         var parsed = CommandParser.Parse(request.Input, context);
         if (parsed is ParseFailure failure)
         {
-            return ChatReply.Private(failure.Usage is null ? failure.Message : $"{failure.Message}\nUsage: {failure.Usage}");
+            return ChatReply.Refusal(failure.Usage is null ? failure.Message : $"{failure.Message}\nUsage: {failure.Usage}");
         }
 
         var (named, command) = (ParsedCommand)parsed;
@@ -85,7 +89,7 @@ internal sealed class RunChatCommandHandler(
 
         if (command.RequiresIncident && number is null)
         {
-            return ChatReply.Private(CommandHelp.HowToNameIncident(command.Name));
+            return ChatReply.Refusal(CommandHelp.HowToNameIncident(command.Name));
         }
 
         try
@@ -94,11 +98,11 @@ internal sealed class RunChatCommandHandler(
         }
         catch (IncidentNotFoundException notFound)
         {
-            return ChatReply.Private(notFound.Message);
+            return ChatReply.Refusal(notFound.Message);
         }
         catch (IncidentRuleException rule)
         {
-            return ChatReply.Private(rule.Message, number);
+            return ChatReply.Refusal(rule.Message, number);
         }
     }
 
@@ -247,19 +251,29 @@ internal sealed class RunChatCommandHandler(
         return sb.ToString();
     }
 
-    private static string DescribeList(IReadOnlyList<IncidentSummary> incidents, CommandContext context)
+    private string DescribeList(OpenIncidents open, CommandContext context)
     {
-        if (incidents.Count == 0)
+        if (open.Total == 0)
         {
             return "No open incidents.";
         }
 
-        var sb = new StringBuilder($"Open incidents ({incidents.Count}):");
-        foreach (var i in incidents)
+        var sb = new StringBuilder(open.NotShown > 0
+            ? $"Open incidents ({open.Total}; the {open.Items.Count} most severe):"
+            : $"Open incidents ({open.Total}):");
+        foreach (var i in open.Items)
         {
             var lead = i.Lead is null ? $"no {i.LeadRole} yet" : $"{i.LeadRole}: {i.Lead.Name}";
             var privateMark = i.IsPrivate ? " · private" : string.Empty;
             sb.Append(CultureInfo.InvariantCulture, $"\n• {i.Reference} · {i.Severity} · {i.Status.ToWord()} · {i.Title} ({lead}){privateMark}");
+        }
+
+        if (open.NotShown > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n… and {open.NotShown} more, not shown here: ");
+            sb.Append(links.IndexUrl() is { } index
+                ? $"the console lists them all, with search and filters: {index}?status=open"
+                : $"name one to see it ({ChatMarkup.Command("INC-<n> timeline")}).");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"\nAct on one from anywhere: {ChatMarkup.Command("INC-<n> <command>")}");

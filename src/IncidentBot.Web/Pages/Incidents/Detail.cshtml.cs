@@ -30,6 +30,10 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
     [TempData]
     public string? Reply { get; set; }
 
+    /// <summary>The command line as typed, kept when it was refused so it can be fixed rather than typed again.</summary>
+    [TempData]
+    public string? Typed { get; set; }
+
     /// <summary>Timeline filter: one of the labels (status, note, captured, role, update …), or null for everything.</summary>
     public string? Kind { get; private set; }
 
@@ -59,6 +63,25 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
         }
     }
 
+    /// <summary>Server-sent events: this incident changed (the page fetches itself again, as the viewer).</summary>
+    public async Task<IActionResult> OnGetLiveAsync(int number, CancellationToken cancellationToken)
+    {
+        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        {
+            return Unauthorized();
+        }
+
+        try
+        {
+            var id = (await mediator.Send(new GetIncident(actor, number), cancellationToken)).Summary.Id;
+            return await LiveEvents.StreamAsync(HttpContext, changed => changed == id);
+        }
+        catch (IncidentNotFoundException)
+        {
+            return NotFound();
+        }
+    }
+
     public async Task<IActionResult> OnPostCommandAsync(int number, string? text, CancellationToken cancellationToken)
     {
         if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
@@ -68,6 +91,7 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
 
         var reply = await mediator.Send(new RunChatCommand(actor, ConsoleCommands.Read(text), new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
         Reply = ConsoleCommands.Describe(reply);
+        Typed = ConsoleCommands.Kept(reply, text);
 
         // A declare from an incident page leads to the new incident.
         var target = reply.IncidentNumber ?? number;

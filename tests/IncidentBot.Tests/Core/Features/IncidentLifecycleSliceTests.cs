@@ -118,13 +118,13 @@ public class IncidentLifecycleSliceTests
         var secret = await core.SendAsync(new DeclareIncident(Alice, "Credential leak", IsPrivate: true));
         var open = await core.SendAsync(new DeclareIncident(Alice, "Slow search"));
 
-        Assert.Equal([open.Number], (await core.SendAsync(new ListOpenIncidents(Bob))).Select(i => i.Number));
+        Assert.Equal([open.Number], (await core.SendAsync(new ListOpenIncidents(Bob))).Items.Select(i => i.Number));
         await Assert.ThrowsAsync<IncidentNotFoundException>(() => core.SendAsync(new GetIncident(Bob, secret.Number)));
         await Assert.ThrowsAsync<IncidentNotFoundException>(() => core.SendAsync(new AddTimelineEntry(Bob, secret.Number, "peek")));
         await Assert.ThrowsAsync<IncidentNotFoundException>(() => core.SendAsync(new MarkDuplicate(Bob, open.Number, secret.Number)));
 
-        Assert.Equal(2, (await core.SendAsync(new ListOpenIncidents(Alice))).Count);
-        Assert.Equal(2, (await core.SendAsync(new ListOpenIncidents(Actor.Console("fran")))).Count);
+        Assert.Equal(2, (await core.SendAsync(new ListOpenIncidents(Alice))).Total);
+        Assert.Equal(2, (await core.SendAsync(new ListOpenIncidents(Actor.Console("fran")))).Total);
 
         // Joining the channel makes Bob a member; leaving it ends that.
         await core.SendAsync(new ChangeMembership(Alice, secret.Number, "console:bob", Join: true));
@@ -134,7 +134,7 @@ public class IncidentLifecycleSliceTests
 
         // A role makes Carol a member for good.
         await core.SendAsync(new AssignRole(Alice, secret.Number, "scribe", "console:carol"));
-        Assert.Contains((await core.SendAsync(new ListOpenIncidents(Carol))), i => i.Number == secret.Number);
+        Assert.Contains((await core.SendAsync(new ListOpenIncidents(Carol))).Items, i => i.Number == secret.Number);
     }
 
     [SkippableTheory]
@@ -180,7 +180,7 @@ public class IncidentLifecycleSliceTests
         var target = await core.SendAsync(new GetIncident(Alice, original.Number));
         Assert.Contains(target.Timeline, t => t.MergedFromNumber == dup.Number && t.Text == "customers report card declines");
         Assert.Contains(target.Timeline, t => t.Kind == TimelineKind.DuplicateMerged);
-        Assert.DoesNotContain(await core.SendAsync(new ListOpenIncidents(Alice)), i => i.Number == dup.Number);
+        Assert.DoesNotContain((await core.SendAsync(new ListOpenIncidents(Alice))).Items, i => i.Number == dup.Number);
 
         var reopened = await core.SendAsync(new ReopenIncident(Bob, dup.Number));
         Assert.Equal(IncidentStatus.Investigating, reopened.Status);
@@ -197,9 +197,9 @@ public class IncidentLifecycleSliceTests
 
         await core.SendAsync(new CancelIncident(Alice, incident.Number, "false alarm: test host"));
 
-        Assert.Empty(await core.SendAsync(new ListOpenIncidents(Alice)));
-        var all = await core.SendAsync(new ListOpenIncidents(Alice, IncludeClosed: true));
-        Assert.Equal(IncidentStatus.Cancelled, Assert.Single(all).Status);
+        Assert.Empty((await core.SendAsync(new ListOpenIncidents(Alice))).Items);
+        var all = await core.SendAsync(new FindIncidents(Alice, new IncidentFilter()));
+        Assert.Equal(IncidentStatus.Cancelled, Assert.Single(all.Items).Status);
         Assert.Equal("false alarm: test host", (await core.SendAsync(new GetIncident(Alice, incident.Number))).CancelReason);
     }
 

@@ -18,7 +18,7 @@ public class InputLimitsSliceTests
         var refused = await Assert.ThrowsAsync<InputRefusedException>(() => core.SendAsync(new DeclareIncident(CoreHarness.Alice, new string('\0', 8))));
 
         Assert.Contains("title", refused.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(await core.SendAsync(new ListOpenIncidents(CoreHarness.Alice, IncludeClosed: true)));
+        Assert.Empty((await core.SendAsync(new FindIncidents(CoreHarness.Alice, new IncidentFilter()))).Items);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class InputLimitsSliceTests
 
         await Assert.ThrowsAsync<InputRefusedException>(() => core.SendAsync(new DeclareIncident(longId, "Checkout errors")));
 
-        Assert.Empty(await core.SendAsync(new ListOpenIncidents(CoreHarness.Alice, IncludeClosed: true)));
+        Assert.Empty((await core.SendAsync(new FindIncidents(CoreHarness.Alice, new IncidentFilter()))).Items);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class InputLimitsSliceTests
 
         var details = await core.SendAsync(new GetIncident(CoreHarness.Alice, incident.Number));
         Assert.DoesNotContain(details.Timeline, e => e.Kind == TimelineKind.Note);
-        Assert.Single(await core.SendAsync(new ListOpenIncidents(CoreHarness.Alice, IncludeClosed: true)));
+        Assert.Single((await core.SendAsync(new FindIncidents(CoreHarness.Alice, new IncidentFilter()))).Items);
     }
 
     [Fact]

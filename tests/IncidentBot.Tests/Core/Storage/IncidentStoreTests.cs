@@ -238,6 +238,108 @@ public class IncidentStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task List_FiltersByStatusServiceAndDeclaredTime_AndSearchesServices(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        var t0 = s.Now;
+        await DeclareAsync(s.Store, t0, "Checkout API down", "SEV1", shape: i => i.Service = "Payments");           // 1
+        s.Clock.Advance(TimeSpan.FromHours(1));
+        await DeclareAsync(s.Store, s.Now, "Search is slow", "SEV2", shape: i => i.Service = "search");             // 2
+        s.Clock.Advance(TimeSpan.FromHours(1));
+        await DeclareAsync(s.Store, s.Now, "Card declines", "SEV2", shape: i => i.Service = "payments-gateway");    // 3
+        s.Clock.Advance(TimeSpan.FromHours(1));
+        await DeclareAsync(s.Store, s.Now, "Disk alarm", "SEV3");                                                    // 4
+        var cancelled = await LoadAsync(s.Store, 4);
+        _ = cancelled.Cancel(Alice, s.Now, "false alarm");
+        await CommitAsync(s.Store, c => c.Incidents.Add(new IncidentWrite(cancelled, cancelled.Version)));
+
+        async Task<int[]> Numbers(IncidentQuery query) => (await s.Store.Incidents.ListAsync(query, None)).Items.Select(i => i.Number).ToArray();
+
+        const string viewer = "console:dave";
+        var all = new IncidentQuery(viewer, false);
+        Assert.Equal(new[] { 4 }, await Numbers(all with { Status = IncidentStatus.Cancelled }));
+        Assert.Equal(new[] { 3, 2, 1 }, await Numbers(all with { Status = IncidentStatus.Investigating }));
+        Assert.Equal(new[] { 1 }, await Numbers(all with { Service = "PAYMENTS" }));
+        Assert.Equal(new[] { 3, 1 }, await Numbers(all with { Search = "payments" }));
+        Assert.Equal(new[] { 2 }, await Numbers(all with { Search = "SEARCH" }));
+        Assert.Equal(new[] { 3, 2 }, await Numbers(all with { DeclaredFrom = t0.AddMinutes(30), DeclaredBefore = t0.AddHours(2).AddMinutes(1) }));
+        Assert.Equal(new[] { 1 }, await Numbers(all with { DeclaredBefore = t0.AddHours(1) }));
+        Assert.Equal(new[] { 4 }, await Numbers(all with { DeclaredFrom = t0.AddHours(3) }));
+
+        var counted = await s.Store.Incidents.ListAsync(all with { Open = true, Take = 0 }, None);
+        Assert.Empty(counted.Items);
+        Assert.Equal(3, counted.Total);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ChangeFeed_TellsAWatcherWhichIncidentsACommitTouched_AndNothingBeforeItWatched(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        var before = await DeclareAsync(s.Store, s.Now, "Before anyone watched");
+        using var watch = s.Store.ChangeFeed.Watch();
+        await using var changes = watch.ChangesAsync(CancellationToken.None).GetAsyncEnumerator();
+        var probe = await WaitUntilListeningAsync(s.Store, changes);
+
+        var declared = await DeclareAsync(s.Store, s.Now, "Checkout is down");
+        var noted = await LoadAsync(s.Store, before.Number);
+        await CommitAsync(s.Store, c => c.NewEntries.Add(Note(noted, s.Now, "a note only")));
+
+        Assert.Equal(declared.Id, await NextAsync(changes, probe));
+        Assert.Equal(before.Id, await NextAsync(changes, probe));
+    }
+
+    [SkippableFact]
+    public async Task ChangeFeed_OnPostgres_ReachesAnotherReplica()
+    {
+        await using var s = await StoreSession.OpenAsync(TestDatabases.Postgres);
+        using var replica = await s.OpenAnotherAsync();
+        using var watch = replica.ChangeFeed.Watch();
+        await using var changes = watch.ChangesAsync(CancellationToken.None).GetAsyncEnumerator();
+        var probe = await WaitUntilListeningAsync(s.Store, changes);
+
+        var declared = await DeclareAsync(s.Store, s.Now, "Declared on the first replica");
+
+        Assert.Equal(declared.Id, await NextAsync(changes, probe));
+    }
+
+    /// <summary>
+    /// A PostgreSQL replica starts listening on the first watch, over a connection of its own: a probe incident is
+    /// changed until the watch sees it, which proves it listens. Returns the probe's id, for the test to pass over.
+    /// </summary>
+    private static async Task<long> WaitUntilListeningAsync(StorageAdapter writer, IAsyncEnumerator<long> changes)
+    {
+        var probe = await DeclareAsync(writer, DateTime.UtcNow, "probe");
+        var seen = changes.MoveNextAsync().AsTask();
+        for (var i = 0; i < 200 && !seen.IsCompleted; i++)
+        {
+            if (await Task.WhenAny(seen, Task.Delay(50)) != seen)
+            {
+                var again = await LoadAsync(writer, probe.Number);
+                await CommitAsync(writer, c => c.NewEntries.Add(Note(again, DateTime.UtcNow, "probe again")));
+            }
+        }
+
+        Assert.True(await seen, "the feed ended");
+        Assert.Equal(probe.Id, changes.Current);
+        return probe.Id;
+    }
+
+    /// <summary>The next incident the feed names, passing over the probe.</summary>
+    private static async Task<long> NextAsync(IAsyncEnumerator<long> changes, long probe)
+    {
+        while (true)
+        {
+            Assert.True(await changes.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)), "the feed ended");
+            if (changes.Current != probe)
+            {
+                return changes.Current;
+            }
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task FindMany_ReturnsTheStoredOnesOfTheIds(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);

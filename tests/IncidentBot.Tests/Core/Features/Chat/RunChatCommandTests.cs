@@ -161,7 +161,7 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         Assert.True(slack.OpenDeclareForm);
         Assert.True(console.OpenDeclareForm);
         Assert.Contains("declare", console.Text);
-        Assert.Empty(await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice)));
+        Assert.Empty((await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice))).Items);
     }
 
     [Fact]
