@@ -1,3 +1,4 @@
+using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
@@ -49,7 +50,7 @@ public sealed class IncidentIndexTests : IAsyncLifetime
             await _core.SendAsync(new DeclareIncident(CoreHarness.Alice, $"Flaky test {i}", "SEV3"));
         }
 
-        var reply = await _core.SendAsync(new RunChatCommand(CoreHarness.Alice, "list", new ChatLocation("console")));
+        var reply = await _core.SendAsync(new RunChatCommand(CoreHarness.Alice, CommandInput.Plain("list"), new ChatLocation("console")));
 
         Assert.StartsWith("Open incidents (53; the 50 most severe):", reply.Text);
         Assert.Contains("… and 3 more, not shown here", reply.Text);

@@ -250,7 +250,7 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         var reply = await Run(CoreHarness.Alice, "declare SEV-1 Something odd");
 
         Assert.StartsWith("'SEV-1' isn't a severity here. Did you mean SEV1?", reply.Text);
-        Assert.Empty(await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice)));
+        Assert.Empty((await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice))).Items);
     }
 
     [Fact]
