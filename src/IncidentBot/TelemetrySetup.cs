@@ -50,7 +50,8 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter()
+                // Every scrape reads fresh values: scrapers ask every few seconds, never often enough to need a cache.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
                 .AddReader(Otlp.Metrics));
         return builder;
     }
