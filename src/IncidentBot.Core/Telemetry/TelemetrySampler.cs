@@ -16,6 +16,7 @@ namespace IncidentBot.Core.Telemetry;
 /// </summary>
 public sealed class TelemetrySampler(
     IWorkQueueStore queue,
+    WorkDispatcher dispatcher,
     IIncidentStore incidents,
     IReviewStore reviews,
     WorkMetrics work,
@@ -34,7 +35,10 @@ public sealed class TelemetrySampler(
     public async Task SampleAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        work.Sampled(await queue.BacklogAsync(now, cancellationToken), now);
+        // Every topic this process runs reports, at zero when empty, so a graph or an alert never sees a gap.
+        var backlog = (await queue.BacklogAsync(now, cancellationToken)).ToList();
+        backlog.AddRange(dispatcher.Topics.Where(t => backlog.All(b => b.Topic != t.Name)).Select(t => new TopicBacklog(t.Name, 0, null, 0)));
+        work.Sampled(backlog, now);
 
         var open = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var severity in incidentOptions.Value.SeverityNames)
