@@ -21,6 +21,9 @@ public sealed class ReviewMetrics : IDisposable
     {
         _booked = _meter.CreateCounter<long>("incidentbot.reviews.booked", "{booking}", "Incidents booked into a review session (moves included)");
         _cancelled = _meter.CreateCounter<long>("incidentbot.reviews.sessions.cancelled", "{session}", "Review sessions cancelled");
+        // Present from the start at zero, so the first booking or cancellation is an increase rate() can see.
+        _booked.Add(0);
+        _cancelled.Add(0);
         _meter.CreateObservableGauge("incidentbot.reviews.backlog", () => Interlocked.Read(ref _backlog), "{incident}", "Incidents booked into sessions still to come");
         _meter.CreateObservableGauge("incidentbot.reviews.sessions.upcoming", () => Interlocked.Read(ref _sessions), "{session}", "Sessions still to come with at least one booking");
     }
