@@ -36,6 +36,7 @@ public static class CoreRegistration
         services.AddOptions<Http.OutboundOptions>().BindConfiguration(Http.OutboundOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Http.OutboundOptions>, Http.OutboundOptionsValidator>());
         services.TryAddSingleton<Http.OutboundPolicies>();
+        services.TryAddSingleton<Http.OutboundMetrics>();
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
@@ -49,6 +50,16 @@ public static class CoreRegistration
         services.AddOutboxExecutor<Features.Reviews.ReviewsExecutor>();
         services.TryAddSingleton<Features.Reviews.ReviewFreezeWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Reviews.ReviewFreezeWorker>());
+
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
+        services.TryAddSingleton(sp => new Telemetry.LabelCap(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.MaxServiceLabels));
+        services.TryAddSingleton<Inbox.InboxMetrics>();
+        services.TryAddSingleton<WorkMetrics>();
+        services.TryAddSingleton<IncidentMetrics>();
+        services.TryAddSingleton<Features.Reviews.ReviewMetrics>();
+        services.TryAddSingleton<Telemetry.TelemetrySampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.TelemetrySampler>());
 
         services.TryAddSingleton<WorkSignal>();
         services.TryAddScoped<WorkContext>();

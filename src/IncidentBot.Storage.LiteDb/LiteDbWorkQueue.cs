@@ -56,6 +56,18 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
         return Task.FromResult(new QueueHealth(parked, dueNow, oldest));
     }
 
+    public Task<IReadOnlyList<TopicBacklog>> BacklogAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var parked = database.Work.Query().Where("$.Status = @0", nameof(WorkStatus.Parked)).Select(x => x.Topic).ToEnumerable()
+            .GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var due = pending.DueByTopic(now);
+        IReadOnlyList<TopicBacklog> backlog = due.Keys.Union(parked.Keys).Order(StringComparer.Ordinal)
+            .Select(t => new TopicBacklog(t, due.GetValueOrDefault(t).DueNow, due.GetValueOrDefault(t).OldestDueAt, parked.GetValueOrDefault(t)))
+            .ToList();
+        return Task.FromResult(backlog);
+    }
+
     public Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken) =>
         writer.RunAsync(scope => work.RetryParked(scope, id, now), cancellationToken);
 

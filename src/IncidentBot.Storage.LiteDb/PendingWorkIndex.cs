@@ -112,6 +112,28 @@ internal sealed class PendingWorkIndex
         }
     }
 
+    /// <summary>Per topic: how many pending items are due at <paramref name="now"/>, and the oldest due time among them.</summary>
+    public Dictionary<string, (int DueNow, DateTime? OldestDueAt)> DueByTopic(DateTime now)
+    {
+        lock (_gate)
+        {
+            var topics = new Dictionary<string, (int DueNow, DateTime? OldestDueAt)>(StringComparer.Ordinal);
+            foreach (var entry in _byId.Values)
+            {
+                var (count, oldest) = topics.GetValueOrDefault(entry.Topic);
+                if (entry.DueAt <= now)
+                {
+                    count++;
+                    oldest = oldest is null || entry.DueAt < oldest ? entry.DueAt : oldest;
+                }
+
+                topics[entry.Topic] = (count, oldest);
+            }
+
+            return topics;
+        }
+    }
+
     /// <summary>The runnable item of a key, or null when its oldest running, due or key-holding item is not free.</summary>
     private static Entry? Head(SortedDictionary<long, Entry> key, DateTime now)
     {

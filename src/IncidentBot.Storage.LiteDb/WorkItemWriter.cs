@@ -59,6 +59,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
                 existing.DueAt = item.DueAt;
                 existing.Kind = item.Kind;
                 existing.Key = item.Key;
+                existing.TraceParent = item.TraceParent;
                 work.Update(existing);
                 Track(scope, existing);
                 var id = existing.Id;

@@ -34,7 +34,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " UPDATE work_items t SET lease_owner = @owner, lease_until = @until, attempts = t.attempts + 1" +
         " FROM picked WHERE t.id = picked.id" +
         " RETURNING t.id, t.topic, t.key, t.kind, t.payload, t.unique_key, t.incident_id, t.status, t.created_at, t.due_at," +
-        " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until";
+        " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until, t.trace_parent";
 
     private const string RenewSql =
         "UPDATE work_items SET lease_until = @until " +
@@ -61,6 +61,10 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         "SELECT (SELECT count(*) FROM work_items WHERE status = 2), " +
         "(SELECT count(*) FROM work_items WHERE status = 0 AND due_at <= @now), " +
         "(SELECT min(due_at) FROM work_items WHERE status = 0 AND due_at <= @now)";
+
+    private const string BacklogSql =
+        "SELECT topic, count(*) FILTER (WHERE status = 0 AND due_at <= @now), min(due_at) FILTER (WHERE status = 0 AND due_at <= @now), " +
+        "count(*) FILTER (WHERE status = 2) FROM work_items WHERE status IN (0, 2) GROUP BY topic ORDER BY topic";
 
     private const string RetryParkedSql =
         "UPDATE work_items SET status = 0, due_at = @now, attempts = 0, holds_key = false, completed_at = NULL, " +
@@ -181,6 +185,20 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new QueueHealth((int)reader.GetInt64(0), (int)reader.GetInt64(1), PostgresTime.ReadNullable(reader, 2));
+    }
+
+    public async Task<IReadOnlyList<TopicBacklog>> BacklogAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(BacklogSql);
+        command.Parameters.AddTime("now", now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var backlog = new List<TopicBacklog>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            backlog.Add(new TopicBacklog(reader.GetString(0), (int)reader.GetInt64(1), PostgresTime.ReadNullable(reader, 2), (int)reader.GetInt64(3)));
+        }
+
+        return backlog;
     }
 
     public async Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken)

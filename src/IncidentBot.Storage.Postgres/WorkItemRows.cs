@@ -11,13 +11,13 @@ internal static class WorkItemRows
     /// <summary>The columns <see cref="Read"/> expects, in order.</summary>
     public const string Columns =
         "id, topic, key, kind, payload, unique_key, incident_id, status, created_at, due_at, holds_key, attempts, " +
-        "last_error, result, completed_at, lease_owner, lease_until";
+        "last_error, result, completed_at, lease_owner, lease_until, trace_parent";
 
     public const string InsertColumns =
-        "topic, key, kind, payload, unique_key, incident_id, status, created_at, due_at, holds_key, attempts, lease_owner, lease_until";
+        "topic, key, kind, payload, unique_key, incident_id, status, created_at, due_at, holds_key, attempts, lease_owner, lease_until, trace_parent";
 
     public const string InsertValues =
-        "@topic, @key, @kind, @payload, @unique_key, @incident_id, @status, @created_at, @due_at, @holds_key, @attempts, @lease_owner, @lease_until";
+        "@topic, @key, @kind, @payload, @unique_key, @incident_id, @status, @created_at, @due_at, @holds_key, @attempts, @lease_owner, @lease_until, @trace_parent";
 
     /// <summary>Fills the parameters of <see cref="InsertValues"/>; a missing creation or due time becomes now.</summary>
     public static void AddParameters(NpgsqlParameterCollection parameters, WorkItem item, DateTime now)
@@ -45,7 +45,8 @@ internal static class WorkItemRows
             .AddBool("holds_key", item.HoldsKey)
             .AddInt("attempts", item.Attempts)
             .AddText("lease_owner", item.LeaseOwner)
-            .AddTime("lease_until", item.LeaseUntil);
+            .AddTime("lease_until", item.LeaseUntil)
+            .AddText("trace_parent", item.TraceParent);
     }
 
     public static WorkItem Read(NpgsqlDataReader reader) => new()
@@ -67,6 +68,7 @@ internal static class WorkItemRows
         CompletedAt = PostgresTime.ReadNullable(reader, 14),
         LeaseOwner = reader.GetNullableString(15),
         LeaseUntil = PostgresTime.ReadNullable(reader, 16),
+        TraceParent = reader.GetNullableString(17),
     };
 
     public static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max];

@@ -36,6 +36,7 @@ public static class IncidentBotHost
         builder.Services.AddSlack();
         builder.Services.AddTeams();
         builder.Services.AddHealthChecks();
+        builder.AddIncidentTelemetry();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         configure?.Invoke(builder);
@@ -69,13 +70,16 @@ public static class IncidentBotHost
 
     internal static void MapEndpoints(WebApplication app)
     {
+        app.UseDeliveryTiming();
         app.UseIncidentForwardedHeaders();
         app.UseAuthentication();
-        // Liveness: the process answers. Readiness: and its database is reachable.
+        // Liveness: the process answers. Readiness: its database is reachable (else 503) and its queue flows (else
+        // Degraded, still 200: one poison delivery must not take every replica out of rotation).
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = TelemetrySetup.WriteHealthAsync,
             ResultStatusCodes =
             {
                 [HealthStatus.Healthy] = StatusCodes.Status200OK,
@@ -83,6 +87,7 @@ public static class IncidentBotHost
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
+        app.MapTelemetry();
         app.MapSlack();
         app.MapTeams();
         app.MapIncidentWeb();

@@ -75,14 +75,13 @@ internal sealed class StorageHealthCheck(IStorageLifecycle storage) : IHealthChe
 
 /// <summary>
 /// Degraded — still ready, so one poison delivery does not take every replica out of rotation — while parked items
-/// wait for an admin or the oldest due item has waited longer than a minute.
+/// wait for an admin or the oldest due item has waited longer than <c>Telemetry:MaxQueueAge</c>.
 /// </summary>
-internal sealed class WorkQueueHealthCheck(IWorkQueueStore queue, TimeProvider clock) : IHealthCheck
+internal sealed class WorkQueueHealthCheck(IWorkQueueStore queue, TimeProvider clock, IOptions<TelemetryOptions> options) : IHealthCheck
 {
-    private static readonly TimeSpan MaxQueueAge = TimeSpan.FromMinutes(1);
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var maxQueueAge = options.Value.MaxQueueAge;
         var now = clock.GetUtcNow().UtcDateTime;
         var health = await queue.HealthAsync(now, cancellationToken);
         var data = new Dictionary<string, object>
@@ -96,7 +95,7 @@ internal sealed class WorkQueueHealthCheck(IWorkQueueStore queue, TimeProvider c
             return HealthCheckResult.Degraded($"{health.Parked} work item(s) parked after their retries; see /admin/work", data: data);
         }
 
-        return health.OldestDueAt is { } due && now - due > MaxQueueAge
+        return health.OldestDueAt is { } due && now - due > maxQueueAge
             ? HealthCheckResult.Degraded($"the oldest due work item has waited {(now - due).TotalSeconds:F0} s", data: data)
             : HealthCheckResult.Healthy("work queue flowing", data);
     }

@@ -23,6 +23,9 @@ public sealed class OutboundPolicies(IOptions<OutboundOptions> options, TimeProv
     /// <summary>The policies of <paramref name="client"/> (a name such as <c>slack-api</c>).</summary>
     public OutboundPolicy this[string client] =>
         _clients.GetOrAdd(client, name => new Lazy<OutboundPolicy>(() => new OutboundPolicy(name, options.Value, clock, loggers.CreateLogger("IncidentBot.Outbound." + name)))).Value;
+
+    /// <summary>The policies made so far, for the circuit-state gauge.</summary>
+    internal IEnumerable<OutboundPolicy> All => _clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value);
 }
 
 /// <summary>
@@ -196,8 +199,11 @@ public static class OutboundRegistration
         builder.Services.AddOptions<OutboundOptions>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<OutboundPolicies>();
+        builder.Services.TryAddSingleton<OutboundMetrics>();
         return builder
+            .AddHttpMessageHandler(sp => new OutboundCallMetricsHandler(client, sp.GetRequiredService<OutboundMetrics>()))
             .AddHttpMessageHandler(sp => new BrokenCircuitHandler(sp.GetRequiredService<OutboundPolicies>()[client]))
-            .AddPolicyHandler((sp, request) => sp.GetRequiredService<OutboundPolicies>()[client].For(request));
+            .AddPolicyHandler((sp, request) => sp.GetRequiredService<OutboundPolicies>()[client].For(request))
+            .AddHttpMessageHandler(sp => new OutboundTryMetricsHandler(client, sp.GetRequiredService<OutboundMetrics>()));
     }
 }

@@ -1,5 +1,6 @@
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Telemetry;
 using IncidentBot.Core.Work;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,13 +26,16 @@ public sealed record InboxSource(string Name);
 /// Stores a delivery before it is acknowledged (durable when this returns); a second delivery with the same id
 /// changes nothing. Deliveries with the same ordering key (a channel) are applied one at a time, in arrival order.
 /// </summary>
-public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkSignal signal)
+public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkSignal signal, InboxMetrics metrics)
 {
     /// <summary>True when stored now; false when this delivery was already stored (a retry or a duplicate).</summary>
     public async Task<bool> TryAcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken, string? orderingKey = null)
     {
+        var arrival = InboxMetrics.Arrival();
+        metrics.Received(source, kind);
         var item = NewItem(source, externalId, kind, payload, orderingKey, clock.GetUtcNow().UtcDateTime);
         var accepted = await queue.AcceptAsync(item, cancellationToken);
+        metrics.Acked(source, kind, duplicate: !accepted, arrival);
         if (accepted)
         {
             signal.Raise(item.Topic);
@@ -50,6 +54,7 @@ public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkS
         Status = WorkStatus.Pending,
         CreatedAt = now,
         DueAt = now,
+        TraceParent = WorkTrace.Current(),
     };
 }
 
@@ -82,17 +87,22 @@ public sealed class InboxInline(
     IWorkQueueStore queue,
     TimeProvider clock,
     IOptions<OutboxOptions> options,
+    InboxMetrics metrics,
     ILogger<InboxInline> logger)
 {
     public async Task<InlineRun<T>> RunAsync<T>(string source, string externalId, string kind, string payload,
         Func<IServiceProvider, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        var arrival = InboxMetrics.Arrival();
+        metrics.Received(source, kind);
         var now = clock.GetUtcNow().UtcDateTime;
         var item = InboxWriter.NewItem(source, externalId, kind, payload, orderingKey: null, now);
         item.LeaseOwner = WorkDispatcher.Owner;
         item.LeaseUntil = now + options.Value.LeaseDuration;
         item.Attempts = 1;
-        if (!await queue.AcceptAsync(item, cancellationToken))
+        var accepted = await queue.AcceptAsync(item, cancellationToken);
+        metrics.Acked(source, kind, duplicate: !accepted, arrival);
+        if (!accepted)
         {
             return new InlineRun<T>(Duplicate: true, Applied: false, default);
         }

@@ -18,7 +18,8 @@ public static class MediatorRegistration
     {
         services.TryAddScoped<ServiceFactory>(sp => sp.GetService!);
         services.TryAddScoped<IMediator, SafePublishMediator>();
-        // Outermost first: a refused input is never retried.
+        // Outermost first: the span covers everything; a refused input is never retried.
+        services.TryAddEnumerable(ServiceDescriptor.Scoped(typeof(IPipelineBehavior<,>), typeof(TracingBehavior<,>)));
         services.TryAddEnumerable(ServiceDescriptor.Scoped(typeof(IPipelineBehavior<,>), typeof(InputLimitsBehavior<,>)));
         services.TryAddEnumerable(ServiceDescriptor.Scoped(typeof(IPipelineBehavior<,>), typeof(RetryOnConflictBehavior<,>)));
         return services;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Telemetry;
 using IncidentBot.Core.Work;
 
 namespace IncidentBot.Core.Outbox;
@@ -32,6 +33,7 @@ public sealed class OutboxWriter(IEnumerable<IOutboxExecutor> executors, TimePro
                 Status = WorkStatus.Pending,
                 CreatedAt = now,
                 DueAt = now + delay,
+                TraceParent = WorkTrace.Current(),
             });
         }
     }

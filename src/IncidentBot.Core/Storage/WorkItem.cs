@@ -70,6 +70,9 @@ public sealed class WorkItem
     public DateTime? CompletedAt { get; set; }
     public string? LeaseOwner { get; set; }
     public DateTime? LeaseUntil { get; set; }
+
+    /// <summary>The span that queued the item (W3C <c>traceparent</c>): its run continues that trace.</summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>How a claimed item that did not complete goes back into the queue.</summary>
@@ -84,6 +87,9 @@ public sealed record WorkRetry(long Id, string Owner, DateTime DueAt, string Rea
 
 /// <summary>The queue as seen by <c>/readyz</c> and the admin page.</summary>
 public sealed record QueueHealth(int Parked, int DueNow, DateTime? OldestDueAt);
+
+/// <summary>One topic's share of the queue, for the metrics: items due now, the oldest due time among them, items parked.</summary>
+public sealed record TopicBacklog(string Topic, int DueNow, DateTime? OldestDueAt, int Parked);
 
 /// <summary>The work queue's storage: the inbox, the outbox and timed work are one table of <see cref="WorkItem"/>s.</summary>
 public interface IWorkQueueStore
@@ -115,6 +121,9 @@ public interface IWorkQueueStore
     Task<IReadOnlyList<WorkItem>> ListAsync(string? topic, WorkStatus status, int take, CancellationToken cancellationToken);
 
     Task<QueueHealth> HealthAsync(DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Per topic that has pending or parked items: what <see cref="HealthAsync"/> tells for the whole queue.</summary>
+    Task<IReadOnlyList<TopicBacklog>> BacklogAsync(DateTime now, CancellationToken cancellationToken);
 
     /// <summary>A facilitator's "try again": a parked item becomes pending and due now with a fresh budget.</summary>
     Task<bool> RetryParkedAsync(long id, DateTime now, CancellationToken cancellationToken);

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using IncidentBot.Core.Input;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
+using IncidentBot.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +27,7 @@ public sealed class WorkDispatcher : BackgroundService
     private readonly IOptions<OutboxOptions> _options;
     private readonly IOptions<StorageOptions> _storage;
     private readonly ILogger<WorkDispatcher> _logger;
+    private readonly WorkMetrics _metrics;
     private readonly List<IWorkRunner> _runners;
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
 
@@ -38,8 +41,10 @@ public sealed class WorkDispatcher : BackgroundService
         TimeProvider clock,
         IOptions<OutboxOptions> options,
         IOptions<StorageOptions> storage,
+        WorkMetrics metrics,
         ILogger<WorkDispatcher> logger)
     {
+        _metrics = metrics;
         _scopes = scopes;
         _queue = queue;
         _signal = signal;
@@ -170,6 +175,9 @@ public sealed class WorkDispatcher : BackgroundService
     {
         using var lease = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         _running[item.Id] = lease;
+        using var span = WorkTrace.StartRun(item);
+        _metrics.Started(item, Now);
+        var outcome = "done";
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -182,33 +190,40 @@ public sealed class WorkDispatcher : BackgroundService
             }
             catch (Exception ex) when (work.Completed)
             {
+                span?.AddException(ex);
                 _logger.LogWarning(ex, "{Item} was applied, but a later step failed; not running it again", Describe(item));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                outcome = "shutdown";
                 await GiveBackAsync(new WorkRetry(item.Id, Owner, Now, "shut down while running", CountsAsAttempt: false));
             }
             catch (OperationCanceledException) when (lease.IsCancellationRequested)
             {
+                outcome = "lost";
                 _logger.LogWarning("{Item} lost its lease while running; another runner owns it now", Describe(item));
             }
             catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.LeaseLost)
             {
+                outcome = "lost";
                 _logger.LogWarning("{Item} lost its lease before completing; another runner owns it now", Describe(item));
             }
             catch (InputRefusedException refused)
             {
                 // The same input is refused every time: retrying only delays the admin who can see why.
+                outcome = Failed(span, refused, "parked");
                 _logger.LogWarning("{Item} refused: {Reason}; parked at once", Describe(item), refused.Message);
                 await GiveBackAsync(new WorkRetry(item.Id, Owner, Now, refused.Message, Park: true));
             }
             catch (Exception ex) when (Deferral(ex, runner.Topic.FirstBackoff) is { } deferral)
             {
+                outcome = Failed(span, ex, "deferred");
                 _logger.LogInformation("{Item} waits {Seconds} s: {Reason}", Describe(item), deferral.Wait.TotalSeconds, deferral.Reason);
                 await GiveBackAsync(new WorkRetry(item.Id, Owner, Now + deferral.Wait, deferral.Reason, HoldsKey: true, CountsAsAttempt: false));
             }
             catch (Exception ex)
             {
+                outcome = Failed(span, ex, item.Attempts >= runner.Topic.MaxAttempts ? "parked" : "retried");
                 if (item.Attempts >= runner.Topic.MaxAttempts)
                 {
                     _logger.LogError(ex, "{Item} failed {Attempts} times; parked (an admin can retry it)", Describe(item), item.Attempts);
@@ -225,7 +240,15 @@ public sealed class WorkDispatcher : BackgroundService
         finally
         {
             _running.TryRemove(item.Id, out _);
+            _metrics.Ended(item.Topic, outcome);
         }
+    }
+
+    private static string Failed(Activity? span, Exception ex, string outcome)
+    {
+        span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        span?.SetTag("incidentbot.work.outcome", outcome);
+        return outcome;
     }
 
     /// <summary>

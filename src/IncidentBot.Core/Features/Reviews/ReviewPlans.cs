@@ -13,7 +13,7 @@ namespace IncidentBot.Core.Features.Reviews;
 /// overwrite each other: the loser plans again on fresh data.
 /// </summary>
 public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, IncidentWorkspace workspace, IOptions<ReviewsOptions> options,
-    IOptions<IncidentsOptions> incidentOptions, TimeProvider clock)
+    IOptions<IncidentsOptions> incidentOptions, TimeProvider clock, ReviewMetrics metrics)
 {
     private ReviewCalendarState? _state;
     private readonly Dictionary<DateTime, ReviewSession> _touched = [];
@@ -57,6 +57,7 @@ public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, 
     {
         var state = _state ?? throw new InvalidOperationException("Load the calendar first.");
         var now = Now;
+        int booked = 0, cancelled = 0;
         foreach (var plan in plans)
         {
             var stored = state.Sessions.FirstOrDefault(s => s.StartUtc == plan.StartUtc);
@@ -64,6 +65,9 @@ public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, 
             {
                 continue; // nothing to remember about an untouched session
             }
+
+            booked += plan.Bookings.Count(b => stored?.Bookings.Any(s => s.IncidentId == b.IncidentId) != true);
+            cancelled += plan.Cancelled && stored?.Cancelled != true ? 1 : 0;
 
             var session = Session(plan.StartUtc);
             var bookedAt = session.Bookings.ToDictionary(b => b.IncidentId, b => b.BookedAt);
@@ -78,6 +82,8 @@ public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, 
             }).ToList();
         }
 
+        // Counted as the change is built: a save lost to a concurrent one is planned again, and may count twice.
+        metrics.Saved(booked, cancelled);
         workspace.Change.Calendar = new CalendarWrite(state.Revision, _touched.Values.OrderBy(s => s.StartUtc).ToList(),
             freezeCheckedUpTo ?? state.FreezeCheckedUpTo);
     }

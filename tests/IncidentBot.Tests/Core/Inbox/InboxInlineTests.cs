@@ -45,7 +45,7 @@ public sealed class InboxInlineTests : IAsyncDisposable
             .AddScoped<WorkContext>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         _inline = new InboxInline(_services.GetRequiredService<IServiceScopeFactory>(), _queue.Object, _clock,
-            Microsoft.Extensions.Options.Options.Create(new OutboxOptions { LeaseDuration = Lease }), NullLogger<InboxInline>.Instance);
+            Microsoft.Extensions.Options.Options.Create(new OutboxOptions { LeaseDuration = Lease }), new InboxMetrics(), NullLogger<InboxInline>.Instance);
     }
 
     private Task<InlineRun<int>> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> work) =>

@@ -20,7 +20,7 @@ public class InboxTests
         }, clock: clock);
 
     private static Task<bool> AcceptAsync(CoreHarness core, string id, string payload = "{}", string? orderingKey = null) =>
-        new InboxWriter(core.Queue, core.Clock, core.Services.GetRequiredService<WorkSignal>())
+        new InboxWriter(core.Queue, core.Clock, core.Services.GetRequiredService<WorkSignal>(), core.Services.GetRequiredService<InboxMetrics>())
             .TryAcceptAsync("test", id, "command", payload, CancellationToken.None, orderingKey);
 
     private static Task<IReadOnlyList<WorkItem>> ItemsAsync(CoreHarness core, WorkStatus status) =>

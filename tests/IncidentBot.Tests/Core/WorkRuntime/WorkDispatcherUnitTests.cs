@@ -50,6 +50,7 @@ public sealed class WorkDispatcherUnitTests : IAsyncDisposable
             new WorkSignal(_clock), _clock,
             Microsoft.Extensions.Options.Options.Create(new OutboxOptions { LeaseDuration = Lease }),
             Microsoft.Extensions.Options.Options.Create(new StorageOptions()),
+            new WorkMetrics(),
             NullLogger<WorkDispatcher>.Instance);
     }
 

@@ -1,0 +1,151 @@
+using System.Reflection;
+using System.Text.Json;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Options;
+using IncidentBot.Core.Telemetry;
+using IncidentBot.Core.Work;
+using IncidentBot.Web.Api;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace IncidentBot;
+
+/// <summary>
+/// Metrics (Prometheus at <c>/metrics</c>, OTLP), traces (OTLP) and logs (json with trace ids) for the people who run
+/// the bot. The bot's own meters and spans are named in <see cref="IncidentTelemetry"/>; this file only wires them out.
+/// </summary>
+public static class TelemetrySetup
+{
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddIncidentTelemetry(this WebApplicationBuilder builder)
+    {
+        // A shipper reading json lines wants the trace and span ids on each; the plain format stays as it was, since
+        // it prints no scopes unless asked to.
+        builder.Services.AddOptions<JsonConsoleFormatterOptions>().Configure<IConfiguration>((json, configuration) =>
+        {
+            var set = configuration.GetSection("Logging:Console:FormatterOptions");
+            json.IncludeScopes = set["IncludeScopes"] is not { } scopes || bool.Parse(scopes);
+            json.UseUtcTimestamp = set["UseUtcTimestamp"] is not { } utc || bool.Parse(utc);
+            json.TimestampFormat = set["TimestampFormat"] ?? "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+
+        var version = typeof(TelemetrySetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("incidentbot", serviceVersion: version, serviceInstanceId: WorkDispatcher.Owner))
+            .WithTracing(tracing => tracing
+                .AddSource(IncidentTelemetry.SourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsPlumbing(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddProcessor(Otlp.Traces))
+            .WithMetrics(metrics => metrics
+                .AddMeter([.. IncidentTelemetry.MeterNames])
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                // Every scrape reads fresh values: scrapers ask every few seconds, never often enough to need a cache.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
+                .AddReader(Otlp.Metrics));
+        return builder;
+    }
+
+    /// <summary>Marks each request's arrival for the ack latency; first in the pipeline so the measure starts at the door.</summary>
+    public static void UseDeliveryTiming(this WebApplication app) =>
+        app.Use((http, next) =>
+        {
+            InboxMetrics.MarkArrival();
+            return next(http);
+        });
+
+    public static void MapTelemetry(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+        if (options.Prometheus.Enabled)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: scrape => scrape.Use(async (http, next) =>
+            {
+                if (!ScrapeAccess.Allows(http, options))
+                {
+                    http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    http.Response.Headers.WWWAuthenticate = "Bearer";
+                    return;
+                }
+
+                await next(http);
+            }), optionsName: null);
+        }
+    }
+
+    /// <summary>Probes and scrapes: frequent, and no one's question; they would bury the traces worth reading.</summary>
+    private static bool IsPlumbing(PathString path) =>
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+
+    /// <summary>Writes <c>/readyz</c> as JSON naming each check, its status, why, and its figures.</summary>
+    public static Task WriteHealthAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(http.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+            }),
+        }, HealthJson, http.RequestAborted);
+    }
+
+    private static readonly JsonSerializerOptions HealthJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    internal static OtlpExporterOptions Exporter(TelemetryOptions.OtlpOptions otlp, string signal)
+    {
+        var endpoint = otlp.Endpoint!.TrimEnd('/');
+        return otlp.Grpc
+            ? new OtlpExporterOptions { Protocol = OtlpExportProtocol.Grpc, Endpoint = new Uri(endpoint) }
+            : new OtlpExporterOptions { Protocol = OtlpExportProtocol.HttpProtobuf, Endpoint = new Uri($"{endpoint}/v1/{signal}") };
+    }
+}
+
+/// <summary>
+/// Who may read <c>/metrics</c>: a holder of a <c>Web:ApiTokens</c> token, or anyone when <c>Telemetry:Prometheus:Open</c>
+/// is set. Never decided from the caller's address, which a proxy or a forwarded header can make anything.
+/// </summary>
+internal static class ScrapeAccess
+{
+    public static bool Allows(HttpContext http, TelemetryOptions options) =>
+        options.Prometheus.Open || WebActors.Resolve(http) is { PersonKey: var key } && key == Actor.Api.PersonKey;
+}
+
+/// <summary>The OTLP exporters, from the validated options (which tests and hosting may set late); none when no endpoint is set.</summary>
+internal static class Otlp
+{
+    public static BaseProcessor<System.Diagnostics.Activity> Traces(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp is { Enabled: true } otlp
+            ? new BatchActivityExportProcessor(new OtlpTraceExporter(TelemetrySetup.Exporter(otlp, "traces")))
+            : new NoExportOfSpans();
+
+    public static MetricReader Metrics(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp is { Enabled: true } otlp
+            ? new PeriodicExportingMetricReader(new OtlpMetricExporter(TelemetrySetup.Exporter(otlp, "metrics")))
+            // Read by nothing: without an endpoint there is nowhere to push to.
+            : new BaseExportingMetricReader(new NoExport());
+
+    /// <summary>Spans are still made without an exporter: their ids tie the json log lines of one request together.</summary>
+    private sealed class NoExportOfSpans : BaseProcessor<System.Diagnostics.Activity>;
+
+    private sealed class NoExport : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
+    }
+}
