@@ -57,5 +57,6 @@ internal sealed class SlackEnabledExecutor(SlackOutboxExecutor inner, IOptions<S
 
     public string? UniqueKeyOf(Core.Outbox.IOutboxIntent intent) => inner.UniqueKeyOf(intent);
 
-    public Task<string?> ExecuteAsync(Core.Outbox.IOutboxIntent intent, CancellationToken cancellationToken) => inner.ExecuteAsync(intent, cancellationToken);
+    public Task<string?> ExecuteAsync(Core.Outbox.IOutboxIntent intent, long intentId, CancellationToken cancellationToken) =>
+        inner.ExecuteAsync(intent, intentId, cancellationToken);
 }

@@ -23,8 +23,12 @@ public interface IOutboxExecutor
     /// </summary>
     string? UniqueKeyOf(IOutboxIntent intent) => null;
 
-    /// <summary>Returns a short outcome to record; throw <see cref="OutboxRetryException"/> to be called again later.</summary>
-    Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns a short outcome to record; throw <see cref="OutboxRetryException"/> to be called again later.
+    /// <paramref name="intentId"/> is the stored intent's id: the same on every run of it, after a retry or a restart, so a
+    /// platform can mark what it posts with it and look for that mark before posting again.
+    /// </summary>
+    Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -35,3 +39,10 @@ public sealed class OutboxRetryException(string message, TimeSpan retryAfter, Ex
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>
+/// Thrown by an executor whose call may or may not have taken effect (a post that timed out, or whose answer was lost).
+/// It is retried like any failure, but holds its key meanwhile: the next post of the same incident waits rather than
+/// landing before one that may yet have to be sent again.
+/// </summary>
+public sealed class OutboxInDoubtException(string message, Exception inner) : Exception(message, inner);

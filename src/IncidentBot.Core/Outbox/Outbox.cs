@@ -49,7 +49,7 @@ internal sealed class OutboxRunner(IOutboxExecutor executor, int maxAttempts) : 
     public WorkTopic Topic { get; } = new(TopicOf(executor.Name), maxAttempts, TimeSpan.FromSeconds(2));
 
     public Task<string?> RunAsync(WorkItem item, IServiceProvider scope, CancellationToken cancellationToken) =>
-        executor.ExecuteAsync(OutboxWriter.Deserialize(item), cancellationToken);
+        executor.ExecuteAsync(OutboxWriter.Deserialize(item), item.Id, cancellationToken);
 }
 
 /// <summary>The stable names under which intents are stored; renaming one orphans stored rows.</summary>

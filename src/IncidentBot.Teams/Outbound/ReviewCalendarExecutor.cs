@@ -20,7 +20,7 @@ public sealed class ReviewCalendarExecutor(IServiceScopeFactory scopes, IOptions
 
     public bool Handles(Type intentType) => intentType == typeof(SyncReviewCalendarEvent) && reviews.Value.Graph.Configured && teams.Value.GraphConfigured;
 
-    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
         var sync = (SyncReviewCalendarEvent)intent;
         var graph = reviews.Value.Graph;

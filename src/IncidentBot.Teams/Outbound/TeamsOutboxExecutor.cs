@@ -32,7 +32,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         (!string.IsNullOrWhiteSpace(teams.Value.IncidentsChannelId) && Handled.Contains(intentType))
         || (intentType == typeof(PostToReviewsChannel) && !string.IsNullOrWhiteSpace(reviews.Value.TeamsChannelId));
 
-    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();

@@ -22,7 +22,7 @@ public sealed class RecordingExecutor(string name = "chat") : IOutboxExecutor
 
     public bool Handles(Type intentType) => true;
 
-    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
         Started.Enqueue(intent);
         if (Behaviour is not null)

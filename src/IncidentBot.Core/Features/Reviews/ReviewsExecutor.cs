@@ -11,7 +11,7 @@ internal sealed class ReviewsExecutor(IServiceScopeFactory scopes) : IOutboxExec
 
     public bool Handles(Type intentType) => intentType == typeof(ScheduleIncidentReview) || intentType == typeof(ScheduleIncidentReviewDoc);
 
-    public async Task<string?> ExecuteAsync(IOutboxIntent intent, CancellationToken cancellationToken)
+    public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
