@@ -39,3 +39,10 @@ public sealed class OutboxRetryException(string message, TimeSpan retryAfter, Ex
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>
+/// Thrown by an executor whose call may or may not have taken effect (a post that timed out, or whose answer was lost).
+/// It is retried like any failure, but holds its key meanwhile: the next post of the same incident waits rather than
+/// landing before one that may yet have to be sent again.
+/// </summary>
+public sealed class OutboxInDoubtException(string message, Exception inner) : Exception(message, inner);

@@ -23,8 +23,9 @@ public enum WorkStatus
 /// items without a key are independent.</item>
 /// <item>Work due later never blocks its key, except an item that was rate limited (<see cref="HoldsKey"/>): the
 /// channel is throttled, so what follows it waits with it.</item>
-/// <item>A failure is retried with backoff out of line (the next item of the key runs meanwhile); after its budget
-/// the item is parked.</item>
+/// <item>A failure is retried with backoff out of line (the next item of the key runs meanwhile), unless its effect is
+/// in doubt (a post that may have arrived): that one holds its key, so nothing posted after it can land before it;
+/// after its budget the item is parked.</item>
 /// <item>Keys are taken in the order their oldest item fell due, one item per key per claim, up to a bound in
 /// parallel per topic.</item>
 /// <item>A claim is a lease, renewed while the work runs and released on shutdown; an item is completed only by the
@@ -59,7 +60,7 @@ public sealed class WorkItem
     public DateTime CreatedAt { get; set; }
     public DateTime DueAt { get; set; }
 
-    /// <summary>True while the item waits out a rate limit: later items of its key wait too.</summary>
+    /// <summary>True while the item waits out a rate limit, or a retry of a post in doubt: later items of its key wait too.</summary>
     public bool HoldsKey { get; set; }
 
     /// <summary>Runs started (a claim counts one; a rate-limit deferral gives it back).</summary>
@@ -81,7 +82,7 @@ public sealed class WorkItem
 /// <param name="DueAt">When it may run again.</param>
 /// <param name="Reason">Why, for admins (the error, or the rate limit).</param>
 /// <param name="Park">True: its budget is spent; park it instead.</param>
-/// <param name="HoldsKey">True for a rate limit: later items of its key wait for it.</param>
+/// <param name="HoldsKey">True for a rate limit or an effect in doubt: later items of its key wait for it.</param>
 /// <param name="CountsAsAttempt">False for a rate limit or a shutdown: the claim's attempt is given back.</param>
 public sealed record WorkRetry(long Id, string Owner, DateTime DueAt, string Reason, bool Park = false, bool HoldsKey = false, bool CountsAsAttempt = true);
 

@@ -233,7 +233,7 @@ public sealed class WorkDispatcher : BackgroundService
                 {
                     var due = Now + runner.Topic.BackoffAfter(item.Attempts);
                     _logger.LogWarning(ex, "{Item} failed (attempt {Attempts}); retrying at {DueAt:O}", Describe(item), item.Attempts, due);
-                    await GiveBackAsync(new WorkRetry(item.Id, Owner, due, ex.Message));
+                    await GiveBackAsync(new WorkRetry(item.Id, Owner, due, ex.Message, HoldsKey: ex is OutboxInDoubtException));
                 }
             }
         }

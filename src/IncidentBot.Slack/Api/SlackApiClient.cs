@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -47,7 +48,7 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     /// <c>bookmarks.add</c> and <c>views.open</c>, where a second arrival is a second message, channel, bookmark or form.
     /// </summary>
     public static readonly FrozenSet<string> SafeToRepeat = FrozenSet.Create(StringComparer.Ordinal,
-        "conversations.info", "conversations.list", "conversations.history", "conversations.replies", "users.info",
+        "conversations.info", "conversations.list", "conversations.history", "conversations.replies", "bookmarks.list", "users.info",
         "users.lookupByEmail", "chat.getPermalink", "pins.add", "conversations.invite", "conversations.setTopic",
         "conversations.setPurpose", "conversations.archive", "chat.update");
 
@@ -114,7 +115,7 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
                 }
             }
 
-            cursor = page.TryGetProperty("response_metadata", out var meta) && meta.TryGetProperty("next_cursor", out var next) ? next.GetString() : null;
+            cursor = NextCursor(page);
         }
         while (!string.IsNullOrEmpty(cursor));
 
@@ -157,13 +158,51 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         }
     }
 
-    /// <summary>Posts a message (paced per channel) and returns its <c>ts</c>.</summary>
-    public async Task<string> PostMessageAsync(string channel, string text, JsonArray? blocks, CancellationToken cancellationToken, string? threadTs = null)
+    /// <summary>
+    /// Posts a message (paced per channel) carrying <paramref name="mark"/> (see <see cref="SlackPostMark"/>) and returns
+    /// its <c>ts</c>. <paramref name="text"/> is also the notification text; without <paramref name="blocks"/> it is
+    /// posted as sections, so that the mark has a block to sit on.
+    /// </summary>
+    public async Task<string> PostMessageAsync(string channel, string text, JsonArray? blocks, SlackPostMark mark, CancellationToken cancellationToken,
+        string? threadTs = null)
     {
         await pacer.WaitAsync(channel, cancellationToken);
         var result = await CallAsync("chat.postMessage",
-            [new("channel", channel), new("text", text), new("blocks", blocks?.ToJsonString()), new("thread_ts", threadTs), new("unfurl_links", "false")], cancellationToken);
+            [new("channel", channel), new("text", text), new("blocks", mark.Blocks(text, blocks).ToJsonString()), new("metadata", mark.Metadata),
+                new("thread_ts", threadTs), new("unfurl_links", "false")], cancellationToken);
         return result.GetProperty("ts").GetString()!;
+    }
+
+    /// <summary>
+    /// Reads the channel back (the thread of <paramref name="threadTs"/>, when given) from <paramref name="since"/> on,
+    /// page by page, and returns the <c>ts</c> of the message carrying <paramref name="mark"/>, or null when none does.
+    /// A page is at most 15 messages: the most Slack serves commercially distributed apps outside its Marketplace.
+    /// </summary>
+    public async Task<string?> FindPostedAsync(string channel, string? threadTs, SlackPostMark mark, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var oldest = SlackTimestamp(since);
+        string? cursor = null;
+        do
+        {
+            var page = threadTs is null
+                ? await CallAsync("conversations.history",
+                    [new("channel", channel), new("oldest", oldest), new("include_all_metadata", "true"), new("limit", "15"), new("cursor", cursor)], cancellationToken)
+                : await CallAsync("conversations.replies",
+                    [new("channel", channel), new("ts", threadTs), new("oldest", oldest), new("include_all_metadata", "true"), new("limit", "15"), new("cursor", cursor)],
+                    cancellationToken);
+            foreach (var message in page.GetProperty("messages").EnumerateArray())
+            {
+                if (mark.IsOn(message))
+                {
+                    return message.GetProperty("ts").GetString();
+                }
+            }
+
+            cursor = NextCursor(page);
+        }
+        while (!string.IsNullOrEmpty(cursor));
+
+        return null;
     }
 
     public Task UpdateMessageAsync(string channel, string ts, string text, JsonArray? blocks, CancellationToken cancellationToken) =>
@@ -197,8 +236,22 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         }
     }
 
-    public Task AddBookmarkAsync(string channel, string title, string link, CancellationToken cancellationToken) =>
-        CallAsync("bookmarks.add", [new("channel_id", channel), new("title", title), new("type", "link"), new("link", link)], cancellationToken);
+    /// <summary>Adds a link bookmark to the channel and returns its id.</summary>
+    public async Task<string> AddBookmarkAsync(string channel, string title, string link, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("bookmarks.add", [new("channel_id", channel), new("title", title), new("type", "link"), new("link", link)], cancellationToken);
+        return result.TryGetProperty("bookmark", out var bookmark) && bookmark.TryGetProperty("id", out var id) ? id.GetString() ?? link : link;
+    }
+
+    /// <summary>The id of the channel's bookmark of <paramref name="link"/>, or null when it has none.</summary>
+    public async Task<string?> FindBookmarkAsync(string channel, string link, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("bookmarks.list", [new("channel_id", channel)], cancellationToken);
+        return result.TryGetProperty("bookmarks", out var bookmarks) && bookmarks.ValueKind == JsonValueKind.Array
+            ? bookmarks.EnumerateArray().Where(b => b.TryGetProperty("link", out var l) && l.GetString() == link)
+                .Select(b => b.TryGetProperty("id", out var id) ? id.GetString() ?? link : link).FirstOrDefault()
+            : null;
+    }
 
     public Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
         CallAsync("views.open", [new("trigger_id", triggerId), new("view", view.ToJsonString())], cancellationToken);
@@ -267,6 +320,16 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         c.TryGetProperty("purpose", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("value", out var pv) ? pv.GetString() : null,
         c.TryGetProperty("is_private", out var ip) && ip.ValueKind == JsonValueKind.True,
         c.TryGetProperty("is_archived", out var ia) && ia.ValueKind == JsonValueKind.True);
+
+    /// <summary>A Slack timestamp (seconds and microseconds since the epoch), as <c>oldest</c> and <c>latest</c> take it.</summary>
+    internal static string SlackTimestamp(DateTimeOffset at)
+    {
+        var micros = (at - DateTimeOffset.UnixEpoch).Ticks / 10;
+        return string.Create(CultureInfo.InvariantCulture, $"{micros / 1_000_000}.{micros % 1_000_000:D6}");
+    }
+
+    private static string? NextCursor(JsonElement page) =>
+        page.TryGetProperty("response_metadata", out var meta) && meta.TryGetProperty("next_cursor", out var next) ? next.GetString() : null;
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }

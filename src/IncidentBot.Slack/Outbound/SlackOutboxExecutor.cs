@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Channels;
@@ -15,7 +16,8 @@ namespace IncidentBot.Slack.Outbound;
 
 /// <summary>
 /// Carries the core's intents out on Slack. Each step first checks what it already did (a stored channel, card or
-/// announcement), so running an intent again after a crash repeats nothing.
+/// announcement), so running an intent again after a crash repeats nothing. Posts and bookmarks go through
+/// <see cref="SlackSendOnce"/>: one that may have reached Slack is looked for before it is sent again.
 /// </summary>
 public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<SlackOptions> slack, IOptions<IncidentsOptions> incidents,
     IOptions<ReviewsOptions> reviews, IIncidentLinks links, TimeProvider clock, ILogger<SlackOutboxExecutor> logger) : IOutboxExecutor
@@ -25,6 +27,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     private const string AnnouncementKind = "announcement";
     private const string TopicKind = "topic";
     private const string ChannelNameKind = "channel-name";
+    private const string BookmarkKind = "bookmark";
 
     private static readonly HashSet<Type> Handled =
     [
@@ -55,7 +58,8 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var run = new Run(scope.ServiceProvider.GetRequiredService<IMediator>(), scope.ServiceProvider.GetRequiredService<SlackApiClient>(), this);
+        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        var run = new Run(mediator, scope.ServiceProvider.GetRequiredService<SlackApiClient>(), new SlackSendOnce(mediator, logger), intentId, this);
         try
         {
             return intent switch
@@ -67,7 +71,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 PostToIncident i => await run.PostAsync(i, cancellationToken),
                 CloseIncidentChannel i => await run.CloseAsync(i.IncidentId, cancellationToken),
                 PostToReviewsChannel i => reviews.Value.SlackChannel is { Length: > 0 } channel
-                    ? await run.PostToChannelAsync(channel, i.Text, cancellationToken)
+                    ? await run.PostToChannelAsync(i.IncidentId, channel, i.Text, cancellationToken)
                     : "no Reviews:SlackChannel",
                 _ => "not a Slack intent",
             };
@@ -81,7 +85,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     /// <summary>The marker in an incident channel's purpose that says the channel is ours.</summary>
     public static string Marker(int number) => $"[IncidentBot INC-{number}]";
 
-    private sealed class Run(IMediator mediator, SlackApiClient api, SlackOutboxExecutor owner)
+    private sealed class Run(IMediator mediator, SlackApiClient api, SlackSendOnce once, long intentId, SlackOutboxExecutor owner)
     {
         private SlackOptions Slack => owner.Slack;
 
@@ -90,6 +94,8 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
             var incident = await mediator.Send(new ReadIncident(incidentId), ct);
             if (incident.Channels.FirstOrDefault(c => c.Platform == Platform) is { } existing)
             {
+                // Made on an earlier run that stopped before (or while) bookmarking it.
+                await BookmarkAsync(incidentId, incident.Summary.Number, existing.ChannelId, ct);
                 return $"channel {existing.ChannelId} exists";
             }
 
@@ -130,11 +136,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
 
                 await api.SetPurposeAsync(channel.Id, $"INC-{s.Number} · {SlackText.Escape(s.Title)} {marker}", ct);
                 await mediator.Send(new LinkIncidentChannel(incidentId, Platform, channel.Id, channel.Name, null), ct);
-                if (owner.Links.IncidentUrl(s.Number) is { } url)
-                {
-                    await TryAsync(() => api.AddBookmarkAsync(channel.Id, $"INC-{s.Number} incident page", url, ct), "bookmark");
-                }
-
+                await BookmarkAsync(incidentId, s.Number, channel.Id, ct);
                 return $"channel {channel.Id} #{channel.Name}";
             }
 
@@ -168,9 +170,12 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
             var card = await mediator.Send(new GetIncidentMessage(incidentId, Platform, CardKind), ct);
             if (card is null)
             {
-                var ts = await api.PostMessageAsync(channel, text, blocks, ct);
-                await mediator.Send(new SaveIncidentMessage(incidentId, Platform, CardKind, channel, ts), ct);
+                // One card per incident, whichever refresh posts it: a later refresh finds the earlier one's attempt. Pinned
+                // before it is recorded as the card, so a run cut short in between pins it on the next (a second pin is
+                // already_pinned).
+                var ts = await PostOnceAsync(incidentId, SlackPostMark.OfIncident(incidentId, CardKind, intentId), channel, text, blocks, null, ct);
                 await TryAsync(() => api.PinAsync(channel, ts, ct), "pin");
+                await mediator.Send(new SaveIncidentMessage(incidentId, Platform, CardKind, channel, ts), ct);
             }
             else
             {
@@ -208,7 +213,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
             var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
             if (existing is null)
             {
-                var ts = await api.PostMessageAsync(announcements, headline, null, ct);
+                var ts = await PostOnceAsync(intent.IncidentId, SlackPostMark.OfIncident(intent.IncidentId, AnnouncementKind, intentId), announcements, headline, null, null, ct);
                 await mediator.Send(new SaveIncidentMessage(intent.IncidentId, Platform, AnnouncementKind, announcements, ts), ct);
                 existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, AnnouncementKind), ct);
             }
@@ -220,7 +225,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
             if (intent.Kind != Core.Outbox.AnnouncementKind.Declared)
             {
                 var line = SlackText.Escape(IncidentTexts.Announcement(intent.Describe(s), intent.Kind, intent.Text));
-                await api.PostMessageAsync(existing!.ConversationId, line, null, ct, threadTs: existing.MessageId);
+                await PostOnceAsync(intent.IncidentId, SlackPostMark.OfIntent(intentId, "thread-line"), existing!.ConversationId, line, null, existing.MessageId, ct);
             }
 
             return "announced";
@@ -234,13 +239,13 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 return "no Slack channel";
             }
 
-            await api.PostMessageAsync(channel, SlackText.Escape(intent.Text), null, ct);
+            await PostOnceAsync(intent.IncidentId, SlackPostMark.OfIntent(intentId, "post"), channel, SlackText.Escape(intent.Text), null, null, ct);
             return "posted";
         }
 
-        public async Task<string> PostToChannelAsync(string channel, string text, CancellationToken ct)
+        public async Task<string> PostToChannelAsync(long incidentId, string channel, string text, CancellationToken ct)
         {
-            await api.PostMessageAsync(channel, SlackText.Escape(text), null, ct);
+            await PostOnceAsync(incidentId, SlackPostMark.OfIntent(intentId, "review"), channel, SlackText.Escape(text), null, null, ct);
             return "posted to the review channel";
         }
 
@@ -269,6 +274,33 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
 
             await api.ArchiveAsync(channel, ct);
             return "archived";
+        }
+
+        /// <summary>Posts the message marked <paramref name="mark"/> once (in the thread of <paramref name="threadTs"/>, if given); returns its ts.</summary>
+        private Task<string> PostOnceAsync(long incidentId, SlackPostMark mark, string channel, string text, JsonArray? blocks, string? threadTs, CancellationToken ct) =>
+            once.SendAsync(incidentId, mark, channel,
+                since => api.FindPostedAsync(channel, threadTs, mark, since, ct),
+                () => api.PostMessageAsync(channel, text, blocks, mark, ct, threadTs), ct);
+
+        /// <summary>Bookmarks the incident's page in its channel once (a nicety: a refusal is logged, not retried).</summary>
+        private async Task BookmarkAsync(long incidentId, int number, string channel, CancellationToken ct)
+        {
+            if (owner.Links.IncidentUrl(number) is not { } url)
+            {
+                return;
+            }
+
+            try
+            {
+                await once.SendAsync(incidentId, SlackPostMark.OfIncident(incidentId, BookmarkKind, intentId), channel,
+                    _ => api.FindBookmarkAsync(channel, url, ct),
+                    () => api.AddBookmarkAsync(channel, $"INC-{number} incident page", url, ct), ct);
+            }
+            catch (Exception e) when (e is SlackApiException || e.InnerException is SlackApiException)
+            {
+                // Refused, or its list cannot be read (bookmarks:read missing): not worth holding up the incident's posts.
+                owner.Logger.LogInformation("Slack bookmark skipped: {Error}", (e as SlackApiException ?? (SlackApiException)e.InnerException!).Error);
+            }
         }
 
         private Task<string?> ChannelAsync(long incidentId, CancellationToken ct) => mediator.Send(new FindIncidentChannelId(incidentId, Platform), ct);

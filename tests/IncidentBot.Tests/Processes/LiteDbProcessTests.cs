@@ -39,40 +39,74 @@ public sealed class LiteDbProcessTests : IAsyncLifetime
         ["Outbox:LeaseDuration"] = "00:10:00",
     });
 
-    [Fact]
-    public Task KilledWhileSlackMakesTheChannel_RestartedOnTheSameFile_OneIncidentOneChannel() => _bots.RunAsync(async () =>
+    /// <summary>A step of a declare or of an update, by the Slack call the bot is killed in (Slack has done it; the answer is lost).</summary>
+    public static TheoryData<string> Steps =>
+    [
+        "conversations.create", "conversations.setPurpose", "conversations.invite", "status card", "pins.add", "bookmarks.add",
+        "announcement", "reply", "update post", "update thread line",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public Task KilledAtAStep_RestartedOnTheSameFile_EveryMessageOnceInOrder_OneIncidentOneChannelOneCard(string step) => _bots.RunAsync(async () =>
     {
         var file = _bots.LiteDbFile();
-        // Slack makes the channel, but its answer is still on the way when the process dies.
-        var create = _slack.Hold("conversations.create", done: true);
+        var update = step.StartsWith("update", StringComparison.Ordinal);
+        var held = Hold(step);
         var first = await _bots.StartReadyAsync("first", Settings(file));
         await first.DeclareAsync(_slack);
-        await BotProcesses.WithinAsync(create.Arrived, BotProcess.Patience, "the bot to call conversations.create");
+        if (update)
+        {
+            await first.UpdateAsync(_slack, (await _slack.DeclaredAsync()).Id, "rolled back the deploy");
+        }
+
+        await BotProcesses.WithinAsync(held.Arrived, BotProcess.Patience, $"the bot to reach the step '{step}'");
         await first.KillAsync();
 
-        await _bots.StartReadyAsync("second", Settings(file));
+        var second = await _bots.StartReadyAsync("second", Settings(file));
         var channel = await _slack.DeclaredAsync();
+        if (update)
+        {
+            await _slack.UpdatedAsync(channel);
+        }
+
+        if (step is "status card" or "announcement" or "bookmarks.add" or "update post" or "update thread line")
+        {
+            // Found in the channel rather than sent again (for the announcement, the last thing the declare does).
+            await BotProcesses.EventuallyAsync(() => Task.FromResult(second.Lines.Any(l => l.Contains("adopted, not sent again", StringComparison.Ordinal))),
+                "the restarted bot to find what the killed one sent");
+        }
 
         await AssertOneIncidentInChannelAsync(file, channel);
         Assert.Equal(ProcessSlack.ChannelName, channel.Name); // adopted on the replay, not "-2"
+        var messages = _slack.MessagesIn(channel.Id).Select(m => m["text"]!.GetValue<string>()).ToList();
+        var card = Assert.Single(_slack.MessagesIn(channel.Id), ProcessSlack.IsCard);
+        Assert.Equal([card["ts"]!.GetValue<string>()], channel.Pins);
+        Assert.Single(channel.Bookmarks);
+        var announcements = _slack.MessagesIn(SlackHarness.Announcements);
+        Assert.Single(announcements, m => m["thread_ts"] is null);
+        if (update)
+        {
+            Assert.Equal(2, messages.Count);
+            Assert.StartsWith("Update from", messages[1], StringComparison.Ordinal); // after the card
+            Assert.Contains("rolled back the deploy", Assert.Single(announcements, m => m["thread_ts"] is not null)["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Single(messages);
+        }
     });
 
-    [Fact]
-    public Task KilledWhilePostingTheStatusCard_RestartedOnTheSameFile_OneIncidentOneChannel() => _bots.RunAsync(async () =>
+    /// <summary>Holds the call of <paramref name="step"/> once it is done (see <see cref="FakeSlackApi.Hold"/>).</summary>
+    private SlackHold Hold(string step) => step switch
     {
-        var file = _bots.LiteDbFile();
-        // The card reaches the channel, but the answer (its ts) never reaches the bot.
-        var card = _slack.Hold("chat.postMessage", c => c["channel"] != SlackHarness.Announcements && c["blocks"].Length > 0, done: true);
-        var first = await _bots.StartReadyAsync("first", Settings(file));
-        await first.DeclareAsync(_slack);
-        await BotProcesses.WithinAsync(card.Arrived, BotProcess.Patience, "the bot to post the status card");
-        await first.KillAsync();
-
-        await _bots.StartReadyAsync("second", Settings(file));
-        var channel = await _slack.DeclaredAsync();
-
-        await AssertOneIncidentInChannelAsync(file, channel);
-    });
+        "status card" => _slack.Hold("chat.postMessage", ProcessSlack.IsCard, done: true),
+        "announcement" => _slack.Hold("chat.postMessage", c => c["channel"] == SlackHarness.Announcements && c["thread_ts"].Length == 0, done: true),
+        "reply" => _slack.Hold(FakeSlackApi.ResponseUrlMethod, c => c["text"].StartsWith("INC-1 declared", StringComparison.Ordinal), done: true),
+        "update post" => _slack.Hold("chat.postMessage", c => c["text"].StartsWith("Update from", StringComparison.Ordinal), done: true),
+        "update thread line" => _slack.Hold("chat.postMessage", c => c["channel"] == SlackHarness.Announcements && c["thread_ts"].Length > 0, done: true),
+        _ => _slack.Hold(step, done: true),
+    };
 
     [Fact]
     public Task SecondProcessOnTheSameFile_RefusesToStart_NamingTheFile_AndTheFirstKeepsServing() => _bots.RunAsync(async () =>

@@ -12,17 +12,21 @@ using Microsoft.Extensions.Logging;
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>
-/// A small Slack Web API of our own on 127.0.0.1: keeps channels, messages and pins like Slack would, records
-/// every call, and can be told to fail (429 with Retry-After, 500, an <c>{ok:false}</c> error) for a method or to
-/// hold calls open (<see cref="Hold"/>). Several bots can share it, each on its own base URL
-/// (<see cref="ApiBaseUrlFor"/>), so a call says which bot made it.
+/// A small Slack Web API of our own on 127.0.0.1: keeps channels, messages (with their metadata and threads), pins and
+/// bookmarks like Slack would, serves them back as <c>conversations.history</c>, <c>conversations.replies</c> and
+/// <c>bookmarks.list</c> answer (the shapes of Slack's method reference), records every call, and can be told to fail
+/// (429 with Retry-After, 500, an <c>{ok:false}</c> error) for a method, to fail after doing what was asked
+/// (<see cref="FailAfterStoring"/>: a reset or a 500 once the message is posted), or to hold calls open
+/// (<see cref="Hold"/>). Several bots can share it, each on its own base URL (<see cref="ApiBaseUrlFor"/>), so a call
+/// says which bot made it.
 /// </summary>
 public sealed class FakeSlackApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
-    private long _nextTs = 1_763_370_000_000_100;
+    private long _lastTs;
     private int _nextChannel = 100;
+    private int _nextBookmark;
 
     private FakeSlackApi(WebApplication app) => _app = app;
 
@@ -41,6 +45,15 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     /// <summary>Calls to hold open instead of answering, checked before <see cref="Failures"/>.</summary>
     public ConcurrentQueue<SlackHold> Holds { get; } = new();
+
+    /// <summary>
+    /// Failures for calls that match (<see cref="FailWhen"/>, <see cref="FailAfterStoring"/>), checked after
+    /// <see cref="Holds"/> and before <see cref="Failures"/>.
+    /// </summary>
+    public ConcurrentQueue<SlackHold> Faults { get; } = new();
+
+    /// <summary>Slack's clock, which gives messages their <c>ts</c>: the bot's, when the bot runs on a fake clock.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>
     /// What happened, in order, as one log the test can add to as well (<see cref="Record"/>): each Web API call as
@@ -74,6 +87,31 @@ public sealed class FakeSlackApi : IAsyncDisposable
             var body = await JsonNode.ParseAsync(http.Request.Body);
             var obj = body!.AsObject();
             obj["_response_url_id"] = id;
+            var call = new SlackCall(ResponseUrlMethod, new Dictionary<string, string>(StringComparer.Ordinal) { ["text"] = obj["text"]?.ToString() ?? string.Empty }, string.Empty);
+            fake.Calls.Enqueue(call);
+            if (fake.Holds.FirstOrDefault(h => h.TryTake(call)) is { } hold)
+            {
+                // A reply that reached Slack (or not, without done) whose answer never reaches the bot.
+                if (hold.Done)
+                {
+                    fake.Responses.Enqueue(obj);
+                }
+
+                hold.Arrive(call);
+                await hold.Released.WaitAsync(http.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (http.RequestAborted.IsCancellationRequested)
+                {
+                    return Results.Empty;
+                }
+
+                if (!hold.Done)
+                {
+                    fake.Responses.Enqueue(obj);
+                }
+
+                return Results.Ok();
+            }
+
             fake.Responses.Enqueue(obj);
             return Results.Ok();
         });
@@ -89,8 +127,30 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return channel;
     }
 
+    /// <summary>The bot's own user, the author of what it posts.</summary>
+    public const string BotUser = "U0BOT";
+
+    /// <summary>What <see cref="Hold"/> and <see cref="Calls"/> call a reply through a response URL.</summary>
+    public const string ResponseUrlMethod = "response_url";
+
     public void AddMessage(string channel, string ts, string user, string text) =>
         Messages[(channel, ts)] = new JsonObject { ["type"] = "message", ["user"] = user, ["text"] = text, ["ts"] = ts };
+
+    /// <summary>The messages of a channel as people see them, thread replies included, oldest first.</summary>
+    public IReadOnlyList<JsonObject> MessagesIn(string channel) =>
+        [.. Messages.Where(m => m.Key.Channel == channel).OrderBy(m => m.Key.Ts, StringComparer.Ordinal).Select(m => m.Value)];
+
+    /// <summary>
+    /// Does what the next <paramref name="times"/> calls to <paramref name="method"/> matching <paramref name="when"/>
+    /// ask (the message is posted, the bookmark added), then answers with <paramref name="failure"/> instead (a 500,
+    /// <see cref="Reset"/>): the bot cannot tell whether it happened.
+    /// </summary>
+    public void FailAfterStoring(string method, Func<HttpContext, Task> failure, Func<SlackCall, bool>? when = null, int times = 1) =>
+        Faults.Enqueue(new SlackHold(method, when ?? (_ => true), done: true, times) { Failure = failure });
+
+    /// <summary>Answers the next <paramref name="times"/> calls to <paramref name="method"/> matching <paramref name="when"/> with <paramref name="failure"/>, doing nothing.</summary>
+    public void FailWhen(string method, Func<HttpContext, Task> failure, Func<SlackCall, bool> when, int times = 1) =>
+        Faults.Enqueue(new SlackHold(method, when, done: false, times) { Failure = failure });
 
     public void FailNext(string method, int times, Func<HttpContext, Task> failure)
     {
@@ -109,6 +169,19 @@ public sealed class FakeSlackApi : IAsyncDisposable
     };
 
     public static Func<HttpContext, Task> Error(string error) => http => http.Response.WriteAsJsonAsync(new { ok = false, error });
+
+    public static Func<HttpContext, Task> ServerError => http =>
+    {
+        http.Response.StatusCode = 500;
+        return http.Response.WriteAsync("internal error");
+    };
+
+    /// <summary>Drops the connection without an answer: the caller sees it reset.</summary>
+    public static Func<HttpContext, Task> Reset => http =>
+    {
+        http.Abort();
+        return Task.CompletedTask;
+    };
 
     /// <summary>
     /// Holds the next <paramref name="times"/> calls to <paramref name="method"/> that match <paramref name="when"/>
@@ -146,6 +219,21 @@ public sealed class FakeSlackApi : IAsyncDisposable
         if (Holds.FirstOrDefault(h => h.TryTake(call)) is { } hold)
         {
             await HoldAsync(hold, call, form, http);
+            return;
+        }
+
+        if (Faults.FirstOrDefault(h => h.TryTake(call)) is { } fault)
+        {
+            if (fault.Done)
+            {
+                lock (_gate)
+                {
+                    Answer(method, form);
+                }
+            }
+
+            fault.Arrive(call);
+            await fault.Failure!(http);
             return;
         }
 
@@ -222,9 +310,15 @@ public sealed class FakeSlackApi : IAsyncDisposable
             case "conversations.setTopic":
                 return WithChannel(form, c => c.Topic = form["topic"]);
             case "conversations.invite":
+                if (Channels.TryGetValue(form.GetValueOrDefault("channel") ?? string.Empty, out var invitedTo)
+                    && form["users"].Split(',').All(invitedTo.Members.Contains))
+                {
+                    return Fail("already_in_channel");
+                }
+
                 return WithChannel(form, c =>
                 {
-                    foreach (var user in form["users"].Split(','))
+                    foreach (var user in form["users"].Split(',').Where(u => !c.Members.Contains(u)))
                     {
                         c.Members.Add(user);
                     }
@@ -234,8 +328,39 @@ public sealed class FakeSlackApi : IAsyncDisposable
             case "chat.postMessage":
                 var ts = NextTs();
                 var channelId = form["channel"];
-                Messages[(channelId, ts)] = new JsonObject { ["type"] = "message", ["bot_id"] = "B0BOT", ["text"] = form["text"], ["ts"] = ts, ["blocks"] = form.GetValueOrDefault("blocks") };
-                return Ok(new JsonObject { ["channel"] = channelId, ["ts"] = ts });
+                var posted = new JsonObject
+                {
+                    ["type"] = "message",
+                    ["user"] = BotUser,
+                    ["bot_id"] = "B0BOT",
+                    ["app_id"] = "A0BOT",
+                    ["text"] = form["text"],
+                    ["ts"] = ts,
+                    ["team"] = "T1DC2JH3J",
+                };
+                if (form.GetValueOrDefault("blocks") is { Length: > 0 } blocks)
+                {
+                    posted["blocks"] = JsonNode.Parse(blocks);
+                }
+
+                if (form.GetValueOrDefault("thread_ts") is { Length: > 0 } thread)
+                {
+                    if (!Messages.ContainsKey((channelId, thread)))
+                    {
+                        return Fail("thread_not_found");
+                    }
+
+                    posted["thread_ts"] = thread;
+                    posted["parent_user_id"] = Messages[(channelId, thread)]["user"]?.DeepClone();
+                }
+
+                if (form.GetValueOrDefault("metadata") is { Length: > 0 } metadata)
+                {
+                    posted["metadata"] = JsonNode.Parse(metadata);
+                }
+
+                Messages[(channelId, ts)] = posted;
+                return Ok(new JsonObject { ["channel"] = channelId, ["ts"] = ts, ["message"] = WithoutMetadata(posted) });
             case "chat.update":
                 if (!Messages.TryGetValue((form["channel"], form["ts"]), out var message))
                 {
@@ -243,15 +368,42 @@ public sealed class FakeSlackApi : IAsyncDisposable
                 }
 
                 message["text"] = form["text"];
-                message["blocks"] = form.GetValueOrDefault("blocks");
+                message["blocks"] = form.GetValueOrDefault("blocks") is { Length: > 0 } updated ? JsonNode.Parse(updated) : null;
                 return Ok(new JsonObject { ["channel"] = form["channel"], ["ts"] = form["ts"] });
             case "pins.add":
+                if (Channels.TryGetValue(form.GetValueOrDefault("channel") ?? string.Empty, out var pinnedIn) && pinnedIn.Pins.Contains(form["timestamp"]))
+                {
+                    return Fail("already_pinned");
+                }
+
                 return WithChannel(form, c => c.Pins.Add(form["timestamp"]));
             case "conversations.history":
-                var found = Messages.TryGetValue((form["channel"], form["latest"]), out var m) ? new JsonArray(m.DeepClone()) : [];
-                return Ok(new JsonObject { ["messages"] = found, ["has_more"] = false });
+                return History(form);
             case "conversations.replies":
-                return Fail("thread_not_found");
+                return Replies(form);
+            case "bookmarks.add":
+                return WithChannel(form, c => c.Bookmarks.Add(new JsonObject
+                {
+                    ["id"] = $"Bk{Interlocked.Increment(ref _nextBookmark):D8}",
+                    ["channel_id"] = c.Id,
+                    ["title"] = form["title"],
+                    ["link"] = form["link"],
+                    ["emoji"] = null,
+                    ["icon_url"] = null,
+                    ["type"] = form["type"],
+                    ["entity_id"] = null,
+                    ["date_created"] = Clock.GetUtcNow().ToUnixTimeSeconds(),
+                    ["date_updated"] = 0,
+                    ["rank"] = "U",
+                    ["last_updated_by_user_id"] = BotUser,
+                    ["last_updated_by_team_id"] = "T1DC2JH3J",
+                    ["shortcut_id"] = null,
+                    ["app_id"] = null,
+                }), c => new JsonObject { ["bookmark"] = c.Bookmarks.Last().DeepClone() });
+            case "bookmarks.list":
+                return Channels.TryGetValue(form.GetValueOrDefault("channel_id") ?? string.Empty, out var marked)
+                    ? Ok(new JsonObject { ["bookmarks"] = new JsonArray([.. marked.Bookmarks.Select(b => b.DeepClone())]) })
+                    : Fail("channel_not_found");
             case "chat.getPermalink":
                 return Ok(new JsonObject { ["channel"] = form["channel"], ["permalink"] = $"https://fake.slack.test/archives/{form["channel"]}/p{form["message_ts"].Replace(".", string.Empty, StringComparison.Ordinal)}" });
             case "users.info":
@@ -263,12 +415,115 @@ public sealed class FakeSlackApi : IAsyncDisposable
             case "apps.connections.open":
                 return SocketUrl is null ? Fail("invalid_auth") : Ok(new JsonObject { ["url"] = SocketUrl().ToString() });
             default:
-                // views.open, chat.postEphemeral, bookmarks.add …: accepted as Slack would.
+                // views.open, chat.postEphemeral …: accepted as Slack would.
                 return Ok([]);
         }
     }
 
-    private JsonObject WithChannel(Dictionary<string, string> form, Action<FakeChannel> change)
+    /// <summary>
+    /// <c>conversations.history</c>: the channel's messages (thread replies left out) after <c>oldest</c> and before
+    /// <c>latest</c> (either one included with <c>inclusive</c>), newest first, <c>limit</c> (default 100) per page, the
+    /// next page through <c>response_metadata.next_cursor</c>; metadata only with <c>include_all_metadata</c>.
+    /// </summary>
+    private JsonObject History(Dictionary<string, string> form)
+    {
+        var channel = form["channel"];
+        var (oldest, latest, inclusive) = Window(form);
+        var all = Messages.Where(m => m.Key.Channel == channel)
+            .Select(m => m.Value)
+            .Where(m => m["thread_ts"] is null || m["thread_ts"]!.GetValue<string>() == m["ts"]!.GetValue<string>())
+            .Where(m => InWindow(Ts(m), oldest, latest, inclusive))
+            .OrderByDescending(Ts)
+            .ToList();
+        if (Cursor(form) is { } before)
+        {
+            all = [.. all.Where(m => Ts(m) < before)];
+        }
+
+        return Page(all, form, m => WithReplyCount(channel, m));
+    }
+
+    /// <summary>
+    /// <c>conversations.replies</c>: the thread of <c>ts</c>, its parent first, then the replies in the window, oldest
+    /// first, paged like history; <c>thread_not_found</c> when there is no such message.
+    /// </summary>
+    private JsonObject Replies(Dictionary<string, string> form)
+    {
+        var channel = form["channel"];
+        if (!Messages.TryGetValue((channel, form["ts"]), out var asked))
+        {
+            return Fail("thread_not_found");
+        }
+
+        var parentTs = asked["thread_ts"]?.GetValue<string>() ?? form["ts"];
+        var parent = Messages[(channel, parentTs)];
+        var (oldest, latest, inclusive) = Window(form);
+        var replies = Messages.Where(m => m.Key.Channel == channel && m.Key.Ts != parentTs)
+            .Select(m => m.Value)
+            .Where(m => m["thread_ts"]?.GetValue<string>() == parentTs && InWindow(Ts(m), oldest, latest, inclusive))
+            .OrderBy(Ts)
+            .ToList();
+        var after = Cursor(form);
+        var all = after is null ? [parent, .. replies] : replies.Where(m => Ts(m) > after).ToList();
+        return Page(all, form, m => WithReplyCount(channel, m));
+    }
+
+    private JsonObject Page(List<JsonObject> all, Dictionary<string, string> form, Func<JsonObject, JsonObject> shown)
+    {
+        var limit = int.TryParse(form.GetValueOrDefault("limit"), CultureInfo.InvariantCulture, out var l) && l > 0 ? l : 100;
+        var withMetadata = form.GetValueOrDefault("include_all_metadata") is "true" or "1";
+        var page = all.Take(limit).Select(m => withMetadata ? (JsonObject)shown(m).DeepClone() : WithoutMetadata(shown(m))).ToList();
+        var more = all.Count > limit;
+        return Ok(new JsonObject
+        {
+            ["messages"] = new JsonArray([.. page]),
+            ["has_more"] = more,
+            ["pin_count"] = 0,
+            ["response_metadata"] = new JsonObject
+            {
+                ["next_cursor"] = more ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"next_ts:{page[^1]["ts"]}")) : string.Empty,
+            },
+        });
+    }
+
+    private JsonObject WithReplyCount(string channel, JsonObject message)
+    {
+        var ts = message["ts"]!.GetValue<string>();
+        var replies = Messages.Count(m => m.Key.Channel == channel && m.Key.Ts != ts && m.Value["thread_ts"]?.GetValue<string>() == ts);
+        if (replies == 0)
+        {
+            return message;
+        }
+
+        var parent = (JsonObject)message.DeepClone();
+        parent["thread_ts"] = ts;
+        parent["reply_count"] = replies;
+        return parent;
+    }
+
+    private static JsonObject WithoutMetadata(JsonObject message)
+    {
+        var copy = (JsonObject)message.DeepClone();
+        copy.Remove("metadata");
+        return copy;
+    }
+
+    private static (decimal Oldest, decimal Latest, bool Inclusive) Window(Dictionary<string, string> form) => (
+        form.GetValueOrDefault("oldest") is { Length: > 0 } o ? decimal.Parse(o, CultureInfo.InvariantCulture) : 0m,
+        form.GetValueOrDefault("latest") is { Length: > 0 } l ? decimal.Parse(l, CultureInfo.InvariantCulture) : decimal.MaxValue,
+        form.GetValueOrDefault("inclusive") is "true" or "1");
+
+    private static bool InWindow(decimal ts, decimal oldest, decimal latest, bool inclusive) =>
+        inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest;
+
+    private static decimal? Cursor(Dictionary<string, string> form) =>
+        form.GetValueOrDefault("cursor") is { Length: > 0 } cursor
+            ? decimal.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(cursor))["next_ts:".Length..], CultureInfo.InvariantCulture)
+            : null;
+
+    private static decimal Ts(JsonObject message) => decimal.Parse(message["ts"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    private JsonObject WithChannel(Dictionary<string, string> form, Action<FakeChannel> change, Func<FakeChannel, JsonObject>? answer = null)
     {
         var id = form.GetValueOrDefault("channel") ?? form.GetValueOrDefault("channel_id") ?? string.Empty;
         if (!Channels.TryGetValue(id, out var channel))
@@ -277,13 +532,15 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
 
         change(channel);
-        return Ok([]);
+        return Ok(answer?.Invoke(channel) ?? []);
     }
 
+    /// <summary>The next message ts: Slack's clock in microseconds, and never one given out before.</summary>
     private string NextTs()
     {
-        var n = Interlocked.Increment(ref _nextTs);
-        return $"{n / 1_000_000}.{n % 1_000_000:D6}";
+        var now = (Clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
+        var n = _lastTs = Math.Max(now, _lastTs + 1);
+        return string.Create(CultureInfo.InvariantCulture, $"{n / 1_000_000}.{n % 1_000_000:D6}");
     }
 
     private static JsonObject ChannelJson(FakeChannel c) => new()
@@ -330,6 +587,9 @@ public sealed class FakeChannel(string id, string name, bool isPrivate)
     public bool Archived { get; set; }
     public ConcurrentBag<string> Members { get; } = [];
     public ConcurrentBag<string> Pins { get; } = [];
+
+    /// <summary>Its bookmarks as <c>bookmarks.list</c> shows them, oldest first.</summary>
+    public List<JsonObject> Bookmarks { get; } = [];
 }
 
 /// <summary>Calls <see cref="FakeSlackApi"/> holds open: what they are, when the first arrived, and the release.</summary>
@@ -342,6 +602,9 @@ public sealed class SlackHold
     private readonly Lock _gate = new();
     private int _left;
     private int _count;
+
+    /// <summary>For <see cref="FakeSlackApi.Faults"/>: the answer served in place of Slack's.</summary>
+    internal Func<HttpContext, Task>? Failure { get; init; }
 
     internal SlackHold(string method, Func<SlackCall, bool> when, bool done, int times)
     {

@@ -46,7 +46,9 @@ public sealed class SlackHarness : IAsyncDisposable
             all[k] = v;
         }
 
-        var bot = new BotFactory(all, clock: new FakeTimeProvider(DateTimeOffset.UtcNow), services: services);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        slack.Clock = clock; // one clock for both, so the ts Slack gives a post is on the bot's time line
+        var bot = new BotFactory(all, clock: clock, services: services);
         var client = bot.CreateClient();
         bot.Services.GetRequiredService<IncidentBot.Slack.Api.SlackPostPacer>().Interval = TimeSpan.Zero;
         return new SlackHarness(slack, bot, client);
