@@ -1,12 +1,11 @@
 using System.Net;
 using IncidentBot.Core.Features;
+using IncidentBot.Web.Access;
 using IncidentBot.Web.Api;
 using IncidentBot.Web.SignIn;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
-using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +29,7 @@ public static class WebRegistration
         services.TryAddSingleton<ConsoleAccess>();
         // Explicitly: the pages live in this library, and the entry assembly is not always the host (tests).
         services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly);
-        services.AddIncidentSignIn();
+        services.AddIncidentAuthentication();
         return services;
     }
 
@@ -66,7 +65,7 @@ public static class WebRegistration
             web.Value.SignIn.IsConfigured(provider) ? SignInSetup.Challenge(provider, returnUrl) : Results.NotFound());
         endpoints.MapPost("/signout", async (HttpContext http) =>
         {
-            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await http.SignOutAsync(WebAuthentication.CookieScheme);
             return Results.Redirect("/signin");
         });
         return endpoints;

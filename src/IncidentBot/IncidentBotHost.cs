@@ -47,6 +47,7 @@ public static class IncidentBotHost
     {
         app.UseIncidentForwardedHeaders();
         app.UseAuthentication();
+        app.UseAuthorization();
         // Liveness: the process answers. Readiness: and its database is reachable.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions

@@ -3,7 +3,8 @@ using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Options;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
+using Microsoft.AspNetCore.Authorization;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,8 +13,8 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Web.Pages;
 
 /// <summary>The console's home: pick a name, type commands, declare, and see the open incidents.</summary>
-[ConsolePage]
-public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> incidents) : PageModel
+[Authorize(Policy = WebAuthentication.ConsoleHomePolicy)]
+public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> incidents, ConsoleAccess console) : PageModel
 {
     public string? UserName { get; private set; }
 
@@ -31,13 +32,14 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
 
     public async Task<IActionResult> OnGetAsync(bool closed, bool @switch, CancellationToken cancellationToken)
     {
-        var signedIn = IncidentBot.Web.SignIn.SignInSetup.SignedIn(HttpContext);
-        UserName = signedIn?.DisplayName ?? (@switch ? null : ConsoleUser.Current(HttpContext));
+        // On the open console a person may switch to another typed name; a signed-in person is who they signed in as.
+        var actor = @switch && WebActor.TypedName(User) ? null : WebActor.Of(User);
+        UserName = actor?.DisplayName;
         ViewData["User"] = UserName;
         ShowClosed = closed;
-        if (UserName is not null)
+        if (actor is not null)
         {
-            Incidents = await mediator.Send(new ListOpenIncidents(signedIn ?? Actor.Console(UserName), IncludeClosed: closed), cancellationToken);
+            Incidents = await mediator.Send(new ListOpenIncidents(actor, IncludeClosed: closed), cancellationToken);
         }
 
         return Page();
@@ -45,20 +47,26 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
 
     public IActionResult OnPostName(string? name, string? returnUrl)
     {
+        if (!console.Open)
+        {
+            // Only the open console trusts a typed name; anywhere else the name would be ignored.
+            return NotFound();
+        }
+
         name = name?.Trim().TrimStart('@');
-        if (!ConsoleUser.IsValid(name))
+        if (!ConsoleNameHandler.IsValid(name))
         {
             Reply = "Pick a name of letters, digits, '.', '_' or '-' (at most 64).";
             return RedirectToPage();
         }
 
-        ConsoleUser.Set(HttpContext, name!);
+        ConsoleNameHandler.Remember(HttpContext, name!);
         return returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostCommandAsync(string? text, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        if (WebActor.Of(User) is not { } actor)
         {
             return RedirectToPage();
         }
@@ -71,7 +79,7 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
 
     public async Task<IActionResult> OnPostDeclareAsync(string? title, string? severity, string? description, string? service, bool isPrivate, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        if (WebActor.Of(User) is not { } actor)
         {
             return RedirectToPage();
         }

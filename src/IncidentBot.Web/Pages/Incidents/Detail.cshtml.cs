@@ -3,7 +3,8 @@ using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Options;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>One incident: status, roles, members, action items and the whole timeline; commands here imply it.</summary>
-[ConsolePage]
+[Authorize(Policy = WebAuthentication.ConsolePolicy)]
 public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> incidents, IOptions<FacilitatorOptions> facilitators) : PageModel
 {
     public IncidentDetails? Incident { get; private set; }
@@ -40,12 +41,8 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
     {
         Number = number;
         Kind = string.IsNullOrWhiteSpace(kind) ? null : kind;
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect($"/?returnUrl={Uri.EscapeDataString($"/incidents/{number}")}");
-        }
-
-        ViewData["User"] = ConsoleUser.Current(HttpContext);
+        var actor = WebActor.Required(User);
+        ViewData["User"] = actor.DisplayName;
         IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
         try
         {
@@ -62,12 +59,7 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
 
     public async Task<IActionResult> OnPostCommandAsync(int number, string? text, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/");
-        }
-
-        var reply = await mediator.Send(new RunChatCommand(actor, text, new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
+        var reply = await mediator.Send(new RunChatCommand(WebActor.Required(User), text, new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
         Reply = ConsoleReplies.Describe(reply);
 
         // A declare from an incident page leads to the new incident.
@@ -77,14 +69,9 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
 
     public async Task<IActionResult> OnPostEditAsync(int number, long entryId, string? text, bool? hidden, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/");
-        }
-
         try
         {
-            await mediator.Send(new Core.Features.Timeline.EditTimelineEntry(actor, number, entryId, string.IsNullOrWhiteSpace(text) ? null : text, hidden), cancellationToken);
+            await mediator.Send(new Core.Features.Timeline.EditTimelineEntry(WebActor.Required(User), number, entryId, string.IsNullOrWhiteSpace(text) ? null : text, hidden), cancellationToken);
             Reply = hidden switch { true => "Entry hidden (kept in the audit trail).", false => "Entry shown again.", _ => "Entry corrected (the old text is kept in the audit trail)." };
         }
         catch (IncidentRuleException rule)

@@ -1,6 +1,7 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Reviews;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
+using Microsoft.AspNetCore.Authorization;
 using Markdig;
 using MediatR;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>An incident's review document, rendered; regenerate it, or download it as Markdown.</summary>
-[ConsolePage]
+[Authorize(Policy = WebAuthentication.ConsolePolicy)]
 public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options.IOptions<Core.Options.FacilitatorOptions> facilitators) : PageModel
 {
     /// <summary>Raw HTML in the Markdown is shown as text: the doc holds people's words.</summary>
@@ -37,11 +38,7 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
     public async Task<IActionResult> OnGetAsync(int number, CancellationToken cancellationToken)
     {
         Number = number;
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect($"/?returnUrl={Uri.EscapeDataString($"/incidents/{number}/review")}");
-        }
-
+        var actor = WebActor.Required(User);
         ViewData["User"] = actor.DisplayName;
         try
         {
@@ -64,11 +61,7 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
     /// <summary>The facilitator controls, the same requests as <c>/incident review …</c>.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int number, string action, DateOnly? date, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/");
-        }
-
+        var actor = WebActor.Required(User);
         var parsed = action switch
         {
             "schedule" => Core.Commands.ReviewAction.Schedule,
@@ -92,11 +85,7 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
 
     public async Task<IActionResult> OnPostRegenerateAsync(int number, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is { } actor)
-        {
-            await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Doc), cancellationToken);
-        }
-
+        await mediator.Send(new ManageReview(WebActor.Required(User), number, Core.Commands.ReviewAction.Doc), cancellationToken);
         return Redirect($"/incidents/{number}/review");
     }
 }
