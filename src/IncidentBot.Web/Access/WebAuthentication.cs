@@ -84,7 +84,8 @@ public static class WebAuthentication
             .AddPolicy(ApiTokenPolicy, p => p.AddAuthenticationSchemes(ApiTokenScheme).RequireClaim(ClaimTypes.NameIdentifier, Actor.Api.PersonKey))
             .AddPolicy(CalendarFeedPolicy, p => p.AddAuthenticationSchemes(CalendarFeedScheme).RequireClaim(ClaimTypes.NameIdentifier));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ConsoleRequirementHandler>());
-        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, ConsoleAuthorizationResultHandler>();
+        // Replaces the framework's own (registered with the pages), which it wraps.
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, ConsoleAuthorizationResultHandler>());
         return services;
     }
 

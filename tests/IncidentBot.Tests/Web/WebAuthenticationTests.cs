@@ -7,6 +7,7 @@ using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Web.Access;
 using MediatR;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -276,6 +277,12 @@ public sealed partial class WebAuthenticationTests : IDisposable
         if (cookie is not null)
         {
             http.Request.Headers.Cookie = cookie;
+        }
+
+        // As UseAuthentication does before the authorization middleware runs.
+        if ((await http.AuthenticateAsync()).Principal is { } user)
+        {
+            http.User = user;
         }
 
         var policy = (await scope.ServiceProvider.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(policyName))!;
