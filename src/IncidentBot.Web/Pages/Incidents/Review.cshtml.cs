@@ -85,7 +85,15 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
 
     public async Task<IActionResult> OnPostRegenerateAsync(int number, CancellationToken cancellationToken)
     {
-        await mediator.Send(new ManageReview(WebActor.Required(User), number, Core.Commands.ReviewAction.Doc), cancellationToken);
+        try
+        {
+            await mediator.Send(new ManageReview(WebActor.Required(User), number, Core.Commands.ReviewAction.Doc), cancellationToken);
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = rule.Message;
+        }
+
         return Redirect($"/incidents/{number}/review");
     }
 }
