@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,7 +29,13 @@ public static class WebRegistration
         services.AddSingleton<IIncidentLinks>(sp => sp.GetRequiredService<PublicUrls>());
         services.TryAddSingleton<ConsoleAccess>();
         // Explicitly: the pages live in this library, and the entry assembly is not always the host (tests).
-        services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly);
+        services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly)
+            .AddMvcOptions(o =>
+            {
+                // jQuery's "a[b]" field names are not used here, and its reader throws (a 500) on a name like "a[".
+                o.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+                o.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+            });
         services.AddIncidentAuthentication();
         return services;
     }

@@ -39,6 +39,27 @@ public sealed partial class HostileInputFindingsTests
         Assert.Equal(0, await StoreProbe.IncidentCountAsync(bot.Services));
     }
 
+    [Fact]
+    public async Task A_form_field_named_with_an_unclosed_bracket_is_ignored_rather_than_a_500()
+    {
+        using var bot = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Open"] = "true" });
+        var cookies = new CookieContainer();
+        cookies.Add(new Uri("http://localhost"), new Cookie("incidentbot-console-user", "alice"));
+        using var alice = bot.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies));
+        var page = await alice.GetStringAsync(new Uri("/", UriKind.Relative));
+        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+
+        var response = await alice.PostAsync(new Uri("/?handler=Declare&q[=1", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["title"] = "Checkout errors",
+            ["x\u001b[31m"] = "red",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(1, await StoreProbe.IncidentCountAsync(bot.Services));
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }
