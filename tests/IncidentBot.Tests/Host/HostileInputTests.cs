@@ -211,6 +211,9 @@ public sealed partial class HostileInputTests(ITestOutputHelper output) : IAsync
         }
 
         Say(table.ToString());
+
+        // Beside the test assembly too, where the CI script prints it after a passing run (whose output is not shown).
+        await File.WriteAllTextAsync(System.IO.Path.Combine(AppContext.BaseDirectory, "hostile-input-counts.txt"), table.ToString());
         Assert.True(failures.Count == 0, $"seed {seed}:\n" + string.Join('\n', failures.Take(40)));
         Assert.True(counts.Values.Sum(x => x.Tried) >= Math.Min(total, 10_000), "fewer cases ran than asked for");
         Assert.True(authenticated * 2 >= total, "at least half the cases carry valid credentials");
