@@ -1,13 +1,13 @@
 using System.Net;
 using IncidentBot.Core.Features;
+using IncidentBot.Web.Access;
 using IncidentBot.Web.Api;
 using IncidentBot.Web.SignIn;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
-using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,8 +29,14 @@ public static class WebRegistration
         services.AddSingleton<IIncidentLinks>(sp => sp.GetRequiredService<PublicUrls>());
         services.TryAddSingleton<ConsoleAccess>();
         // Explicitly: the pages live in this library, and the entry assembly is not always the host (tests).
-        services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly);
-        services.AddIncidentSignIn();
+        services.AddRazorPages().AddApplicationPart(typeof(WebRegistration).Assembly)
+            .AddMvcOptions(o =>
+            {
+                // jQuery's "a[b]" field names are not used here, and its reader throws (a 500) on a name like "a[".
+                o.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+                o.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+            });
+        services.AddIncidentAuthentication();
         return services;
     }
 
@@ -66,7 +72,7 @@ public static class WebRegistration
             web.Value.SignIn.IsConfigured(provider) ? SignInSetup.Challenge(provider, returnUrl) : Results.NotFound());
         endpoints.MapPost("/signout", async (HttpContext http) =>
         {
-            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await http.SignOutAsync(WebAuthentication.CookieScheme);
             return Results.Redirect("/signin");
         });
         return endpoints;

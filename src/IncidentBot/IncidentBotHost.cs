@@ -73,6 +73,7 @@ public static class IncidentBotHost
         app.UseDeliveryTiming();
         app.UseIncidentForwardedHeaders();
         app.UseAuthentication();
+        app.UseAuthorization();
         // Liveness: the process answers. Readiness: its database is reachable (else 503) and its queue flows (else
         // Degraded, still 200: one poison delivery must not take every replica out of rotation).
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

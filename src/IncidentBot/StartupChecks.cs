@@ -1,7 +1,7 @@
 using IncidentBot.Slack;
 using IncidentBot.Teams;
 using IncidentBot.Web;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot;
@@ -85,10 +85,10 @@ internal static class StartupChecks
                 "a facilitator included. For a lab only, never in production: people sign in with Web:SignIn instead",
                 Why("Web:Console:Open"));
         }
-        else if (console.Enabled && !web.SignIn.Any)
+        else if (console.Enabled && !console.CanSignIn)
         {
             logger.LogInformation(
-                "The console at / needs sign-in and Web:SignIn configures no provider, so it answers 404 (scripts use Web:ApiTokens). In a lab, Web:Console:Open opens it");
+                "The console at / needs sign-in and neither Web:SignIn nor Web:ApiTokens gives a way to sign in, so it answers 404. In a lab, Web:Console:Open opens it");
         }
 
         if (string.Equals(configuration["FORWARDEDHEADERS_ENABLED"], "true", StringComparison.OrdinalIgnoreCase))

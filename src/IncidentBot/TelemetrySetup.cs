@@ -69,17 +69,12 @@ public static class TelemetrySetup
         var options = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
         if (options.Prometheus.Enabled)
         {
-            app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: scrape => scrape.Use(async (http, next) =>
+            // Never decided from the caller's address, which a proxy or a forwarded header can make anything.
+            var scrape = app.MapPrometheusScrapingEndpoint(MetricsPath);
+            if (!options.Prometheus.Open)
             {
-                if (!ScrapeAccess.Allows(http, options))
-                {
-                    http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    http.Response.Headers.WWWAuthenticate = "Bearer";
-                    return;
-                }
-
-                await next(http);
-            }), optionsName: null);
+                scrape.RequireAuthorization(IncidentBot.Web.Access.WebAuthentication.ApiTokenPolicy);
+            }
         }
     }
 
@@ -115,16 +110,6 @@ public static class TelemetrySetup
             ? new OtlpExporterOptions { Protocol = OtlpExportProtocol.Grpc, Endpoint = new Uri(endpoint) }
             : new OtlpExporterOptions { Protocol = OtlpExportProtocol.HttpProtobuf, Endpoint = new Uri($"{endpoint}/v1/{signal}") };
     }
-}
-
-/// <summary>
-/// Who may read <c>/metrics</c>: a holder of a <c>Web:ApiTokens</c> token, or anyone when <c>Telemetry:Prometheus:Open</c>
-/// is set. Never decided from the caller's address, which a proxy or a forwarded header can make anything.
-/// </summary>
-internal static class ScrapeAccess
-{
-    public static bool Allows(HttpContext http, TelemetryOptions options) =>
-        options.Prometheus.Open || WebActors.Resolve(http) is { PersonKey: var key } && key == Actor.Api.PersonKey;
 }
 
 /// <summary>The OTLP exporters, from the validated options (which tests and hosting may set late); none when no endpoint is set.</summary>

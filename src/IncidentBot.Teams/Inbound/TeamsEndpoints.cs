@@ -59,7 +59,18 @@ public static class TeamsEndpoints
         }
 
         var inbound = http.RequestServices.GetRequiredService<TeamsInbound>();
-        var ack = await inbound.HandleAsync(activity, http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, cancellationToken);
+        TeamsAck ack;
+        try
+        {
+            ack = await inbound.HandleAsync(activity, http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, cancellationToken);
+        }
+        catch (InputRefusedException refused)
+        {
+            // An id or name no Teams client sends (ten thousand characters, control characters): refused before any write.
+            logger.LogWarning("Teams activity {Type} refused with 400: {Reason}", activity.Type, refused.Message);
+            return Results.BadRequest(new { error = refused.Message });
+        }
+
         if (ack.StatusCode == StatusCodes.Status401Unauthorized)
         {
             logger.LogWarning("Teams activity {Type} refused with 401: {Reason} (from {Remote})", activity.Type, ack.Reason, http.Connection.RemoteIpAddress);

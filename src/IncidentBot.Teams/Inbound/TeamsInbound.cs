@@ -46,6 +46,12 @@ public sealed class TeamsInbound(
                 "and without Teams:AppId the bot replies nowhere else");
         }
 
+        if (activity.Type == "message" && activity.Id is not { Length: > 0 })
+        {
+            // Before anything is stored: a refused activity leaves no trace.
+            return new TeamsAck(400, Reason: "message without id");
+        }
+
         await mediator.Send(new RememberConversation(Source, activity.ConversationId, activity.ServiceUrl, activity.TenantId, activity.ConversationType,
             activity.TeamId, activity.TeamAadGroupId, activity.TeamsChannelId), cancellationToken);
         if (activity.TeamsChannelId is { } channel && activity.ConversationType == "channel" && channel != activity.ConversationId)
@@ -58,11 +64,7 @@ public sealed class TeamsInbound(
         switch (activity.Type)
         {
             case "message":
-                if (activity.Id is not { Length: > 0 } id)
-                {
-                    return new TeamsAck(400, Reason: "message without id");
-                }
-
+                var id = activity.Id!;
                 var conversation = activity.ConversationId.Split(';')[0];
                 await inbox.TryAcceptAsync(Source, $"activity:{id}", TeamsDeliveryKinds.Message, activity.Root.GetRawText(), cancellationToken, $"teams:{conversation}");
                 return new TeamsAck(200);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using IncidentBot.Core.Domain;
@@ -6,6 +7,7 @@ using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Core.Options;
+using IncidentBot.Web.Access;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,20 +27,16 @@ public static class ExportEndpoints
 
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/incidents/{number:int}/timeline", TimelineAsync);
-        endpoints.MapGet("/api/incidents/{number:int}/review.md", ReviewDocAsync);
-        endpoints.MapGet("/reviews/calendar.ics", CalendarAsync);
-        endpoints.MapGet("/reviews/feed/{token}.ics", FeedAsync);
+        endpoints.MapGet("/api/incidents/{number:int}/timeline", TimelineAsync).RequireAuthorization(WebAuthentication.PersonPolicy);
+        endpoints.MapGet("/api/incidents/{number:int}/review.md", ReviewDocAsync).RequireAuthorization(WebAuthentication.PersonPolicy);
+        endpoints.MapGet("/reviews/calendar.ics", CalendarAsync).RequireAuthorization(WebAuthentication.PersonPolicy);
+        endpoints.MapGet($"/reviews/feed/{{{CalendarFeedHandler.TokenRouteValue}}}.ics", FeedAsync).RequireAuthorization(WebAuthentication.CalendarFeedPolicy);
         return endpoints;
     }
 
-    private static async Task<IResult> TimelineAsync(int number, string? format, HttpContext http, IMediator mediator, IOptions<ReviewsOptions> reviews, CancellationToken ct)
+    private static async Task<IResult> TimelineAsync(int number, string? format, ClaimsPrincipal user, IMediator mediator, IOptions<ReviewsOptions> reviews, CancellationToken ct)
     {
-        if (WebActors.Resolve(http) is not { } actor)
-        {
-            return Results.Unauthorized();
-        }
-
+        var actor = WebActor.Required(user);
         IncidentDetails incident;
         try
         {
@@ -74,16 +72,11 @@ public static class ExportEndpoints
         };
     }
 
-    private static async Task<IResult> ReviewDocAsync(int number, HttpContext http, IMediator mediator, CancellationToken ct)
+    private static async Task<IResult> ReviewDocAsync(int number, ClaimsPrincipal user, IMediator mediator, CancellationToken ct)
     {
-        if (WebActors.Resolve(http) is not { } actor)
-        {
-            return Results.Unauthorized();
-        }
-
         try
         {
-            var doc = await mediator.Send(new GetReviewDoc(actor, number), ct);
+            var doc = await mediator.Send(new GetReviewDoc(WebActor.Required(user), number), ct);
             return Results.File(Encoding.UTF8.GetBytes(doc.Markdown), "text/markdown; charset=utf-8", $"INC-{number}-review.md");
         }
         catch (IncidentNotFoundException e)
@@ -92,15 +85,11 @@ public static class ExportEndpoints
         }
     }
 
-    private static async Task<IResult> CalendarAsync(HttpContext http, IMediator mediator, CancellationToken ct) =>
-        WebActors.Resolve(http) is { } actor
-            ? Results.File(Encoding.UTF8.GetBytes(await mediator.Send(new GetReviewCalendar(actor), ct)), "text/calendar; charset=utf-8", "incident-reviews.ics")
-            : Results.Unauthorized();
+    private static async Task<IResult> CalendarAsync(ClaimsPrincipal user, IMediator mediator, CancellationToken ct) =>
+        Results.File(Encoding.UTF8.GetBytes(await mediator.Send(new GetReviewCalendar(WebActor.Required(user)), ct)), "text/calendar; charset=utf-8", "incident-reviews.ics");
 
-    private static async Task<IResult> FeedAsync(string token, IMediator mediator, CancellationToken ct) =>
-        await mediator.Send(new ResolveCalendarFeed(token), ct) is { } actor
-            ? Results.Text(await mediator.Send(new GetReviewCalendar(actor), ct), "text/calendar", Encoding.UTF8)
-            : Results.NotFound();
+    private static async Task<IResult> FeedAsync(ClaimsPrincipal user, IMediator mediator, CancellationToken ct) =>
+        Results.Text(await mediator.Send(new GetReviewCalendar(WebActor.Required(user)), ct), "text/calendar", Encoding.UTF8);
 
     internal static string Csv(IncidentDetails incident)
     {

@@ -32,7 +32,7 @@ public static class ConsoleCommands
             if (end - word > 1 && raw[word] == '@')
             {
                 var name = raw[(word + 1)..end].TrimEnd('.');
-                if (!name.Equals("me", StringComparison.OrdinalIgnoreCase) && ConsoleUser.IsValid(name))
+                if (!name.Equals("me", StringComparison.OrdinalIgnoreCase) && Access.ConsoleNameHandler.IsValid(name))
                 {
                     // A full stop after the name ends the sentence; it stays in the text but is not part of the name.
                     input.Text(raw[index..word]).Person(raw[word..end], new PersonMention("console:" + name, name));

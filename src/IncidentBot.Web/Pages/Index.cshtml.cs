@@ -3,7 +3,9 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Options;
+using IncidentBot.Web.Access;
 using IncidentBot.Web.Console;
+using Microsoft.AspNetCore.Authorization;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,8 +14,8 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Web.Pages;
 
 /// <summary>The console's home: pick a name, type commands, declare, and find incidents (search, filters, pages).</summary>
-[ConsolePage]
-public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> incidents) : PageModel
+[Authorize(Policy = WebAuthentication.ConsoleHomePolicy)]
+public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> incidents, ConsoleAccess console) : PageModel
 {
     public string? UserName { get; private set; }
 
@@ -42,15 +44,16 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
         bool @switch, string? q, string? status, string? severity, string? service, DateOnly? from, DateOnly? to,
         [FromQuery(Name = "page")] int pageNumber, CancellationToken cancellationToken)
     {
-        var signedIn = IncidentBot.Web.SignIn.SignInSetup.SignedIn(HttpContext);
-        UserName = signedIn?.DisplayName ?? (@switch ? null : ConsoleUser.Current(HttpContext));
+        // On the open console a person may switch to another typed name; a signed-in person is who they signed in as.
+        var actor = @switch && WebActor.TypedName(User) ? null : WebActor.Of(User);
+        UserName = actor?.DisplayName;
         ViewData["User"] = UserName;
         Filter = new IncidentFilter(Blank(q), Request.Query.ContainsKey("status") ? Blank(status) ?? "all" : "open", Blank(severity), Blank(service), from, to);
-        if (UserName is not null)
+        if (actor is not null)
         {
             try
             {
-                Found = await mediator.Send(new FindIncidents(signedIn ?? Actor.Console(UserName), Filter, Math.Max(1, pageNumber)), cancellationToken);
+                Found = await mediator.Send(new FindIncidents(actor, Filter, Math.Max(1, pageNumber)), cancellationToken);
             }
             catch (IncidentRuleException problem)
             {
@@ -63,7 +66,7 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
 
     /// <summary>Server-sent events: any incident changed (the page fetches itself again, as the viewer).</summary>
     public async Task<IActionResult> OnGetLiveAsync() =>
-        ConsoleUser.CurrentActor(HttpContext) is null ? Unauthorized() : await LiveEvents.StreamAsync(HttpContext, _ => true);
+        WebActor.Of(User) is null ? Unauthorized() : await LiveEvents.StreamAsync(HttpContext, _ => true);
 
     /// <summary>A link to this index with the current filter, changed by <paramref name="page"/> or another status.</summary>
     public string Link(int? page = null, string? status = null)
@@ -107,20 +110,26 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
 
     public IActionResult OnPostName(string? name, string? returnUrl)
     {
+        if (!console.Open)
+        {
+            // Only the open console trusts a typed name; anywhere else the name would be ignored.
+            return NotFound();
+        }
+
         name = name?.Trim().TrimStart('@');
-        if (!ConsoleUser.IsValid(name))
+        if (!ConsoleNameHandler.IsValid(name))
         {
             Reply = "Pick a name of letters, digits, '.', '_' or '-' (at most 64).";
             return RedirectToPage();
         }
 
-        ConsoleUser.Set(HttpContext, name!);
+        ConsoleNameHandler.Remember(HttpContext, name!);
         return returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostCommandAsync(string? text, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        if (WebActor.Of(User) is not { } actor)
         {
             return RedirectToPage();
         }
@@ -134,7 +143,7 @@ public sealed class IndexModel(IMediator mediator, IOptions<IncidentsOptions> in
 
     public async Task<IActionResult> OnPostDeclareAsync(string? title, string? severity, string? description, string? service, bool isPrivate, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        if (WebActor.Of(User) is not { } actor)
         {
             return RedirectToPage();
         }

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using IncidentBot.Core.Domain;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,22 +20,12 @@ public static class SignInSetup
 {
     public const string Slack = "slack";
     public const string Microsoft = "microsoft";
-    public const string TenantClaim = "incidentbot:tenant";
 
-    public static IServiceCollection AddIncidentSignIn(this IServiceCollection services)
+    /// <summary>The two OAuth handlers; they sign in with the cookie of <see cref="Access.WebAuthentication"/>.</summary>
+    public static AuthenticationBuilder AddIncidentSignIn(this AuthenticationBuilder authentication)
     {
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(o =>
-            {
-                o.Cookie.Name = "incidentbot-auth";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromDays(7);
-                o.LoginPath = "/signin";
-            })
-            .AddOAuth(Slack, _ => { })
-            .AddOAuth(Microsoft, _ => { });
+        authentication.AddOAuth(Slack, _ => { }).AddOAuth(Microsoft, _ => { });
+        var services = authentication.Services;
 
         // Configured from WebOptions when first used, so settings from any source (environment, tests) apply.
         services.AddOptions<OAuthOptions>(Slack).Configure<IOptions<WebOptions>>((o, web) =>
@@ -58,19 +47,11 @@ public static class SignInSetup
             o.TokenEndpoint = b + "token";
             o.Events.OnCreatingTicket = context => MicrosoftTicketAsync(context, m.TenantId);
         });
-        return services;
+        return authentication;
     }
 
     public static bool IsConfigured(this SignInOptions options, string provider) =>
         provider == Slack ? options.Slack.Configured : provider == Microsoft && options.Microsoft.Configured;
-
-    /// <summary>The signed-in person, if any.</summary>
-    public static Actor? SignedIn(HttpContext http) =>
-        http.User.Identity?.IsAuthenticated == true && http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } key && PersonKey.IsValid(key)
-            ? new Actor(key, http.User.FindFirstValue(ClaimTypes.Name) ?? PersonKeyName(key), http.User.FindFirstValue(TenantClaim))
-            : null;
-
-    private static string PersonKeyName(string key) => key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
 
     private static void Common(OAuthOptions o, string? clientId, string? clientSecret, string callback)
     {
@@ -78,7 +59,7 @@ public static class SignInSetup
         o.ClientId = string.IsNullOrWhiteSpace(clientId) ? "not-configured" : clientId;
         o.ClientSecret = string.IsNullOrWhiteSpace(clientSecret) ? "not-configured" : clientSecret;
         o.CallbackPath = callback;
-        o.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        o.SignInScheme = Access.WebAuthentication.CookieScheme;
         o.UsePkce = true;
         o.Scope.Clear();
         o.Scope.Add("openid");
@@ -146,7 +127,7 @@ public static class SignInSetup
         context.Identity.AddClaim(new Claim(ClaimTypes.Name, name));
         if (tenant is not null)
         {
-            context.Identity.AddClaim(new Claim(TenantClaim, tenant));
+            context.Identity.AddClaim(new Claim(Access.WebAuthentication.TenantClaim, tenant));
         }
     }
 

@@ -110,7 +110,7 @@ public sealed partial class ConfiguredPermissionsTests
     private static HttpClient Client(BotFactory bot, string name)
     {
         var cookies = new CookieContainer();
-        cookies.Add(new Uri("http://localhost"), new Cookie(ConsoleUser.CookieName, name));
+        cookies.Add(new Uri("http://localhost"), new Cookie(IncidentBot.Web.Access.ConsoleNameHandler.CookieName, name));
         return bot.CreateDefaultClient(new Uri("http://localhost"), new RedirectHandler(), new CookieContainerHandler(cookies));
     }
 

@@ -198,7 +198,7 @@ public sealed partial class WebMatrixSurface : IMatrixSurface, IDisposable
     private async Task<string> PostAsync(MatrixPerson person, string page, string handler, Dictionary<string, string> form)
     {
         var cookies = new CookieContainer();
-        cookies.Add(new Uri("http://localhost"), new Cookie(ConsoleUser.CookieName, Person(person).DisplayName));
+        cookies.Add(new Uri("http://localhost"), new Cookie(IncidentBot.Web.Access.ConsoleNameHandler.CookieName, Person(person).DisplayName));
         using var client = _bot.CreateDefaultClient(new Uri("http://localhost"), new RedirectHandler(), new CookieContainerHandler(cookies));
         var html = await client.GetStringAsync(new Uri(page, UriKind.Relative));
         form["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(html).Groups[1].Value);

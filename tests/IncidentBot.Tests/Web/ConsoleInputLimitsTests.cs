@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using IncidentBot.Tests.Infrastructure;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace IncidentBot.Tests.Web;
@@ -24,7 +24,7 @@ public sealed partial class ConsoleInputLimitsTests : IAsyncLifetime, IDisposabl
     private HttpClient Person(string name)
     {
         var cookies = new CookieContainer();
-        cookies.Add(new Uri("http://localhost"), new Cookie(ConsoleUser.CookieName, name));
+        cookies.Add(new Uri("http://localhost"), new Cookie(ConsoleNameHandler.CookieName, name));
         return _bot.CreateDefaultClient(new Uri("http://localhost"), new RedirectHandler(), new CookieContainerHandler(cookies));
     }
 

@@ -21,7 +21,7 @@ public sealed partial class ConsoleOutboundFaultTests
         settings["Web:Console:Open"] = "true";
         await using var h = await SlackHarness.StartAsync(settings);
         var cookies = new CookieContainer();
-        cookies.Add(new Uri("http://localhost"), new Cookie(ConsoleUser.CookieName, "alice"));
+        cookies.Add(new Uri("http://localhost"), new Cookie(IncidentBot.Web.Access.ConsoleNameHandler.CookieName, "alice"));
         using var alice = h.Bot.CreateDefaultClient(new Uri("http://localhost"), new RedirectHandler(), new CookieContainerHandler(cookies));
 
         await h.SettleAsync();

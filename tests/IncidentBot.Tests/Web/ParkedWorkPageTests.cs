@@ -5,7 +5,7 @@ using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Outbox;
 using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Infrastructure;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
 using MediatR;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
@@ -58,7 +58,7 @@ public sealed partial class ParkedWorkPageTests : IAsyncLifetime, IDisposable
     private HttpClient Person(string name)
     {
         var cookies = new CookieContainer();
-        cookies.Add(new Uri("http://localhost"), new Cookie(ConsoleUser.CookieName, name));
+        cookies.Add(new Uri("http://localhost"), new Cookie(ConsoleNameHandler.CookieName, name));
         return _bot.CreateDefaultClient(new Uri("http://localhost"), new RedirectHandler(), new CookieContainerHandler(cookies));
     }
 
@@ -229,7 +229,7 @@ public sealed class ParkedWorkEmptyPageTests
     {
         using var bot = new BotFactory(new Dictionary<string, string?> { ["Web:Console:Open"] = "true" });
         using var client = bot.CreateClient();
-        client.DefaultRequestHeaders.Add("Cookie", $"{ConsoleUser.CookieName}=bob");
+        client.DefaultRequestHeaders.Add("Cookie", $"{ConsoleNameHandler.CookieName}=bob");
 
         var html = await client.GetStringAsync(new Uri("/admin/work", UriKind.Relative));
 

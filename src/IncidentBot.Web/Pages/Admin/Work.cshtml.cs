@@ -2,7 +2,8 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.WorkQueue;
 using IncidentBot.Core.Options;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
+using Microsoft.AspNetCore.Authorization;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Web.Pages.Admin;
 
 /// <summary>Parked work items, for operators to see and facilitators to retry or discard.</summary>
-[ConsolePage]
+[Authorize(Policy = WebAuthentication.ConsolePolicy)]
 public sealed class WorkModel(IMediator mediator, TimeProvider clock, IOptions<IncidentsOptions> incidents, IOptions<FacilitatorOptions> facilitators) : PageModel
 {
     public ParkedWorkList Parked { get; private set; } = new([], 0);
@@ -24,11 +25,7 @@ public sealed class WorkModel(IMediator mediator, TimeProvider clock, IOptions<I
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/?returnUrl=%2Fadmin%2Fwork");
-        }
-
+        var actor = WebActor.Required(User);
         ViewData["User"] = actor.DisplayName;
         IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
         Parked = await mediator.Send(new ListParkedWork(actor), cancellationToken);
@@ -49,14 +46,9 @@ public sealed class WorkModel(IMediator mediator, TimeProvider clock, IOptions<I
 
     private async Task<IActionResult> ActAsync(Func<Actor, IRequest<string>> request, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/?returnUrl=%2Fadmin%2Fwork");
-        }
-
         try
         {
-            Reply = await mediator.Send(request(actor), cancellationToken);
+            Reply = await mediator.Send(request(WebActor.Required(User)), cancellationToken);
         }
         catch (IncidentRuleException rule)
         {

@@ -3,7 +3,9 @@ using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Options;
+using IncidentBot.Web.Access;
 using IncidentBot.Web.Console;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>One incident: status, roles, members, action items and the whole timeline; commands here imply it.</summary>
-[ConsolePage]
+[Authorize(Policy = WebAuthentication.ConsolePolicy)]
 public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> incidents) : PageModel
 {
     public IncidentDetails? Incident { get; private set; }
@@ -44,12 +46,8 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
     {
         Number = number;
         Kind = string.IsNullOrWhiteSpace(kind) ? null : kind;
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect($"/?returnUrl={Uri.EscapeDataString($"/incidents/{number}")}");
-        }
-
-        ViewData["User"] = ConsoleUser.Current(HttpContext);
+        var actor = WebActor.Required(User);
+        ViewData["User"] = actor.DisplayName;
         try
         {
             Incident = await mediator.Send(new GetIncident(actor, number, IncludeHidden: true), cancellationToken);
@@ -66,14 +64,9 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
     /// <summary>Server-sent events: this incident changed (the page fetches itself again, as the viewer).</summary>
     public async Task<IActionResult> OnGetLiveAsync(int number, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Unauthorized();
-        }
-
         try
         {
-            var id = (await mediator.Send(new GetIncident(actor, number), cancellationToken)).Summary.Id;
+            var id = (await mediator.Send(new GetIncident(WebActor.Required(User), number), cancellationToken)).Summary.Id;
             return await LiveEvents.StreamAsync(HttpContext, changed => changed == id);
         }
         catch (IncidentNotFoundException)
@@ -84,12 +77,7 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
 
     public async Task<IActionResult> OnPostCommandAsync(int number, string? text, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/");
-        }
-
-        var reply = await mediator.Send(new RunChatCommand(actor, ConsoleCommands.Read(text), new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
+        var reply = await mediator.Send(new RunChatCommand(WebActor.Required(User), ConsoleCommands.Read(text), new ChatLocation("console", ImpliedIncident: number)), cancellationToken);
         Reply = ConsoleCommands.Describe(reply);
         Typed = ConsoleCommands.Kept(reply, text);
 
@@ -100,14 +88,9 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
 
     public async Task<IActionResult> OnPostEditAsync(int number, long entryId, string? text, bool? hidden, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/");
-        }
-
         try
         {
-            await mediator.Send(new Core.Features.Timeline.EditTimelineEntry(actor, number, entryId, string.IsNullOrWhiteSpace(text) ? null : text, hidden), cancellationToken);
+            await mediator.Send(new Core.Features.Timeline.EditTimelineEntry(WebActor.Required(User), number, entryId, string.IsNullOrWhiteSpace(text) ? null : text, hidden), cancellationToken);
             Reply = hidden switch { true => "Entry hidden (kept in the audit trail).", false => "Entry shown again.", _ => "Entry corrected (the old text is kept in the audit trail)." };
         }
         catch (IncidentRuleException rule)

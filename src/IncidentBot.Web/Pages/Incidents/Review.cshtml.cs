@@ -1,6 +1,8 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Reviews;
+using IncidentBot.Web.Access;
 using IncidentBot.Web.Console;
+using Microsoft.AspNetCore.Authorization;
 using Markdig;
 using MediatR;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IncidentBot.Web.Pages.Incidents;
 
 /// <summary>An incident's review document, rendered; regenerate it, or download it as Markdown.</summary>
-[ConsolePage]
+[Authorize(Policy = WebAuthentication.ConsolePolicy)]
 public sealed class ReviewModel(IMediator mediator) : PageModel
 {
     /// <summary>Raw HTML in the Markdown is shown as text: the doc holds people's words.</summary>
@@ -38,11 +40,7 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
     public async Task<IActionResult> OnGetAsync(int number, CancellationToken cancellationToken)
     {
         Number = number;
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect($"/?returnUrl={Uri.EscapeDataString($"/incidents/{number}/review")}");
-        }
-
+        var actor = WebActor.Required(User);
         ViewData["User"] = actor.DisplayName;
         try
         {
@@ -66,11 +64,7 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
     /// <summary>The facilitator controls, the same requests as <c>/incident review …</c>.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int number, string action, DateOnly? date, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/");
-        }
-
+        var actor = WebActor.Required(User);
         var parsed = action switch
         {
             "schedule" => Core.Commands.ReviewAction.Schedule,
@@ -94,16 +88,13 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
 
     public async Task<IActionResult> OnPostRegenerateAsync(int number, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is { } actor)
+        try
         {
-            try
-            {
-                Reply = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Doc), cancellationToken);
-            }
-            catch (IncidentRuleException rule)
-            {
-                Reply = rule.Message;
-            }
+            Reply = ConsoleCommands.Render(await mediator.Send(new ManageReview(WebActor.Required(User), number, Core.Commands.ReviewAction.Doc), cancellationToken));
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = ConsoleCommands.Render(rule.Message);
         }
 
         return Redirect($"/incidents/{number}/review");

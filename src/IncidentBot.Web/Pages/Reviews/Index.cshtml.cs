@@ -1,5 +1,6 @@
 using IncidentBot.Core.Features.Reviews;
-using IncidentBot.Web.Console;
+using IncidentBot.Web.Access;
+using Microsoft.AspNetCore.Authorization;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IncidentBot.Web.Pages.Reviews;
 
 /// <summary>Upcoming incident reviews with their agendas, and the person's own calendar link.</summary>
-[ConsolePage]
+[Authorize(Policy = WebAuthentication.ConsolePolicy)]
 public sealed class IndexModel(IMediator mediator, PublicUrls urls) : PageModel
 {
     public IReadOnlyList<ReviewSessionView> Sessions { get; private set; } = [];
@@ -17,11 +18,7 @@ public sealed class IndexModel(IMediator mediator, PublicUrls urls) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/?returnUrl=%2Freviews");
-        }
-
+        var actor = WebActor.Required(User);
         ViewData["User"] = actor.DisplayName;
         Sessions = await mediator.Send(new ListReviewSessions(actor, 6), cancellationToken);
         return Page();
@@ -29,12 +26,8 @@ public sealed class IndexModel(IMediator mediator, PublicUrls urls) : PageModel
 
     public async Task<IActionResult> OnPostFeedAsync(CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is { } actor)
-        {
-            var token = await mediator.Send(new CreateCalendarFeed(actor), cancellationToken);
-            FeedUrl = $"{urls.BaseUrl}/reviews/feed/{token}.ics";
-        }
-
+        var token = await mediator.Send(new CreateCalendarFeed(WebActor.Required(User)), cancellationToken);
+        FeedUrl = $"{urls.BaseUrl}/reviews/feed/{token}.ics";
         return RedirectToPage();
     }
 }

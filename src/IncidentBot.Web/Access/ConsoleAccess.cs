@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace IncidentBot.Web.Console;
+namespace IncidentBot.Web.Access;
 
 /// <summary>
 /// Who the console lets in: people signed in, or, only while <c>Web:Console:Open</c> says so, whoever types a name.
@@ -14,4 +14,7 @@ public sealed class ConsoleAccess(IOptions<WebOptions> options)
 
     /// <summary>The console trusts a typed name (<c>Web:Console:Open</c>).</summary>
     public bool Open => Enabled && options.Value.Console.Open == true;
+
+    /// <summary>Someone can sign in: with Slack or Microsoft (<c>Web:SignIn</c>), or with a token from <c>Web:ApiTokens</c>.</summary>
+    public bool CanSignIn => options.Value.SignIn.Any || options.Value.ApiTokens.Count > 0;
 }
