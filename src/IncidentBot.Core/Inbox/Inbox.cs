@@ -28,9 +28,15 @@ public sealed record InboxSource(string Name);
 /// </summary>
 public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkSignal signal, InboxMetrics metrics)
 {
-    /// <summary>True when stored now; false when this delivery was already stored (a retry or a duplicate).</summary>
+    /// <summary>
+    /// True when stored now; false when this delivery was already stored (a retry or a duplicate). A delivery id or
+    /// ordering key no platform gives out (too long, control characters, broken Unicode) is refused with
+    /// <see cref="Input.InputRefusedException"/> before anything is stored: both are looked up by index.
+    /// </summary>
     public async Task<bool> TryAcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken, string? orderingKey = null)
     {
+        Input.InputLimits.Apply(Input.InputField.PlatformId, externalId);
+        Input.InputLimits.Apply(Input.InputField.PlatformId, orderingKey);
         var arrival = InboxMetrics.Arrival();
         metrics.Received(source, kind);
         var item = NewItem(source, externalId, kind, payload, orderingKey, clock.GetUtcNow().UtcDateTime);

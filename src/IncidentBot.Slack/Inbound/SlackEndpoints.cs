@@ -84,7 +84,7 @@ public static class SlackEndpoints
         {
             ack = await route(body, services.GetRequiredService<SlackInbound>(), http.RequestAborted);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or Core.Input.InputRefusedException)
         {
             logger.LogWarning("Slack {What} refused with 400: malformed body ({Error})", what, ex.Message);
             return Results.BadRequest(new { error = "malformed payload" });

@@ -26,7 +26,7 @@ public sealed class SlackSocketModeDispatcher(IServiceScopeFactory scopes, Slack
                 _ => SlackAck.Ok,
             };
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or Core.Input.InputRefusedException)
         {
             logger.LogWarning("Socket Mode {Type} envelope {Envelope} malformed: {Error}", envelope.Type, envelope.EnvelopeId, ex.Message);
             return SocketModeReply.Empty;

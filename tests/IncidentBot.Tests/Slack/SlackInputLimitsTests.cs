@@ -26,6 +26,17 @@ public sealed class SlackInputLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slash_command_with_a_trigger_id_of_two_thousand_characters_is_a_400_and_stores_nothing()
+    {
+        // Found by the hostile-input test: the delivery id reached the store's index, whose keys are limited, and failed there.
+        var response = await _h.CommandAsync("declare sev2 Checkout errors", trigger: "13345224609.738474920.8088930838d88f008e0" + new string('9', 2000));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await StoreProbe.ItemsAsync(_h.Bot.Services, "inbox."));
+        Assert.Equal(0, await StoreProbe.IncidentCountAsync(_h.Bot.Services));
+    }
+
+    [Fact]
     public async Task A_slash_command_from_a_ten_thousand_character_user_id_is_answered_privately_and_declares_nothing()
     {
         Assert.Equal(HttpStatusCode.OK, (await _h.CommandAsync("declare sev2 Checkout errors", user: "U" + new string('A', 10_005))).StatusCode);
