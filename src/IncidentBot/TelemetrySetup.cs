@@ -1,11 +1,10 @@
 using System.Reflection;
 using System.Text.Json;
-using IncidentBot.Core.Domain;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Telemetry;
 using IncidentBot.Core.Work;
-using IncidentBot.Web.Api;
+using IncidentBot.Web.Access;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -73,7 +72,7 @@ public static class TelemetrySetup
             var scrape = app.MapPrometheusScrapingEndpoint(MetricsPath);
             if (!options.Prometheus.Open)
             {
-                scrape.RequireAuthorization(IncidentBot.Web.Access.WebAuthentication.ApiTokenPolicy);
+                scrape.RequireAuthorization(WebAuthentication.ApiTokenPolicy);
             }
         }
     }
