@@ -149,6 +149,9 @@ public enum ReviewAction
 
     /// <summary><c>review sessions</c>: list upcoming sessions and their agendas; needs no incident.</summary>
     Sessions,
+
+    /// <summary><c>review write &lt;section&gt; &lt;text&gt;</c>: add a paragraph to a section of the review doc.</summary>
+    Write,
 }
 
 /// <summary>
@@ -160,6 +163,12 @@ public sealed record ReviewCommand(ReviewAction Action, DateOnly? Date, PersonTa
 {
     /// <summary>True for <c>review move next</c>: move to the next session rather than to a typed date.</summary>
     public bool Next { get; init; }
+
+    /// <summary>The doc section named by <c>review write</c>.</summary>
+    public string? Section { get; init; }
+
+    /// <summary>The text of <c>review write</c>.</summary>
+    public string? Text { get; init; }
 
     public override bool RequiresIncident => Action != ReviewAction.Sessions;
     public override string Name => "review";

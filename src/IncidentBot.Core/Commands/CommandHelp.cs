@@ -38,6 +38,7 @@ public static class CommandHelp
         ("unbook", "take it off the agenda"),
         ("extend", "give its session one more slot"),
         ("doc", "regenerate the review doc and link it"),
+        ("write <section> <text>", "add to a section of the review doc"),
         ("notetaker <@person|me>", "choose the notetaker"),
         ("presenter <@person|me>", "choose the presenter"),
         ("sessions", "list upcoming sessions and agendas"),

@@ -289,8 +289,18 @@ public static class CommandParser
                 "notetaker" => ReviewPerson(ReviewAction.Notetaker, "notetaker"),
                 "presenter" => ReviewPerson(ReviewAction.Presenter, "presenter"),
                 "sessions" => ReviewNoArguments(sub, ReviewAction.Sessions),
+                "write" => ReviewWrite(),
                 _ => Fail("review", $"Unknown review subcommand '{TextScan.Echo(word)}'. Use one of: {CommandHelp.ReviewSubcommandWords}."),
             };
+        }
+
+        private ParseResult ReviewWrite()
+        {
+            var section = NextToken();
+            var more = Rest();
+            return section.Length == 0 || more.Length == 0
+                ? Fail("review", "Write what, where? `review write <section> <text>`, e.g. `review write contributing-factors The retry storm ...`.")
+                : Ok(new ReviewCommand(ReviewAction.Write, null, null) { Section = section, Text = more });
         }
 
         private ParseResult ReviewNoArguments(string subcommand, ReviewAction action) =>

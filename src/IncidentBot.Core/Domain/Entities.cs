@@ -119,6 +119,18 @@ public sealed class ActionItem
 }
 
 /// <summary>
+/// One edit of a section people write in the review doc: the section's whole text after the edit, who wrote it and when.
+/// Edits are only ever added, so every version of what was written is kept.
+/// </summary>
+public sealed class ReviewSectionEdit
+{
+    public required string Section { get; set; }
+    public required string Text { get; set; }
+    public required string AuthorKey { get; set; }
+    public DateTime At { get; set; }
+}
+
+/// <summary>
 /// Where an incident lives on a platform (a Slack channel, a Teams channel or thread). Adapters write
 /// these; the core reads them to know which incident a command typed in a channel is about.
 /// </summary>

@@ -48,6 +48,9 @@ public sealed class Incident
     public List<ActionItem> ActionItems { get; set; } = [];
     public List<IncidentChannel> Channels { get; set; } = [];
 
+    /// <summary>Every edit of the review doc's written sections, oldest first; a section's text is its last edit.</summary>
+    public List<ReviewSectionEdit> ReviewSections { get; set; } = [];
+
     public string Reference => $"INC-{Number}";
 
     public bool IsOpen => !Status.IsClosed();
@@ -312,6 +315,47 @@ public sealed class Incident
         ActionItems.Add(item);
         var entry = Record(TimelineKind.ActionItemAdded, by, now, $"Action item: {item.Text}", after: ownerKey);
         return (item, entry);
+    }
+
+    /// <summary>What is written in each review-doc section now, by section name.</summary>
+    public IReadOnlyDictionary<string, string> ReviewSectionTexts()
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var edit in ReviewSections)
+        {
+            texts[edit.Section] = edit.Text;
+        }
+
+        return texts;
+    }
+
+    /// <summary>
+    /// Writes a review-doc section (replacing its text, or appending a paragraph). Not a timeline entry: the doc is about
+    /// the incident, not part of it; the edit itself records who wrote what and when.
+    /// </summary>
+    public ReviewSectionEdit WriteReviewSection(string section, string? text, bool append, Actor by, DateTime now, int maxLength)
+    {
+        var cleaned = InputLimits.Apply(InputField.Text, text) ?? string.Empty;
+        if (append && cleaned.Length == 0)
+        {
+            throw new IncidentRuleException("Say what to add to the section.");
+        }
+
+        var current = ReviewSectionTexts().GetValueOrDefault(section);
+        var result = append && !string.IsNullOrWhiteSpace(current) ? current.TrimEnd() + "\n\n" + cleaned : cleaned;
+        if (result.Length > maxLength)
+        {
+            throw new IncidentRuleException($"The section would be {result.Length:N0} characters long; a section holds at most {maxLength:N0}. Keep it short: the meeting is for discussion.");
+        }
+
+        if (string.Equals(result, current ?? string.Empty, StringComparison.Ordinal))
+        {
+            throw new IncidentRuleException("That changes nothing.");
+        }
+
+        var edit = new ReviewSectionEdit { Section = section, Text = result, AuthorKey = by.PersonKey, At = now };
+        ReviewSections.Add(edit);
+        return edit;
     }
 
     /// <summary>Adds a membership reason; returns false when the person was already a member for that reason.</summary>

@@ -180,6 +180,9 @@ internal sealed class RunChatCommandHandler(
             case TimelineCommand:
                 return ChatReply.Private(DescribeTimeline(await mediator.Send(new GetIncident(actor, n), ct), options.Zone), n);
 
+            case ReviewCommand { Action: ReviewAction.Write } write:
+                return ChatReply.Private(await mediator.Send(new Reviews.WriteReviewSection(actor, n, write.Section!, write.Text!, Append: true), ct), number);
+
             case ReviewCommand review:
                 var (personKey, personName) = review.Person is null ? ((string?)null, (string?)null) : Resolve(review.Person, actor);
                 var answer = await mediator.Send(new Reviews.ManageReview(actor, number, review.Action, review.Date, review.Next, personKey, personName), ct);

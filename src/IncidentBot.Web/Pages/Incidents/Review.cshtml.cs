@@ -9,7 +9,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace IncidentBot.Web.Pages.Incidents;
 
-/// <summary>An incident's review document, rendered; regenerate it, or download it as Markdown.</summary>
+/// <summary>
+/// An incident's review document: read it, write its sections (Markdown, with a preview), regenerate it, book or
+/// move its review, or download it as Markdown.
+/// </summary>
 [ConsolePage]
 public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options.IOptions<Core.Options.FacilitatorOptions> facilitators) : PageModel
 {
@@ -18,21 +21,28 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
 
     public int Number { get; private set; }
 
+    public ReviewDocView? Doc { get; private set; }
+
     public string? Html { get; private set; }
 
     public string? Problem { get; private set; }
-
-    public DateTime? GeneratedAt { get; private set; }
-
-    public string? TemplateErrors { get; private set; }
 
     /// <summary>Where the incident's review is booked, in words.</summary>
     public string? Booking { get; private set; }
 
     public bool IsFacilitator { get; private set; }
 
+    /// <summary>The section being previewed (not saved yet), its text as typed and that text rendered.</summary>
+    public string? PreviewSection { get; private set; }
+
+    public string? PreviewText { get; private set; }
+
+    public string? PreviewHtml { get; private set; }
+
     [TempData]
     public string? Reply { get; set; }
+
+    public static string Render(string markdown) => Markdown.ToHtml(markdown, Pipeline);
 
     public async Task<IActionResult> OnGetAsync(int number, CancellationToken cancellationToken)
     {
@@ -42,23 +52,38 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
             return Redirect($"/?returnUrl={Uri.EscapeDataString($"/incidents/{number}/review")}");
         }
 
-        ViewData["User"] = actor.DisplayName;
-        try
+        await LoadAsync(actor, number, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Saves a section, or (<paramref name="intent"/> = preview) shows it rendered without saving.</summary>
+    public async Task<IActionResult> OnPostSectionAsync(int number, string section, string? text, string? intent, CancellationToken cancellationToken)
+    {
+        Number = number;
+        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
         {
-            var doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
-            IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
-            Booking = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken);
-            Html = Markdown.ToHtml(doc.Markdown, Pipeline);
-            GeneratedAt = doc.GeneratedAt;
-            TemplateErrors = doc.TemplateErrors;
-        }
-        catch (IncidentNotFoundException notFound)
-        {
-            Problem = notFound.Message;
-            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Redirect("/");
         }
 
-        return Page();
+        if (intent == "preview")
+        {
+            PreviewSection = section;
+            PreviewText = text ?? string.Empty;
+            PreviewHtml = Render(PreviewText);
+            await LoadAsync(actor, number, cancellationToken);
+            return Page();
+        }
+
+        try
+        {
+            Reply = await mediator.Send(new WriteReviewSection(actor, number, section ?? string.Empty, text ?? string.Empty, Append: false), cancellationToken);
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = rule.Message;
+        }
+
+        return Redirect($"/incidents/{number}/review#section-{section}");
     }
 
     /// <summary>The facilitator controls, the same requests as <c>/incident review …</c>.</summary>
@@ -94,9 +119,33 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
     {
         if (ConsoleUser.CurrentActor(HttpContext) is { } actor)
         {
-            await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Doc), cancellationToken);
+            try
+            {
+                Reply = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Doc), cancellationToken);
+            }
+            catch (IncidentRuleException rule)
+            {
+                Reply = rule.Message;
+            }
         }
 
         return Redirect($"/incidents/{number}/review");
+    }
+
+    private async Task LoadAsync(Actor actor, int number, CancellationToken cancellationToken)
+    {
+        ViewData["User"] = actor.DisplayName;
+        try
+        {
+            Doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
+            IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
+            Booking = await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken);
+            Html = Render(Doc.Markdown);
+        }
+        catch (IncidentNotFoundException notFound)
+        {
+            Problem = notFound.Message;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
     }
 }

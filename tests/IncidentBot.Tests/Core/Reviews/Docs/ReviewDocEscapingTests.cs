@@ -46,7 +46,7 @@ public class ReviewDocEscapingTests
         var headings = Lines(Generate(incident)).Where(l => l.StartsWith('#')).ToList();
 
         Assert.Equal(
-            ["# INC-42 review: # Title", "## Summary and impact", "## Key times", "## Roles", "## Key timeline", "## Action items", "## Discussion", "## Appendix: full timeline"],
+            ["# INC-42 review: # Title", "## Summary and impact", "### Impact", "## Key times", "## Roles", "## Key timeline", "## Action items", "## Contributing factors", "## What went well", "## What was hard", "## Open questions", "## Appendix: full timeline"],
             headings);
     }
 

@@ -45,17 +45,20 @@ public class ReviewDocGeneratorTests
     }
 
     [Fact]
-    public void DefaultTemplate_PromptsForPeople_AreOneLineEach()
+    public void DefaultTemplate_SectionsForPeople_AreOneShortPromptEach()
     {
-        var lines = Lines(Generate());
+        var result = ReviewDocGenerator.Generate(Context());
 
-        foreach (var prompt in new[] { "Contributing factors", "What went well", "What was hard", "Open questions" })
+        Assert.Equal(["impact", "contributing-factors", "went-well", "was-hard", "open-questions"], result.Sections.Select(s => s.Name));
+        Assert.All(result.Sections, s => Assert.DoesNotContain('\n', s.Prompt));
+        Assert.Equal("_Who was affected, how, and for how long?_", result.Sections[0].Prompt);
+        var read = ReviewDocSections.Compose(result.Markdown, result.Sections, new Dictionary<string, string>());
+        foreach (var heading in new[] { "### Impact", "## Contributing factors", "## What went well", "## What was hard", "## Open questions" })
         {
-            var line = Assert.Single(lines, l => l.Contains($"**{prompt}:**", StringComparison.Ordinal));
-            Assert.StartsWith("- ", line, StringComparison.Ordinal);
+            Assert.Contains(heading, Lines(read));
         }
 
-        Assert.Contains("**Impact:** _who was affected, how, and for how long?_", lines);
+        Assert.Contains("## What went well\n\n_What helped us notice, respond or recover?_\n\n## What was hard", read);
     }
 
     [Fact]

@@ -1,0 +1,150 @@
+using IncidentBot.Core.Commands;
+using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features.Chat;
+using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Features.Reviews;
+using IncidentBot.Core.Features.Timeline;
+using IncidentBot.Core.Reviews;
+using IncidentBot.Core.Storage;
+using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IncidentBot.Tests.Core.Features.Reviews;
+
+/// <summary>The review doc people write in: written sections kept apart from the generated parts, which follow the incident until the freeze.</summary>
+public class ReviewDocSliceTests
+{
+    // Monday 2026-11-16 09:00 Berlin: a review resolved now is booked on Tuesday 2026-11-24 16:00 Berlin, whose agenda
+    // freezes 48 h ahead, at Sunday 2026-11-22 15:00 UTC.
+    private static readonly DateTimeOffset Monday = new(2026, 11, 16, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset AfterFreeze = new(2026, 11, 22, 15, 30, 0, TimeSpan.Zero);
+
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
+        ["Reviews:Meeting:DayOfWeek"] = "Tuesday",
+        ["Reviews:Meeting:Time"] = "16:00",
+        ["Reviews:Facilitators:0"] = "console:fran",
+    };
+
+    private static readonly Actor Fran = Actor.Console("fran");
+
+    private static async Task DrainAsync(CoreHarness core)
+    {
+        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
+    private static async Task<int> ResolvedAsync(CoreHarness core)
+    {
+        var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
+        await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "bad deploy rolled back"));
+        await DrainAsync(core);
+        return incident.Number;
+    }
+
+    private static async Task<IReadOnlyList<WorkItem>> PendingDocWorkAsync(CoreHarness core) =>
+        (await core.Queue.ListAsync("outbox.reviews", WorkStatus.Pending, 100, CancellationToken.None)).Where(i => i.Kind == "review.doc").ToList();
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task WrittenSections_SurviveRegeneration_Reopen_AndReResolve(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: new FakeTimeProvider(Monday));
+        var number = await ResolvedAsync(core);
+
+        await core.SendAsync(new WriteReviewSection(CoreHarness.Alice, number, "contributing-factors", "The deploy skipped the **canary**.", Append: false));
+        var chat = await core.SendAsync(new RunChatCommand(CoreHarness.Alice, $"INC-{number} review write contributing A retry storm made it worse.", new ChatLocation("console")));
+        Assert.Contains("Added to \"Contributing factors\"", chat.Text);
+
+        await core.SendAsync(new ManageReview(CoreHarness.Alice, number, ReviewAction.Doc));
+        await core.SendAsync(new ReopenIncident(CoreHarness.Alice, number));
+        await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, number, "errors are back"));
+        await core.SendAsync(new ResolveIncident(CoreHarness.Alice, number, "config fixed"));
+        await DrainAsync(core);
+
+        var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Bob, number));
+        Assert.Contains("The deploy skipped the **canary**.\n\nA retry storm made it worse.", doc.Markdown);
+        Assert.DoesNotContain("What made this happen", doc.Markdown);
+        Assert.Contains("What went well?", doc.Markdown.Replace("_What helped us notice, respond or recover?_", "What went well?")); // an empty section keeps its prompt
+        Assert.DoesNotContain("incidentbot-section", doc.Markdown);
+        Assert.Contains("errors are back", doc.Markdown); // the generated parts were regenerated meanwhile
+        var section = Assert.Single(doc.Sections, s => s.Name == "contributing-factors");
+        Assert.Equal(["alice", "alice"], section.Edits.Select(e => e.Author.Key.Split(':')[1]));
+        Assert.Equal("The deploy skipped the **canary**.", section.Edits[0].Text);
+        Assert.Equal(["impact", "contributing-factors", "went-well", "was-hard", "open-questions"], doc.Sections.Select(s => s.Name));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task GeneratedParts_FollowTheIncident_Coalesced_UntilTheAgendaFreezes(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Monday);
+        await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
+        var number = await ResolvedAsync(core);
+        var generated = (await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number))).GeneratedAt;
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, number, "the canary was skipped"));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await core.SendAsync(new AddTimelineEntry(CoreHarness.Bob, number, "rollback took 20 minutes"));
+        Assert.Single(await PendingDocWorkAsync(core)); // one regeneration for the burst, not one per change
+
+        var stale = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number));
+        Assert.Equal(generated, stale.GeneratedAt);
+        Assert.NotNull(stale.ChangedSince);
+        Assert.StartsWith("> The incident changed after this doc was generated", stale.Markdown);
+        Assert.Equal(0, await core.Work.DrainAsync(CancellationToken.None)); // not due yet
+
+        clock.Advance(ReviewsExecutorDelay);
+        await DrainAsync(core);
+        var fresh = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number));
+        Assert.Null(fresh.ChangedSince);
+        Assert.Contains("rollback took 20 minutes", fresh.Markdown);
+        Assert.False(fresh.Frozen);
+
+        clock.SetUtcNow(AfterFreeze);
+        await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, number, "found a second cause"));
+        clock.Advance(ReviewsExecutorDelay);
+        await DrainAsync(core);
+        var done = await core.Queue.ListAsync("outbox.reviews", WorkStatus.Done, 100, CancellationToken.None);
+        Assert.Equal("doc frozen with the agenda", done.Where(i => i.Kind == "review.doc").OrderBy(i => i.Id).Last().Result);
+        var frozen = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number));
+        Assert.True(frozen.Frozen);
+        Assert.DoesNotContain("found a second cause", frozen.Markdown);
+        Assert.NotNull(frozen.ChangedSince);
+
+        var refused = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new ManageReview(CoreHarness.Alice, number, ReviewAction.Doc)));
+        Assert.Contains("facilitators", refused.Message);
+        await core.SendAsync(new ManageReview(Fran, number, ReviewAction.Doc));
+        Assert.Contains("found a second cause", (await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number))).Markdown);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Sections_AreWrittenByMembersAndFacilitators_AndNamedByTheTemplate(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: new FakeTimeProvider(Monday));
+        var number = await ResolvedAsync(core);
+
+        var outsider = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new WriteReviewSection(CoreHarness.Carol, number, "impact", "x", Append: true)));
+        Assert.Contains("Only people in", outsider.Message);
+        await core.SendAsync(new WriteReviewSection(Fran, number, "impact", "Checkout failed for 12% of EU users for 40 minutes.", Append: false));
+
+        var unknown = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new WriteReviewSection(CoreHarness.Alice, number, "lessons", "x", Append: true)));
+        Assert.Equal("The review doc has no section 'lessons'. Its sections: impact, contributing-factors, went-well, was-hard, open-questions.", unknown.Message);
+        var ambiguous = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new WriteReviewSection(CoreHarness.Alice, number, "w", "x", Append: true)));
+        Assert.StartsWith("The review doc has no section 'w'", ambiguous.Message);
+
+        var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number));
+        Assert.Contains("### Impact\n\nCheckout failed for 12% of EU users for 40 minutes.\n", doc.Markdown);
+        Assert.Equal("fran", Assert.Single(doc.Sections.Single(s => s.Name == "impact").Writers).Name);
+    }
+
+    private static TimeSpan ReviewsExecutorDelay => TimeSpan.FromMinutes(1);
+}
