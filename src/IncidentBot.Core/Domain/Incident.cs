@@ -248,11 +248,18 @@ public sealed class Incident
         return Record(TimelineKind.SeverityChanged, by, now, $"Severity {before} → {severity}", before, severity);
     }
 
-    public TimelineEntry SetImpactStarted(DateTime at, Actor by, DateTime now)
+    public TimelineEntry SetImpactStarted(DateTime at, Actor by, DateTime now, TimeSpan maxLead)
     {
         if (at > now)
         {
             throw new IncidentRuleException("Impact cannot start in the future.");
+        }
+
+        if (DeclaredAt - at > maxLead)
+        {
+            throw new IncidentRuleException(
+                $"Impact starting {at:yyyy-MM-dd HH:mm} UTC would be {Math.Floor((DeclaredAt - at).TotalDays):0} days before {Reference} was declared " +
+                $"({DeclaredAt:yyyy-MM-dd HH:mm} UTC); at most {FormatLead(maxLead)} before is accepted (Incidents:MaxImpactLead). Check the date.");
         }
 
         var before = ImpactStartedAt;
@@ -422,6 +429,9 @@ public sealed class Incident
 
     private static string RequireText(string? text, string what) =>
         Blank(InputLimits.Apply(InputField.Text, text)) ?? throw new IncidentRuleException($"The {what} needs some text.");
+
+    private static string FormatLead(TimeSpan lead) =>
+        lead.TotalDays >= 1 && lead.TotalDays == Math.Floor(lead.TotalDays) ? $"{lead.TotalDays:0} days" : $"{lead.TotalHours:0.#} hours";
 
     private static string? Blank(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -16,7 +16,7 @@ internal sealed class SetImpactStartedHandler(IncidentWorkspace workspace) : IRe
     public async Task<IncidentSummary> Handle(SetImpactStarted request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        incident.SetImpactStarted(request.At.UtcDateTime, request.Actor, workspace.Now);
+        incident.SetImpactStarted(request.At.UtcDateTime, request.Actor, workspace.Now, workspace.Incidents.MaxImpactLead);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         return await workspace.CommitAsync(incident, "impact start set", request.Actor, cancellationToken);
     }

@@ -35,11 +35,11 @@ _Who was affected, how, and for how long?_
 
 ## Key times
 
-| Impact started | Declared | Identified | Mitigated | Resolved |
-|---|---|---|---|---|
-| {{times.impactStarted}} | {{times.declared}} | {{times.identified}} | {{times.mitigated}} | {{times.resolved}} |
+| Impact started | Declared | Acknowledged | Identified | Mitigated | Resolved |
+|---|---|---|---|---|---|
+| {{times.impactStarted}} | {{times.declared}} | {{times.acknowledged}} | {{times.identified}} | {{times.mitigated}} | {{times.resolved}} |
 
-Time to identify **{{durations.toIdentify}}** · to mitigate **{{durations.toMitigate}}** · to resolve **{{durations.toResolve}}** · impact **{{durations.impact}}**
+From {{durations.from}}: to detect **{{durations.toDetect}}** · to acknowledge **{{durations.toAcknowledge}}** · to mitigate **{{durations.toMitigate}}** · to resolve **{{durations.toResolve}}**
 
 {{#if statusHistory}}
 **Status history:** {{#each statusHistory}}{{#if from}} → {{/if}}{{to}} {{at}} ({{by}}){{/each}}

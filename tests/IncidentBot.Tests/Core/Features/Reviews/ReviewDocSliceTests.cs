@@ -3,6 +3,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Reviews;
+using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Storage;
@@ -144,6 +145,36 @@ public class ReviewDocSliceTests
         var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number));
         Assert.Contains("### Impact\n\nCheckout failed for 12% of EU users for 40 minutes.\n", doc.Markdown);
         Assert.Equal("fran", Assert.Single(doc.Sections.Single(s => s.Name == "impact").Writers).Name);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ImpactStart_TooLongBeforeTheDeclare_IsRefused_AndTheDurationsCountFromImpact(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Monday);
+        await using var core = await CoreHarness.StartAsync(db, settings: new Dictionary<string, string?>(Settings) { ["Incidents:MaxImpactLead"] = "02:00:00" }, clock: clock);
+        var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
+
+        var typo = await core.SendAsync(new RunChatCommand(CoreHarness.Alice, $"INC-{incident.Number} impact-started 1999-01-01 10:00", new ChatLocation("console")));
+        Assert.Equal(
+            $"Impact starting 1999-01-01 10:00 UTC would be 10180 days before INC-{incident.Number} was declared (2026-11-16 08:00 UTC); " +
+            "at most 2 hours before is accepted (Incidents:MaxImpactLead). Check the date.",
+            typo.Text);
+        await Assert.ThrowsAsync<IncidentRuleException>(() => core.SendAsync(new SetImpactStarted(CoreHarness.Alice, incident.Number, Monday.AddHours(-2).AddMinutes(-1))));
+        await core.SendAsync(new SetImpactStarted(CoreHarness.Alice, incident.Number, Monday.AddMinutes(-90)));
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await core.SendAsync(new AssignRole(CoreHarness.Alice, incident.Number, "commander", "console:bob", "Bob"));
+        clock.Advance(TimeSpan.FromMinutes(25));
+        await core.SendAsync(new ChangeStatus(CoreHarness.Bob, incident.Number, IncidentStatus.Monitoring));
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await core.SendAsync(new ResolveIncident(CoreHarness.Bob, incident.Number, "rolled back"));
+        await DrainAsync(core);
+
+        var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, incident.Number));
+        Assert.Contains("From the start of impact: to detect **1h 30m** · to acknowledge **1h 35m** · to mitigate **2h** · to resolve **2h 30m**", doc.Markdown);
+        Assert.Contains("| 2026-11-16 07:30 | 2026-11-16 09:00 | 2026-11-16 09:05 | 2026-11-16 09:30 | 2026-11-16 09:30 | 2026-11-16 10:00 |", doc.Markdown);
     }
 
     private static TimeSpan ReviewsExecutorDelay => TimeSpan.FromMinutes(1);

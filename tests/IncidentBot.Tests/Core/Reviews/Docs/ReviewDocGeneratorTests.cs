@@ -109,7 +109,7 @@ public class ReviewDocGeneratorTests
         var lines = Lines(Generate());
 
         // 00:25Z and 00:40Z are CET (+1); 01:20Z, 02:00Z and 03:10Z are CEST (+2).
-        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 03:20 | 2026-03-29 04:00 | 2026-03-29 05:10 |", lines);
+        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 01:41 | 2026-03-29 03:20 | 2026-03-29 04:00 | 2026-03-29 05:10 |", lines);
         Assert.Contains("| 2026-03-29 04:05 | Carol | impact | Impact started at 2026-03-29 01:25 |", lines);
     }
 
@@ -119,7 +119,7 @@ public class ReviewDocGeneratorTests
         var result = ReviewDocGenerator.Generate(Context(zone: TimeZoneInfo.FindSystemTimeZoneById("America/New_York")));
 
         // New York is on EDT (-4) since 2026-03-08.
-        Assert.Contains("| 2026-03-28 20:25 | 2026-03-28 20:40 | 2026-03-28 21:20 | 2026-03-28 22:00 | 2026-03-28 23:10 |", Lines(result.Markdown));
+        Assert.Contains("| 2026-03-28 20:25 | 2026-03-28 20:40 | 2026-03-28 20:41 | 2026-03-28 21:20 | 2026-03-28 22:00 | 2026-03-28 23:10 |", Lines(result.Markdown));
         Assert.Contains("_All times are America/New_York.", result.Markdown, StringComparison.Ordinal);
     }
 
@@ -128,8 +128,8 @@ public class ReviewDocGeneratorTests
     {
         var lines = Lines(Generate());
 
-        // Declared 01:40 and resolved 05:10 on the wall clock, but only 2h30 passed (the clocks jumped an hour).
-        Assert.Contains("Time to identify **40m** · to mitigate **1h 20m** · to resolve **2h 30m** · impact **2h 45m**", lines);
+        // Impact from 01:25 and resolved 05:10 on the wall clock, but only 2h45 passed (the clocks jumped an hour).
+        Assert.Contains("From the start of impact: to detect **15m** · to acknowledge **16m** · to mitigate **1h 35m** · to resolve **2h 45m**", lines);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public class ReviewDocGeneratorTests
     {
         var lines = Lines(Generate(Incident(impactStarted: At(1, 0))));
 
-        Assert.Contains("Time to identify **40m** · to mitigate **1h 20m** · to resolve **2h 30m** · impact **2h 30m**", lines);
+        Assert.Contains("From the declare: to detect **0s** · to acknowledge **1m** · to mitigate **1h 20m** · to resolve **2h 30m**", lines);
     }
 
     [Fact]
@@ -147,8 +147,8 @@ public class ReviewDocGeneratorTests
 
         var lines = Lines(Generate(incident));
 
-        Assert.Contains("| — | 2026-03-29 01:40 | — | — | — |", lines);
-        Assert.Contains("Time to identify **—** · to mitigate **—** · to resolve **—** · impact **—**", lines);
+        Assert.Contains("| — | 2026-03-29 01:40 | 2026-03-29 01:41 | — | — | — |", lines);
+        Assert.Contains("From the declare: to detect **—** · to acknowledge **1m** · to mitigate **—** · to resolve **—**", lines);
         Assert.Contains("_What happened, in one or two sentences?_", lines);
     }
 
@@ -159,8 +159,8 @@ public class ReviewDocGeneratorTests
 
         var lines = Lines(Generate(incident));
 
-        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 03:20 | — | — |", lines);
-        Assert.Contains("Time to identify **40m** · to mitigate **—** · to resolve **—** · impact **—**", lines);
+        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 01:41 | 2026-03-29 03:20 | — | — |", lines);
+        Assert.Contains("From the start of impact: to detect **15m** · to acknowledge **16m** · to mitigate **—** · to resolve **—**", lines);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public class ReviewDocTemplateTests
                 "[open: Alert on payment error rate by Dave][done: Document the config rollback]",
                 "1commanderslack;2commanderteams;1scribeslack;2scribeteams;",
                 "commander Alice→Carol 2026-03-29 03:30",
-                "key 2h 30m Europe/Berlin",
+                "key 2h 45m Europe/Berlin",
                 "**literal** <b>kept</b>",
                 ""),
             result.Markdown);
