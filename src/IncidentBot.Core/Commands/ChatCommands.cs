@@ -110,6 +110,13 @@ public sealed record ListCommand() : ChatCommand
     public override string Name => "list";
 }
 
+/// <summary>Mark a timeline entry as a key moment, or unmark it.</summary>
+public sealed record KeyMomentCommand(long EntryId) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "key";
+}
+
 /// <summary>Show the incident's timeline.</summary>
 public sealed record TimelineCommand() : ChatCommand
 {

@@ -25,6 +25,7 @@ public static class CommandHelp
         new("list", "list", "show open incidents"),
         new("timeline", "timeline", "show the incident's timeline"),
         new("review", "review [subcommand]", "book and run the incident's review"),
+        new("key", "key <entry #>", "mark or unmark a key moment"),
         new("help", "help [command]", "show this help, or one command's details"),
     ];
 

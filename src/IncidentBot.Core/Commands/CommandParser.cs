@@ -113,6 +113,7 @@ public static class CommandParser
                 "list" => NoArguments("list", new ListCommand()),
                 "timeline" => NoArguments("timeline", new TimelineCommand()),
                 "review" => Review(),
+                "key" => Key(),
                 "help" => Help(),
                 _ => new ParseFailure($"Unknown command '{TextScan.Echo(word)}'.", CommandHelp.ShortUsage(context)),
             };
@@ -267,6 +268,14 @@ public static class CommandParser
             }
 
             return Rest().Length > 0 ? Fail(command, whenMore) : Ok(create(mention.Person!));
+        }
+
+        private ParseResult Key()
+        {
+            var word = NextToken().TrimStart('#');
+            return long.TryParse(word, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var entry) && entry > 0 && Rest().Length == 0
+                ? Ok(new KeyMomentCommand(entry))
+                : Fail("key", "Which timeline entry? Give its number, e.g. `key 12` (the incident's page numbers them).");
         }
 
         private ParseResult Review()

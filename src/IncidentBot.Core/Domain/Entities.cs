@@ -92,6 +92,15 @@ public sealed class TimelineEntry
     public string? TenantId { get; set; }
 }
 
+/// <summary>Someone marked (or unmarked) a timeline entry as a key moment of the incident; the last mark of an entry holds.</summary>
+public sealed class KeyMomentMark
+{
+    public long EntryId { get; set; }
+    public bool Key { get; set; }
+    public required string ByKey { get; set; }
+    public DateTime At { get; set; }
+}
+
 /// <summary>An audit record of a facilitator's change to a timeline entry: nothing a timeline held is ever lost.</summary>
 public sealed class TimelineEdit
 {

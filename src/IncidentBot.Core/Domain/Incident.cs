@@ -48,6 +48,9 @@ public sealed class Incident
     public List<ActionItem> ActionItems { get; set; } = [];
     public List<IncidentChannel> Channels { get; set; } = [];
 
+    /// <summary>Key-moment marks on timeline entries, oldest first (every mark is kept).</summary>
+    public List<KeyMomentMark> KeyMoments { get; set; } = [];
+
     /// <summary>Every edit of the review doc's written sections, oldest first; a section's text is its last edit.</summary>
     public List<ReviewSectionEdit> ReviewSections { get; set; } = [];
 
@@ -322,6 +325,30 @@ public sealed class Incident
         ActionItems.Add(item);
         var entry = Record(TimelineKind.ActionItemAdded, by, now, $"Action item: {item.Text}", after: ownerKey);
         return (item, entry);
+    }
+
+    /// <summary>
+    /// Changes of status and severity (and the declare, resolve, cancel, reopen, impact start, duplicate) are key
+    /// moments unless someone unmarks them; anything else is one once someone marks it.
+    /// </summary>
+    public static bool IsKeyByDefault(TimelineKind kind) => kind is TimelineKind.Declared or TimelineKind.StatusChanged
+        or TimelineKind.SeverityChanged or TimelineKind.Resolved or TimelineKind.Cancelled or TimelineKind.Reopened
+        or TimelineKind.ImpactStartedSet or TimelineKind.MarkedDuplicate or TimelineKind.DuplicateMerged;
+
+    public bool IsKeyMoment(TimelineEntry entry) =>
+        KeyMoments.LastOrDefault(m => m.EntryId == entry.Id) is { } mark ? mark.Key : IsKeyByDefault(entry.Kind);
+
+    /// <summary>Marks the entry a key moment, or unmarks it; returns whether it is one now.</summary>
+    public bool MarkKeyMoment(TimelineEntry entry, bool? key, Actor by, DateTime now)
+    {
+        var becomes = key ?? !IsKeyMoment(entry);
+        if (becomes == IsKeyMoment(entry))
+        {
+            throw new IncidentRuleException(becomes ? "That entry is already a key moment." : "That entry is not a key moment.");
+        }
+
+        KeyMoments.Add(new KeyMomentMark { EntryId = entry.Id, Key = becomes, ByKey = by.PersonKey, At = now });
+        return becomes;
     }
 
     /// <summary>What is written in each review-doc section now, by section name.</summary>

@@ -180,6 +180,9 @@ internal sealed class RunChatCommandHandler(
             case TimelineCommand:
                 return ChatReply.Private(DescribeTimeline(await mediator.Send(new GetIncident(actor, n), ct), options.Zone), n);
 
+            case KeyMomentCommand moment:
+                return ChatReply.Private(await mediator.Send(new Reviews.MarkKeyMoment(actor, n, moment.EntryId), ct), number);
+
             case ReviewCommand { Action: ReviewAction.Write } write:
                 return ChatReply.Private(await mediator.Send(new Reviews.WriteReviewSection(actor, n, write.Section!, write.Text!, Append: true), ct), number);
 

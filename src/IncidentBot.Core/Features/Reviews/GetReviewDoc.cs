@@ -93,13 +93,13 @@ internal static class ReviewDocFreeze
     }
 
     /// <summary>
-    /// The last change to what the generated parts are made of: the incident's fields and timeline (entries, their
-    /// corrections). Written sections are not among them: they are read live.
+    /// The last change to what the generated parts are made of: the incident's timeline (entries, their corrections,
+    /// key moments). Written sections are not among them: they are read live.
     /// </summary>
     public static DateTime? LastChange(Incident incident, IReadOnlyList<TimelineEdit> edits)
     {
         DateTime? last = null;
-        foreach (var at in incident.Timeline.Select(e => e.RecordedAt).Concat(edits.Select(e => e.At)))
+        foreach (var at in incident.Timeline.Select(e => e.RecordedAt).Concat(edits.Select(e => e.At)).Concat(incident.KeyMoments.Select(m => m.At)))
         {
             if (last is null || at > last)
             {

@@ -33,7 +33,7 @@ internal sealed class ReviewDocModel
         var severity = new List<StatusChange>();
         foreach (var entry in FullTimeline)
         {
-            if (IsKey(entry.Kind))
+            if (entry.Key ?? Domain.Incident.IsKeyByDefault(entry.Kind))
             {
                 key.Add(entry);
             }
@@ -88,7 +88,7 @@ internal sealed class ReviewDocModel
     /// <summary>Every entry that is not hidden, oldest first.</summary>
     public IReadOnlyList<TimelineEntryView> FullTimeline { get; }
 
-    /// <summary>What people captured and every change of state; no updates, action items, joins or leaves.</summary>
+    /// <summary>The key moments: changes of status and severity, and what people marked (role handovers are in the roles).</summary>
     public IReadOnlyList<TimelineEntryView> KeyTimeline { get; }
 
     public IReadOnlyList<StatusChange> StatusHistory { get; }
@@ -123,12 +123,6 @@ internal sealed class ReviewDocModel
     public DateTime ToZone(DateTime value) => TimeZoneInfo.ConvertTimeFromUtc(ZoneMath.Utc(value), Zone);
 
     public string FormatTime(DateTime value) => ToZone(value).ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    public static bool IsKey(TimelineKind kind) => kind switch
-    {
-        TimelineKind.Update or TimelineKind.ActionItemAdded or TimelineKind.MemberJoined or TimelineKind.MemberLeft => false,
-        _ => true,
-    };
 
     private static bool IsStatusChange(TimelineKind kind) => kind is TimelineKind.Declared or TimelineKind.StatusChanged
         or TimelineKind.Resolved or TimelineKind.Cancelled or TimelineKind.MarkedDuplicate or TimelineKind.Reopened;

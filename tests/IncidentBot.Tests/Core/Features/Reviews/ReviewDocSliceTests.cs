@@ -177,5 +177,39 @@ public class ReviewDocSliceTests
         Assert.Contains("| 2026-11-16 07:30 | 2026-11-16 09:00 | 2026-11-16 09:05 | 2026-11-16 09:30 | 2026-11-16 09:30 | 2026-11-16 10:00 |", doc.Markdown);
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task KeyMoments_ChangesOfStateByDefault_MarkedFromChatAndTheWebRequest_AreTheDocsKeyTimeline(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Monday);
+        await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
+        var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
+        await core.SendAsync(new AssignRole(CoreHarness.Alice, incident.Number, "commander", "console:bob", "Bob"));
+        var spotted = await core.SendAsync(new AddTimelineEntry(CoreHarness.Bob, incident.Number, "error rate 40% on /pay"));
+        var chatter = await core.SendAsync(new AddTimelineEntry(CoreHarness.Bob, incident.Number, "anyone seen this before?"));
+        await core.SendAsync(new ChangeStatus(CoreHarness.Bob, incident.Number, IncidentStatus.Identified, "bad config"));
+
+        var chat = await core.SendAsync(new RunChatCommand(CoreHarness.Bob, $"INC-{incident.Number} key {spotted.EntryId}", new ChatLocation("console")));
+        Assert.Equal($"Entry #{spotted.EntryId} of INC-{incident.Number} is a key moment: it goes in the review doc's key timeline.", chat.Text);
+        var outsider = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new MarkKeyMoment(CoreHarness.Carol, incident.Number, chatter.EntryId)));
+        Assert.Contains("key moments", outsider.Message);
+        var details = await core.SendAsync(new GetIncident(CoreHarness.Alice, incident.Number));
+        var statusEntry = details.Timeline.Single(e => e.Kind == IncidentBot.Core.Domain.TimelineKind.StatusChanged);
+        Assert.True(statusEntry.Key);
+        await core.SendAsync(new MarkKeyMoment(CoreHarness.Alice, incident.Number, statusEntry.Id)); // the web page's star toggles it off
+
+        await core.SendAsync(new ResolveIncident(CoreHarness.Bob, incident.Number, "config rolled back"));
+        await DrainAsync(core);
+        var doc = (await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, incident.Number))).Markdown;
+        var key = doc[doc.IndexOf("## Key timeline", StringComparison.Ordinal)..doc.IndexOf("## Action items", StringComparison.Ordinal)];
+        Assert.Contains("error rate 40% on /pay", key);
+        Assert.DoesNotContain("anyone seen this before?", key);
+        Assert.DoesNotContain("Status investigating", key);
+        Assert.DoesNotContain("commander", key); // role changes are in the roles section
+        Assert.Contains("Resolved: config rolled back", key);
+        Assert.Contains("anyone seen this before?", doc[doc.IndexOf("## Appendix", StringComparison.Ordinal)..]);
+    }
+
     private static TimeSpan ReviewsExecutorDelay => TimeSpan.FromMinutes(1);
 }

@@ -101,7 +101,7 @@ public class ReviewDocEscapingTests
     {
         var timeline = new List<TimelineEntryView>
         {
-            Entry(1, TimelineKind.Note, At(1, 0), new PersonView("slack:UM", "Mallory | Admin"), "line one\r\n# two | three\n\n`x`\tend"),
+            Entry(1, TimelineKind.Note, At(1, 0), new PersonView("slack:UM", "Mallory | Admin"), "line one\r\n# two | three\n\n`x`\tend") with { Key = true },
         };
 
         var lines = Lines(Generate(Incident(timeline)));

@@ -62,14 +62,17 @@ public class ReviewDocGeneratorTests
     }
 
     [Fact]
-    public void KeyTimeline_HasCapturesNotesAndChanges_ButNoUpdatesActionItemsJoinsLeavesOrHidden()
+    public void KeyTimeline_IsTheKeyMoments_ChangesOfStateAndWhatPeopleMarked_NotRolesUpdatesJoinsLeavesOrHidden()
     {
-        var (body, _) = Split(Generate());
+        // The capture (#4) was marked; the severity change (#6) was unmarked; the rest follow the default.
+        var timeline = Timeline().Select(e => e.Id switch { 4 => e with { Key = true }, 6 => e with { Key = false }, _ => e }).ToList();
+        var (body, _) = Split(Generate(Incident(timeline)));
         var keyRows = Lines(body).SkipWhile(l => l != "## Key timeline").Where(l => l.StartsWith("| 2026", StringComparison.Ordinal)).ToList();
 
         Assert.Equal(
-            ["declared", "role", "captured", "severity", "note", "status", "role", "status", "impact", "resolved"],
+            ["declared", "captured", "status", "status", "impact", "resolved"],
             keyRows.Select(r => r.Split(" | ")[2]).ToList());
+        Assert.DoesNotContain("Rollback of the payments config started", body, StringComparison.Ordinal); // a note nobody marked
         Assert.DoesNotContain("We are investigating elevated payment errors.", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Bob joined", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Bob left", body, StringComparison.Ordinal);
@@ -264,9 +267,7 @@ public class ReviewDocGeneratorTests
         var (body, appendix) = Split(Generate(Incident(timeline)));
 
         Assert.Equal(9_900, Lines(appendix).Count(l => l.StartsWith("| 2026", StringComparison.Ordinal)));
-        Assert.Equal(
-            timeline.Count(e => !e.Hidden && e.Kind is TimelineKind.Captured or TimelineKind.Note),
-            Lines(body).Count(l => l.StartsWith("| 2026", StringComparison.Ordinal)) - 1); // minus the key-times row
+        Assert.Equal(1, Lines(body).Count(l => l.StartsWith("| 2026", StringComparison.Ordinal))); // the key-times row: nothing was marked a key moment
         Assert.Contains("| entry 9998 with \\| pipe and &lt;b> |", appendix, StringComparison.Ordinal);
         Assert.DoesNotContain("entry 9999 ", appendix, StringComparison.Ordinal); // hidden
     }
