@@ -110,6 +110,13 @@ public sealed record ListCommand() : ChatCommand
     public override string Name => "list";
 }
 
+/// <summary>Mark a timeline entry as a key moment, or unmark it.</summary>
+public sealed record KeyMomentCommand(long EntryId) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "key";
+}
+
 /// <summary>Show the incident's timeline.</summary>
 public sealed record TimelineCommand() : ChatCommand
 {
@@ -149,6 +156,9 @@ public enum ReviewAction
 
     /// <summary><c>review sessions</c>: list upcoming sessions and their agendas; needs no incident.</summary>
     Sessions,
+
+    /// <summary><c>review write &lt;section&gt; &lt;text&gt;</c>: add a paragraph to a section of the review doc.</summary>
+    Write,
 }
 
 /// <summary>
@@ -160,6 +170,12 @@ public sealed record ReviewCommand(ReviewAction Action, DateOnly? Date, PersonTa
 {
     /// <summary>True for <c>review move next</c>: move to the next session rather than to a typed date.</summary>
     public bool Next { get; init; }
+
+    /// <summary>The doc section named by <c>review write</c>.</summary>
+    public string? Section { get; init; }
+
+    /// <summary>The text of <c>review write</c>.</summary>
+    public string? Text { get; init; }
 
     public override bool RequiresIncident => Action != ReviewAction.Sessions;
     public override string Name => "review";

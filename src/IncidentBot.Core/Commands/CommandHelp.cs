@@ -25,6 +25,7 @@ public static class CommandHelp
         new("list", "list", "show open incidents"),
         new("timeline", "timeline", "show the incident's timeline"),
         new("review", "review [subcommand]", "book and run the incident's review"),
+        new("key", "key <entry #>", "mark or unmark a key moment"),
         new("help", "help [command]", "show this help, or one command's details"),
     ];
 
@@ -38,6 +39,7 @@ public static class CommandHelp
         ("unbook", "take it off the agenda"),
         ("extend", "give its session one more slot"),
         ("doc", "regenerate the review doc and link it"),
+        ("write <section> <text>", "add to a section of the review doc"),
         ("notetaker <person|me>", "choose the notetaker"),
         ("presenter <person|me>", "choose the presenter"),
         ("sessions", "list upcoming sessions and agendas"),

@@ -122,6 +122,7 @@ public static class CommandParser
                 "list" => NoArguments("list", new ListCommand()),
                 "timeline" => NoArguments("timeline", new TimelineCommand()),
                 "review" => Review(),
+                "key" => Key(),
                 "help" => Help(),
                 _ => UnknownCommand(word),
             };
@@ -336,6 +337,14 @@ public static class CommandParser
             return Ok(create(PersonTarget.Named(name)));
         }
 
+        private ParseResult Key()
+        {
+            var word = NextToken().TrimStart('#');
+            return long.TryParse(word, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var entry) && entry > 0 && Rest().Length == 0
+                ? Ok(new KeyMomentCommand(entry))
+                : Fail("key", "Which timeline entry? Give its number, e.g. `key 12` (the incident's page numbers them).");
+        }
+
         private ParseResult Review()
         {
             var word = NextToken();
@@ -356,10 +365,20 @@ public static class CommandParser
                 "notetaker" => ReviewPerson(ReviewAction.Notetaker, "notetaker"),
                 "presenter" => ReviewPerson(ReviewAction.Presenter, "presenter"),
                 "sessions" => ReviewNoArguments(sub, ReviewAction.Sessions),
+                "write" => ReviewWrite(),
                 _ => Fail("review", $"Unknown review subcommand '{TextScan.Echo(word)}'."
                     + (Spelling.Closest(word, CommandHelp.ReviewSubcommands) is { } near ? $" Did you mean {near}?" : string.Empty)
                     + $" Use one of: {CommandHelp.ReviewSubcommandWords}."),
             };
+        }
+
+        private ParseResult ReviewWrite()
+        {
+            var section = NextToken();
+            var more = Rest();
+            return section.Length == 0 || more.Length == 0
+                ? Fail("review", "Write what, where? `review write <section> <text>`, e.g. `review write contributing-factors The retry storm ...`.")
+                : Ok(new ReviewCommand(ReviewAction.Write, null, null) { Section = section, Text = more });
         }
 
         private ParseResult ReviewNoArguments(string subcommand, ReviewAction action) =>

@@ -92,6 +92,15 @@ public sealed class TimelineEntry
     public string? TenantId { get; set; }
 }
 
+/// <summary>Someone marked (or unmarked) a timeline entry as a key moment of the incident; the last mark of an entry holds.</summary>
+public sealed class KeyMomentMark
+{
+    public long EntryId { get; set; }
+    public bool Key { get; set; }
+    public required string ByKey { get; set; }
+    public DateTime At { get; set; }
+}
+
 /// <summary>An audit record of a facilitator's change to a timeline entry: nothing a timeline held is ever lost.</summary>
 public sealed class TimelineEdit
 {
@@ -116,6 +125,18 @@ public sealed class ActionItem
     public DateTime CreatedAt { get; set; }
     public bool Done { get; set; }
     public string? TenantId { get; set; }
+}
+
+/// <summary>
+/// One edit of a section people write in the review doc: the section's whole text after the edit, who wrote it and when.
+/// Edits are only ever added, so every version of what was written is kept.
+/// </summary>
+public sealed class ReviewSectionEdit
+{
+    public required string Section { get; set; }
+    public required string Text { get; set; }
+    public required string AuthorKey { get; set; }
+    public DateTime At { get; set; }
 }
 
 /// <summary>

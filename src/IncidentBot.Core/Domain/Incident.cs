@@ -48,6 +48,12 @@ public sealed class Incident
     public List<ActionItem> ActionItems { get; set; } = [];
     public List<IncidentChannel> Channels { get; set; } = [];
 
+    /// <summary>Key-moment marks on timeline entries, oldest first (every mark is kept).</summary>
+    public List<KeyMomentMark> KeyMoments { get; set; } = [];
+
+    /// <summary>Every edit of the review doc's written sections, oldest first; a section's text is its last edit.</summary>
+    public List<ReviewSectionEdit> ReviewSections { get; set; } = [];
+
     public string Reference => $"INC-{Number}";
 
     public bool IsOpen => !Status.IsClosed();
@@ -245,11 +251,18 @@ public sealed class Incident
         return Record(TimelineKind.SeverityChanged, by, now, $"Severity {before} → {severity}", before, severity);
     }
 
-    public TimelineEntry SetImpactStarted(DateTime at, Actor by, DateTime now)
+    public TimelineEntry SetImpactStarted(DateTime at, Actor by, DateTime now, TimeSpan maxLead)
     {
         if (at > now)
         {
             throw new IncidentRuleException("Impact cannot start in the future.");
+        }
+
+        if (DeclaredAt - at > maxLead)
+        {
+            throw new IncidentRuleException(
+                $"Impact starting {at:yyyy-MM-dd HH:mm} UTC would be {Math.Floor((DeclaredAt - at).TotalDays):0} days before {Reference} was declared " +
+                $"({DeclaredAt:yyyy-MM-dd HH:mm} UTC); at most {FormatLead(maxLead)} before is accepted (Incidents:MaxImpactLead). Check the date.");
         }
 
         var before = ImpactStartedAt;
@@ -312,6 +325,71 @@ public sealed class Incident
         ActionItems.Add(item);
         var entry = Record(TimelineKind.ActionItemAdded, by, now, $"Action item: {item.Text}", after: ownerKey);
         return (item, entry);
+    }
+
+    /// <summary>
+    /// Changes of status and severity (and the declare, resolve, cancel, reopen, impact start, duplicate) are key
+    /// moments unless someone unmarks them; anything else is one once someone marks it.
+    /// </summary>
+    public static bool IsKeyByDefault(TimelineKind kind) => kind is TimelineKind.Declared or TimelineKind.StatusChanged
+        or TimelineKind.SeverityChanged or TimelineKind.Resolved or TimelineKind.Cancelled or TimelineKind.Reopened
+        or TimelineKind.ImpactStartedSet or TimelineKind.MarkedDuplicate or TimelineKind.DuplicateMerged;
+
+    public bool IsKeyMoment(TimelineEntry entry) =>
+        KeyMoments.LastOrDefault(m => m.EntryId == entry.Id) is { } mark ? mark.Key : IsKeyByDefault(entry.Kind);
+
+    /// <summary>Marks the entry a key moment, or unmarks it; returns whether it is one now.</summary>
+    public bool MarkKeyMoment(TimelineEntry entry, bool? key, Actor by, DateTime now)
+    {
+        var becomes = key ?? !IsKeyMoment(entry);
+        if (becomes == IsKeyMoment(entry))
+        {
+            throw new IncidentRuleException(becomes ? "That entry is already a key moment." : "That entry is not a key moment.");
+        }
+
+        KeyMoments.Add(new KeyMomentMark { EntryId = entry.Id, Key = becomes, ByKey = by.PersonKey, At = now });
+        return becomes;
+    }
+
+    /// <summary>What is written in each review-doc section now, by section name.</summary>
+    public IReadOnlyDictionary<string, string> ReviewSectionTexts()
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var edit in ReviewSections)
+        {
+            texts[edit.Section] = edit.Text;
+        }
+
+        return texts;
+    }
+
+    /// <summary>
+    /// Writes a review-doc section (replacing its text, or appending a paragraph). Not a timeline entry: the doc is about
+    /// the incident, not part of it; the edit itself records who wrote what and when.
+    /// </summary>
+    public ReviewSectionEdit WriteReviewSection(string section, string? text, bool append, Actor by, DateTime now, int maxLength)
+    {
+        var cleaned = InputLimits.Apply(InputField.Text, text) ?? string.Empty;
+        if (append && cleaned.Length == 0)
+        {
+            throw new IncidentRuleException("Say what to add to the section.");
+        }
+
+        var current = ReviewSectionTexts().GetValueOrDefault(section);
+        var result = append && !string.IsNullOrWhiteSpace(current) ? current.TrimEnd() + "\n\n" + cleaned : cleaned;
+        if (result.Length > maxLength)
+        {
+            throw new IncidentRuleException($"The section would be {result.Length:N0} characters long; a section holds at most {maxLength:N0}. Keep it short: the meeting is for discussion.");
+        }
+
+        if (string.Equals(result, current ?? string.Empty, StringComparison.Ordinal))
+        {
+            throw new IncidentRuleException("That changes nothing.");
+        }
+
+        var edit = new ReviewSectionEdit { Section = section, Text = result, AuthorKey = by.PersonKey, At = now };
+        ReviewSections.Add(edit);
+        return edit;
     }
 
     /// <summary>Adds a membership reason; returns false when the person was already a member for that reason.</summary>
@@ -378,6 +456,9 @@ public sealed class Incident
 
     private static string RequireText(string? text, string what) =>
         Blank(InputLimits.Apply(InputField.Text, text)) ?? throw new IncidentRuleException($"The {what} needs some text.");
+
+    private static string FormatLead(TimeSpan lead) =>
+        lead.TotalDays >= 1 && lead.TotalDays == Math.Floor(lead.TotalDays) ? $"{lead.TotalDays:0} days" : $"{lead.TotalHours:0.#} hours";
 
     private static string? Blank(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -19,6 +19,9 @@ public sealed record TimelineEntryView(
     long Id, TimelineKind Kind, DateTime OccurredAt, PersonView Author, string Text,
     string? Before, string? After, string? Link, bool Hidden, int? MergedFromNumber)
 {
+    /// <summary>A key moment of the incident (marked, or a change of status or severity); null where not worked out.</summary>
+    public bool? Key { get; init; }
+
     /// <summary>One line a person reads: "Status investigating → identified", "commander: Alice → Bob".</summary>
     public string Describe() => Kind switch
     {

@@ -118,12 +118,18 @@ public sealed class IncidentWorkspace(
         var change = _change;
         foreach (var (incident, fingerprint) in _tracked.Values)
         {
-            if (fingerprint is not null && fingerprint != FingerprintOf(incident))
+            var written = fingerprint is not null && fingerprint != FingerprintOf(incident);
+            if (written)
             {
                 change.Incidents.Add(new IncidentWrite(incident, incident.Version));
             }
 
-            change.NewEntries.AddRange(incident.Timeline.Where(e => e.Id == 0 && !change.NewEntries.Contains(e)));
+            var added = incident.Timeline.Where(e => e.Id == 0 && !change.NewEntries.Contains(e)).ToList();
+            change.NewEntries.AddRange(added);
+            if ((written || added.Count > 0) && Reviews.ReviewDocRegeneration.IsWanted(incident, change))
+            {
+                Enqueue(new ScheduleIncidentReviewDoc(incident.Id));
+            }
         }
 
         work.AddTo(change);

@@ -36,6 +36,12 @@ public sealed class IncidentsOptions
     /// </summary>
     public Dictionary<string, List<string>> Permissions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// How long before the declare impact may have started (<c>impact-started</c>); an earlier start is refused as a
+    /// typo rather than stretching every duration. Default 7 days.
+    /// </summary>
+    public TimeSpan MaxImpactLead { get; set; } = TimeSpan.FromDays(7);
+
     public IReadOnlyList<string> SeverityNames => Severities.Select(s => s.Name).ToList();
 
     public IReadOnlyList<string> RoleNames => Roles.Select(r => r.Name).ToList();
@@ -118,6 +124,11 @@ internal sealed class IncidentsOptionsValidator : IValidateOptions<IncidentsOpti
         if (!TryZone(options.TimeZone))
         {
             errors.Add($"Incidents:TimeZone '{options.TimeZone}' is not a known IANA time zone (for example Europe/Berlin, America/New_York, UTC).");
+        }
+
+        if (options.MaxImpactLead <= TimeSpan.Zero)
+        {
+            errors.Add($"Incidents:MaxImpactLead must be positive, for example 7.00:00:00 for a week (got '{options.MaxImpactLead}').");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

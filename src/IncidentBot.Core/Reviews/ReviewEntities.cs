@@ -33,6 +33,9 @@ public sealed class ReviewDocument
 
     /// <summary>Problems with the custom template (then the built-in one was used), one per line.</summary>
     public string? TemplateErrors { get; set; }
+
+    /// <summary>The sections people write in, as the template declared them; <see cref="Markdown"/> holds a marker for each.</summary>
+    public List<Docs.ReviewDocSection> Sections { get; set; } = [];
 }
 
 /// <summary>A person's secret calendar-feed link (only its SHA-256 is kept); revoked when they make a new one.</summary>

@@ -190,6 +190,12 @@ internal sealed class RunChatCommandHandler(
             case TimelineCommand:
                 return ChatReply.Private(DescribeTimeline(await mediator.Send(new GetIncident(actor, n), ct), options.Zone), n);
 
+            case KeyMomentCommand moment:
+                return ChatReply.Private(await mediator.Send(new Reviews.MarkKeyMoment(actor, n, moment.EntryId), ct), number);
+
+            case ReviewCommand { Action: ReviewAction.Write } write:
+                return ChatReply.Private(await mediator.Send(new Reviews.WriteReviewSection(actor, n, write.Section!, write.Text!, Append: true), ct), number);
+
             case ReviewCommand review:
                 var (personKey, personName) = review.Person is null ? ((string?)null, (string?)null) : await ResolveAsync(review.Person, actor, ct);
                 var answer = await mediator.Send(new Reviews.ManageReview(actor, number, review.Action, review.Date, review.Next, personKey, personName), ct);

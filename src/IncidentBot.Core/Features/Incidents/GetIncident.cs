@@ -78,7 +78,7 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace, IncidentPe
             timeline.Select(t => new TimelineEntryView(t.Id, t.Kind, t.OccurredAt, People.View(t.AuthorKey, names), t.Text,
                 t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.Before) : t.Before,
                 t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.After) : t.After,
-                t.Link, t.Hidden, t.MergedFromNumber)).ToList(),
+                t.Link, t.Hidden, t.MergedFromNumber) { Key = incident.IsKeyMoment(t) }).ToList(),
             incident.Channels.Select(c => new ChannelView(c.Platform, c.ChannelId, c.Name)).ToList());
     }
 }

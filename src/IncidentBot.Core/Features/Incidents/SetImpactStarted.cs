@@ -18,7 +18,7 @@ internal sealed class SetImpactStartedHandler(IncidentWorkspace workspace) : IRe
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
         workspace.Demand(IncidentAction.ImpactStarted, incident, request.Actor);
-        incident.SetImpactStarted(request.At.UtcDateTime, request.Actor, workspace.Now);
+        incident.SetImpactStarted(request.At.UtcDateTime, request.Actor, workspace.Now, workspace.Incidents.MaxImpactLead);
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         return await workspace.CommitAsync(incident, "impact start set", request.Actor, cancellationToken);
     }

@@ -1,4 +1,3 @@
-using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Reviews;
@@ -7,7 +6,6 @@ using MediatR;
 using IncidentBot.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using IncidentBot.Core.Input;
 
 namespace IncidentBot.Core.Features.Reviews;
 
@@ -52,25 +50,41 @@ internal sealed class GenerateReviewDocHandler(
         }
 
         var errors = problems.Count == 0 ? null : string.Join('\n', problems);
-        var doc = new ReviewDocument { IncidentId = request.IncidentId, Markdown = result.Markdown, GeneratedAt = workspace.Now, TemplateErrors = errors };
+        var doc = new ReviewDocument
+        {
+            IncidentId = request.IncidentId,
+            Markdown = result.Markdown,
+            GeneratedAt = workspace.Now,
+            TemplateErrors = errors,
+            Sections = [.. result.Sections],
+        };
         workspace.Change.Documents.Add(doc);
         await workspace.SaveAsync(cancellationToken);
         return doc;
     }
 }
 
-/// <summary>The stored review document of an incident the actor may see (generated now if there is none yet).</summary>
-public sealed record GetReviewDoc(Actor Actor, int Number) : IRequest<ReviewDocument>, IInputRequest
-{
-    public IEnumerable<InputValue> Inputs() => InputValue.Of(Actor);
-}
+/// <summary>
+/// The regeneration that follows changes to a closed incident: skipped when the incident has no doc yet (it was never
+/// resolved) or when the agenda it is booked on is fixed (a facilitator can still regenerate it by hand).
+/// </summary>
+public sealed record RefreshReviewDoc(long IncidentId) : IRequest<string>;
 
-internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator mediator, IReviewStore reviews) : IRequestHandler<GetReviewDoc, ReviewDocument>
+internal sealed class RefreshReviewDocHandler(IMediator mediator, IReviewStore reviews, ReviewPlans plans) : IRequestHandler<RefreshReviewDoc, string>
 {
-    public async Task<ReviewDocument> Handle(GetReviewDoc request, CancellationToken cancellationToken)
+    public async Task<string> Handle(RefreshReviewDoc request, CancellationToken cancellationToken)
     {
-        var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        return await reviews.FindDocumentAsync(incident.Id, cancellationToken)
-            ?? await mediator.Send(new GenerateReviewDoc(incident.Id), cancellationToken);
+        if (await reviews.FindDocumentAsync(request.IncidentId, cancellationToken) is null)
+        {
+            return "no doc to regenerate";
+        }
+
+        if (await ReviewDocFreeze.IsFrozenAsync(reviews, plans, request.IncidentId, cancellationToken))
+        {
+            return "doc frozen with the agenda";
+        }
+
+        await mediator.Send(new GenerateReviewDoc(request.IncidentId), cancellationToken);
+        return "doc regenerated";
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Reviews;
+using IncidentBot.Core.Storage;
 using MediatR;
 using IncidentBot.Core.Input;
 
@@ -19,7 +20,7 @@ public sealed record ManageReview(Actor Actor, int? Number, ReviewAction Action,
     public IEnumerable<InputValue> Inputs() => [.. InputValue.Of(Actor), new(InputField.PersonKey, PersonKey), new(InputField.DisplayName, PersonName)];
 }
 
-internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPlans plans, IMediator mediator, IIncidentLinks links)
+internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPlans plans, IMediator mediator, IIncidentLinks links, IReviewStore reviews)
     : IRequestHandler<ManageReview, string>
 {
     public async Task<string> Handle(ManageReview request, CancellationToken cancellationToken)
@@ -69,6 +70,11 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
                 };
 
             case ReviewAction.Doc:
+                if (await ReviewDocFreeze.IsFrozenAsync(reviews, plans, incident.Id, cancellationToken))
+                {
+                    ReviewAccess.RequireFacilitator(workspace, request.Actor, "regenerate a review doc once its agenda is fixed");
+                }
+
                 await mediator.Send(new GenerateReviewDoc(incident.Id), cancellationToken);
                 var url = links.IncidentUrl(incident.Number);
                 return $"Review doc of {incident.Reference} regenerated" + (url is null ? "." : $": {url}/review");

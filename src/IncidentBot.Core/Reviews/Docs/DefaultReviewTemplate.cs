@@ -27,15 +27,19 @@ _What happened, in one or two sentences?_
 {{incident.description}}
 {{/if}}
 
-**Impact:** _who was affected, how, and for how long?_
+### Impact
+
+{{#section impact}}
+_Who was affected, how, and for how long?_
+{{/section}}
 
 ## Key times
 
-| Impact started | Declared | Identified | Mitigated | Resolved |
-|---|---|---|---|---|
-| {{times.impactStarted}} | {{times.declared}} | {{times.identified}} | {{times.mitigated}} | {{times.resolved}} |
+| Impact started | Declared | Acknowledged | Identified | Mitigated | Resolved |
+|---|---|---|---|---|---|
+| {{times.impactStarted}} | {{times.declared}} | {{times.acknowledged}} | {{times.identified}} | {{times.mitigated}} | {{times.resolved}} |
 
-Time to identify **{{durations.toIdentify}}** · to mitigate **{{durations.toMitigate}}** · to resolve **{{durations.toResolve}}** · impact **{{durations.impact}}**
+From {{durations.from}}: to detect **{{durations.toDetect}}** · to acknowledge **{{durations.toAcknowledge}}** · to mitigate **{{durations.toMitigate}}** · to resolve **{{durations.toResolve}}**
 
 {{#if statusHistory}}
 **Status history:** {{#each statusHistory}}{{#if from}} → {{/if}}{{to}} {{at}} ({{by}}){{/each}}
@@ -72,12 +76,29 @@ _Nothing was captured: add the moments that mattered._
 _None yet._
 {{/if}}
 
-## Discussion
+## Contributing factors
 
-- **Contributing factors:** _what made this happen, or made it worse?_
-- **What went well:** _what helped us notice, respond or recover?_
-- **What was hard:** _what slowed us down or confused us?_
-- **Open questions:** _what do we still not know?_
+{{#section contributing-factors}}
+_What made this happen, or made it worse?_
+{{/section}}
+
+## What went well
+
+{{#section went-well}}
+_What helped us notice, respond or recover?_
+{{/section}}
+
+## What was hard
+
+{{#section was-hard}}
+_What slowed us down or confused us?_
+{{/section}}
+
+## Open questions
+
+{{#section open-questions}}
+_What do we still not know?_
+{{/section}}
 
 ## Appendix: full timeline
 

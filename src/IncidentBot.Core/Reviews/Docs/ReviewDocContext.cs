@@ -17,8 +17,9 @@ public sealed record ReviewDocContext(
 /// <summary>
 /// The document, and the problems found in the custom template: empty when the custom template (or none) was used
 /// as given; when not empty the document was rendered from <see cref="ReviewDocTemplate.Default"/> instead.
+/// <paramref name="Markdown"/> holds a marker for each of <paramref name="Sections"/> (<see cref="ReviewDocSections.Compose"/>).
 /// </summary>
-public sealed record ReviewDocResult(string Markdown, IReadOnlyList<string> TemplateErrors)
+public sealed record ReviewDocResult(string Markdown, IReadOnlyList<string> TemplateErrors, IReadOnlyList<ReviewDocSection> Sections)
 {
     /// <summary>True when a custom template was given but could not be used.</summary>
     public bool FellBackToDefault => TemplateErrors.Count > 0;

@@ -24,9 +24,9 @@ public static class ReviewDocGenerator
             {
                 errors = custom.Errors;
             }
-            else if (TemplateRenderer.Render(custom, model, MaxCustomDocumentLength) is { } markdown)
+            else if (TemplateRenderer.Render(custom, model, MaxCustomDocumentLength, out var customSections) is { } markdown)
             {
-                return new ReviewDocResult(markdown, errors);
+                return new ReviewDocResult(markdown, errors, customSections);
             }
             else
             {
@@ -34,6 +34,7 @@ public static class ReviewDocGenerator
             }
         }
 
-        return new ReviewDocResult(TemplateRenderer.Render(ReviewDocTemplate.ParsedDefault, model)!, errors);
+        var document = TemplateRenderer.Render(ReviewDocTemplate.ParsedDefault, model, long.MaxValue, out var sections)!;
+        return new ReviewDocResult(document, errors, sections);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class ReviewDocModel
         var severity = new List<StatusChange>();
         foreach (var entry in FullTimeline)
         {
-            if (IsKey(entry.Kind))
+            if (entry.Key ?? Domain.Incident.IsKeyByDefault(entry.Kind))
             {
                 key.Add(entry);
             }
@@ -60,15 +60,20 @@ internal sealed class ReviewDocModel
         Handovers = HandoversOf(Incident.RoleHistory ?? []);
         PeakSeverity = Highest(Incident.Summary.Severity, severity, context.SeverityOrder ?? NoSeverities);
 
+        // Every duration tells the story from the customers' side: it runs from the start of impact when it is known
+        // (and came before the declare), else from the declare.
         var declared = ZoneMath.Utc(Incident.Summary.DeclaredAt);
-        ToIdentify = Since(declared, Incident.IdentifiedAt);
-        ToMitigate = Since(declared, Incident.MitigatedAt);
-        ToResolve = Since(declared, Incident.ResolvedAt);
-        if (Incident.ImpactStartedAt is { } impactStarted && Incident.ResolvedAt is { } resolved)
+        var start = Incident.ImpactStartedAt is { } impactStarted && ZoneMath.Utc(impactStarted) < declared ? ZoneMath.Utc(impactStarted) : declared;
+        MeasuredFromImpact = start < declared;
+        AcknowledgedAt = (Incident.RoleHistory ?? []).Where(r => r is not null).Select(r => (DateTime?)ZoneMath.Utc(r.From)).Min();
+        ToDetect = Incident.ImpactStartedAt is null ? null : declared - start;
+        ToAcknowledge = Since(start, AcknowledgedAt);
+        ToIdentify = Since(start, Incident.IdentifiedAt);
+        ToMitigate = Since(start, Incident.MitigatedAt);
+        ToResolve = Since(start, Incident.ResolvedAt);
+        if (Incident.ImpactStartedAt is not null && Incident.ResolvedAt is { } resolved)
         {
-            // As in the resolution message: impact runs from its start (or the declaration, if that came first).
-            var start = ZoneMath.Utc(impactStarted);
-            Impact = ZoneMath.Utc(resolved) - (start < declared ? start : declared);
+            Impact = ZoneMath.Utc(resolved) - start;
         }
     }
 
@@ -83,7 +88,7 @@ internal sealed class ReviewDocModel
     /// <summary>Every entry that is not hidden, oldest first.</summary>
     public IReadOnlyList<TimelineEntryView> FullTimeline { get; }
 
-    /// <summary>What people captured and every change of state; no updates, action items, joins or leaves.</summary>
+    /// <summary>The key moments: changes of status and severity, and what people marked (role handovers are in the roles).</summary>
     public IReadOnlyList<TimelineEntryView> KeyTimeline { get; }
 
     public IReadOnlyList<StatusChange> StatusHistory { get; }
@@ -93,6 +98,17 @@ internal sealed class ReviewDocModel
     public IReadOnlyList<Handover> Handovers { get; }
 
     public string PeakSeverity { get; }
+
+    /// <summary>True when the durations run from the start of impact (it came before the declare), false: from the declare.</summary>
+    public bool MeasuredFromImpact { get; }
+
+    /// <summary>When someone first took a role: the response was acknowledged.</summary>
+    public DateTime? AcknowledgedAt { get; }
+
+    /// <summary>From the start of impact to the declare (null when the start of impact is not known).</summary>
+    public TimeSpan? ToDetect { get; }
+
+    public TimeSpan? ToAcknowledge { get; }
 
     public TimeSpan? ToIdentify { get; }
 
@@ -107,12 +123,6 @@ internal sealed class ReviewDocModel
     public DateTime ToZone(DateTime value) => TimeZoneInfo.ConvertTimeFromUtc(ZoneMath.Utc(value), Zone);
 
     public string FormatTime(DateTime value) => ToZone(value).ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    public static bool IsKey(TimelineKind kind) => kind switch
-    {
-        TimelineKind.Update or TimelineKind.ActionItemAdded or TimelineKind.MemberJoined or TimelineKind.MemberLeft => false,
-        _ => true,
-    };
 
     private static bool IsStatusChange(TimelineKind kind) => kind is TimelineKind.Declared or TimelineKind.StatusChanged
         or TimelineKind.Resolved or TimelineKind.Cancelled or TimelineKind.MarkedDuplicate or TimelineKind.Reopened;
@@ -205,5 +215,5 @@ internal sealed class ReviewDocModel
         return -1;
     }
 
-    private static TimeSpan? Since(DateTime declared, DateTime? at) => at is { } value ? ZoneMath.Utc(value) - declared : null;
+    private static TimeSpan? Since(DateTime start, DateTime? at) => at is { } value ? ZoneMath.Utc(value) - start : null;
 }

@@ -51,6 +51,14 @@ internal sealed class IfNode(TemplateRef condition, TemplateNode[] then, Templat
     public TemplateNode[] Otherwise { get; } = otherwise;
 }
 
+/// <summary>A section people write in; <see cref="Prompt"/> is shown until they do.</summary>
+internal sealed class SectionNode(string name, TemplateNode[] prompt) : TemplateNode
+{
+    public string Name { get; } = name;
+
+    public TemplateNode[] Prompt { get; } = prompt;
+}
+
 /// <summary>A parsed template: its nodes (usable only when <see cref="Errors"/> is empty) and its problems.</summary>
 internal sealed class ParsedTemplate(string source, TemplateNode[] nodes, IReadOnlyList<string> errors)
 {

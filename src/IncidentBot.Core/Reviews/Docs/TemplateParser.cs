@@ -2,8 +2,8 @@ namespace IncidentBot.Core.Reviews.Docs;
 
 /// <summary>
 /// Reads a review template once into nodes, checking every name against <see cref="ReviewDocSchema"/>. A block
-/// tag (<c>{{#each}}</c>, <c>{{#if}}</c>, <c>{{else}}</c>, <c>{{/…}}</c>, <c>{{! }}</c>) alone on its line takes the
-/// whole line with it, so blocks do not leave blank lines in tables and lists.
+/// tag (<c>{{#each}}</c>, <c>{{#if}}</c>, <c>{{#section}}</c>, <c>{{else}}</c>, <c>{{/…}}</c>, <c>{{! }}</c>) alone on its
+/// line takes the whole line with it, so blocks do not leave blank lines in tables and lists.
 /// </summary>
 internal sealed class TemplateParser
 {
@@ -15,6 +15,7 @@ internal sealed class TemplateParser
     private readonly string source;
     private readonly List<string> errors = [];
     private readonly List<Block> open = [];
+    private readonly HashSet<string> sections = new(StringComparer.Ordinal);
     private int lineCountedTo;
     private int lineAtCounted = 1;
     private int lineStartAtCounted;
@@ -29,6 +30,7 @@ internal sealed class TemplateParser
         Root = 0,
         Each = 1,
         If = 2,
+        Section = 3,
     }
 
     private enum TagKind
@@ -41,6 +43,8 @@ internal sealed class TemplateParser
         EndEach = 5,
         EndIf = 6,
         Invalid = 7,
+        Section = 8,
+        EndSection = 9,
     }
 
     private bool Full => errors.Count >= MaxErrors;
@@ -103,7 +107,7 @@ internal sealed class TemplateParser
         for (var k = open.Count - 1; k >= 1 && !Full; k--)
         {
             var block = open[k];
-            Error(block.Position, $"{block.Tag} is never closed (add {{{{/{(block.Kind == BlockKind.Each ? "each" : "if")}}}}})");
+            Error(block.Position, $"{block.Tag} is never closed (add {{{{/{WordOf(block.Kind)}}}}})");
         }
 
         if (Full)
@@ -139,6 +143,8 @@ internal sealed class TemplateParser
                 ('#', "if") => TagKind.If,
                 ('/', "each") => TagKind.EndEach,
                 ('/', "if") => TagKind.EndIf,
+                ('#', "section") => TagKind.Section,
+                ('/', "section") => TagKind.EndSection,
                 _ => TagKind.Invalid,
             };
         }
@@ -185,11 +191,17 @@ internal sealed class TemplateParser
             case TagKind.EndIf:
                 Close(BlockKind.If, argument, position, tag);
                 break;
+            case TagKind.Section:
+                OpenSection(argument, position, tag);
+                break;
+            case TagKind.EndSection:
+                Close(BlockKind.Section, argument, position, tag);
+                break;
             default:
                 Error(position, inner.IsEmpty
                     ? "empty tag {{}}"
                     : inner[0] is '#' or '/'
-                        ? $"unknown block {tag}: the blocks are {{{{#each list}}}}…{{{{/each}}}} and {{{{#if name}}}}…{{{{else}}}}…{{{{/if}}}}"
+                        ? $"unknown block {tag}: the blocks are {{{{#each list}}}}…{{{{/each}}}}, {{{{#if name}}}}…{{{{else}}}}…{{{{/if}}}} and {{{{#section name}}}}…{{{{/section}}}}"
                         : $"{tag} is not a placeholder");
                 break;
         }
@@ -229,6 +241,28 @@ internal sealed class TemplateParser
 
         var depth = open.Count(b => b.Kind == BlockKind.Each);
         open.Add(new Block(BlockKind.Each, position, tag) { List = list, EachDepth = depth });
+    }
+
+    /// <summary>
+    /// A section people write in: its name is how chat and the web address it, its body the prompt shown until someone
+    /// writes. Sections belong to the document, not to an item, so they cannot sit inside another block.
+    /// </summary>
+    private void OpenSection(string name, int position, string tag)
+    {
+        if (open.Count > 1)
+        {
+            Error(position, $"{tag} is inside {open[^1].Tag}: a section cannot be inside another block");
+        }
+        else if (!ReviewDocSections.IsName(name))
+        {
+            Error(position, $"{tag}: a section needs one name of lower-case letters, digits and '-', for example {{{{#section contributing-factors}}}}");
+        }
+        else if (!sections.Add(name))
+        {
+            Error(position, $"{tag}: the section '{name}' is declared twice");
+        }
+
+        open.Add(new Block(BlockKind.Section, position, tag) { SectionName = ReviewDocSections.IsName(name) ? name : null });
     }
 
     private void OpenIf(string name, int position, string tag)
@@ -271,7 +305,7 @@ internal sealed class TemplateParser
         var top = open[^1];
         if (top.Kind != BlockKind.If)
         {
-            Error(position, top.Kind == BlockKind.Each
+            Error(position, top.Kind is BlockKind.Each or BlockKind.Section
                 ? $"{tag} inside {top.Tag} (line {LineOf(top.Position)}): {{{{else}}}} belongs to {{{{#if …}}}}"
                 : $"{tag} has no {{{{#if …}}}} before it");
         }
@@ -287,7 +321,7 @@ internal sealed class TemplateParser
 
     private void Close(BlockKind kind, string argument, int position, string tag)
     {
-        var word = kind == BlockKind.Each ? "each" : "if";
+        var word = WordOf(kind);
         if (argument.Length > 0)
         {
             Error(position, $"{tag}: write just {{{{/{word}}}}}");
@@ -312,7 +346,7 @@ internal sealed class TemplateParser
             return;
         }
 
-        Error(position, $"{tag} closes {top.Tag} opened at line {LineOf(top.Position)}; close that first with {{{{/{(top.Kind == BlockKind.Each ? "each" : "if")}}}}}");
+        Error(position, $"{tag} closes {top.Tag} opened at line {LineOf(top.Position)}; close that first with {{{{/{WordOf(top.Kind)}}}}}");
         open.RemoveRange(match, open.Count - match);
     }
 
@@ -320,7 +354,15 @@ internal sealed class TemplateParser
     {
         BlockKind.Each when block.List is not null => new EachNode(block.List, block.EachDepth, [.. block.Then]),
         BlockKind.If when block.Condition is not null => new IfNode(block.Condition, [.. block.Then], [.. block.Else ?? []]),
+        BlockKind.Section when block.SectionName is not null => new SectionNode(block.SectionName, [.. block.Then]),
         _ => null,
+    };
+
+    private static string WordOf(BlockKind kind) => kind switch
+    {
+        BlockKind.Each => "each",
+        BlockKind.Section => "section",
+        _ => "if",
     };
 
     /// <summary>Inner each-blocks' item fields first, then the top-level values (and lists, for <c>{{#if}}</c>).</summary>
@@ -627,5 +669,7 @@ internal sealed class TemplateParser
         public TemplateRef? Condition { get; init; }
 
         public int EachDepth { get; init; }
+
+        public string? SectionName { get; init; }
     }
 }

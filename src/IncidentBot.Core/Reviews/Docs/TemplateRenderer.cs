@@ -14,6 +14,7 @@ internal sealed class TemplateRenderer
     private readonly MarkdownWriter writer;
     private readonly object[] items = new object[TemplateParser.MaxDepth + 1];
     private readonly int[] indexes = new int[TemplateParser.MaxDepth + 1];
+    private readonly List<ReviewDocSection> sections = [];
 
     private TemplateRenderer(ReviewDocModel model, StringBuilder output, long maxLength)
     {
@@ -26,7 +27,14 @@ internal sealed class TemplateRenderer
     private bool TooLong => output.Length > maxLength;
 
     /// <summary>The document, or null when it would be longer than <paramref name="maxLength"/> characters.</summary>
-    public static string? Render(ParsedTemplate template, ReviewDocModel model, long maxLength = long.MaxValue)
+    public static string? Render(ParsedTemplate template, ReviewDocModel model, long maxLength = long.MaxValue) =>
+        Render(template, model, maxLength, out _);
+
+    /// <summary>
+    /// The document with a marker where each section people write in goes (<see cref="ReviewDocSections.Compose"/>
+    /// fills them), and those sections with their rendered prompts; null when longer than <paramref name="maxLength"/>.
+    /// </summary>
+    public static string? Render(ParsedTemplate template, ReviewDocModel model, long maxLength, out IReadOnlyList<ReviewDocSection> sections)
     {
         if (template.Errors.Count > 0)
         {
@@ -36,6 +44,7 @@ internal sealed class TemplateRenderer
         var output = new StringBuilder(template.Source.Length + (model.FullTimeline.Count * 96));
         var renderer = new TemplateRenderer(model, output, maxLength);
         renderer.Render(template.Nodes);
+        sections = renderer.sections;
         return renderer.TooLong ? null : output.ToString();
     }
 
@@ -69,6 +78,20 @@ internal sealed class TemplateRenderer
                     break;
                 case IfNode branch:
                     Render(IsTrue(branch.Condition) ? branch.Then : branch.Otherwise);
+                    break;
+                case SectionNode section:
+                    // The prompt is rendered where the section stands, then moved out for the marker to take its place.
+                    var start = output.Length;
+                    Render(section.Prompt);
+                    var prompt = output.ToString(start, output.Length - start).Trim();
+                    output.Length = start;
+                    sections.Add(new ReviewDocSection { Name = section.Name, Prompt = prompt });
+                    writer.Literal(ReviewDocSections.Marker(section.Name));
+                    if (section.Prompt.Length > 0 && section.Prompt[^1] is TextNode { Text: var last } && last.EndsWith('\n'))
+                    {
+                        writer.Literal("\n");
+                    }
+
                     break;
             }
         }

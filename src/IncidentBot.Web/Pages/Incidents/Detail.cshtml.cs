@@ -101,6 +101,26 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
         return Redirect($"/incidents/{number}");
     }
 
+    /// <summary>Marks or unmarks a key moment: the same request as <c>/incident key &lt;entry #&gt;</c>.</summary>
+    public async Task<IActionResult> OnPostKeyAsync(int number, long entryId, CancellationToken cancellationToken)
+    {
+        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
+        {
+            return Redirect("/");
+        }
+
+        try
+        {
+            Reply = await mediator.Send(new Core.Features.Reviews.MarkKeyMoment(actor, number, entryId), cancellationToken);
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = rule.Message;
+        }
+
+        return Redirect($"/incidents/{number}#entry-{entryId}");
+    }
+
     public string Local(DateTime utc) => TimeDisplay.Format(utc, IncidentOptions.Zone);
 
     public string Zone => IncidentOptions.TimeZone;

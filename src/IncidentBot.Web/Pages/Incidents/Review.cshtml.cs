@@ -11,54 +11,76 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace IncidentBot.Web.Pages.Incidents;
 
-/// <summary>An incident's review document, rendered; regenerate it, or download it as Markdown.</summary>
+/// <summary>
+/// An incident's review document: read it, write its sections (Markdown, with a preview), regenerate it, book or
+/// move its review, or download it as Markdown.
+/// </summary>
 [Authorize(Policy = WebAuthentication.ConsolePolicy)]
-public sealed class ReviewModel(IMediator mediator) : PageModel
+public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options.IOptions<Core.Options.FacilitatorOptions> facilitators) : PageModel
 {
     /// <summary>Raw HTML in the Markdown is shown as text: the doc holds people's words.</summary>
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().UsePipeTables().Build();
 
     public int Number { get; private set; }
 
+    public ReviewDocView? Doc { get; private set; }
+
     public string? Html { get; private set; }
 
     public string? Problem { get; private set; }
 
-    public DateTime? GeneratedAt { get; private set; }
-
-    public string? TemplateErrors { get; private set; }
-
     /// <summary>Where the incident's review is booked, in words.</summary>
     public string? Booking { get; private set; }
+
+    /// <summary>Facilitators may regenerate a doc frozen with the agenda.</summary>
+    public bool IsFacilitator { get; private set; }
 
     /// <summary>Whether the person may move, skip, extend or unbook the review (facilitators by default).</summary>
     public bool CanSteerSchedule { get; private set; }
 
+    /// <summary>The section being previewed (not saved yet), its text as typed and that text rendered.</summary>
+    public string? PreviewSection { get; private set; }
+
+    public string? PreviewText { get; private set; }
+
+    public string? PreviewHtml { get; private set; }
+
     [TempData]
     public string? Reply { get; set; }
+
+    public static string Render(string markdown) => Markdown.ToHtml(markdown, Pipeline);
 
     public async Task<IActionResult> OnGetAsync(int number, CancellationToken cancellationToken)
     {
         Number = number;
+        await LoadAsync(WebActor.Required(User), number, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Saves a section, or (<paramref name="intent"/> = preview) shows it rendered without saving.</summary>
+    public async Task<IActionResult> OnPostSectionAsync(int number, string section, string? text, string? intent, CancellationToken cancellationToken)
+    {
+        Number = number;
         var actor = WebActor.Required(User);
-        ViewData["User"] = actor.DisplayName;
-        try
+        if (intent == "preview")
         {
-            var doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
-            var incident = await mediator.Send(new Core.Features.Incidents.GetIncident(actor, number), cancellationToken);
-            CanSteerSchedule = incident.Permitted.Contains(Core.Access.IncidentAction.ReviewSchedule);
-            Booking = ConsoleCommands.Render(await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken));
-            Html = Markdown.ToHtml(doc.Markdown, Pipeline);
-            GeneratedAt = doc.GeneratedAt;
-            TemplateErrors = doc.TemplateErrors;
-        }
-        catch (IncidentNotFoundException notFound)
-        {
-            Problem = notFound.Message;
-            Response.StatusCode = StatusCodes.Status404NotFound;
+            PreviewSection = section;
+            PreviewText = text ?? string.Empty;
+            PreviewHtml = Render(PreviewText);
+            await LoadAsync(actor, number, cancellationToken);
+            return Page();
         }
 
-        return Page();
+        try
+        {
+            Reply = ConsoleCommands.Render(await mediator.Send(new WriteReviewSection(actor, number, section ?? string.Empty, text ?? string.Empty, Append: false), cancellationToken));
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = ConsoleCommands.Render(rule.Message);
+        }
+
+        return Redirect($"/incidents/{number}/review#section-{section}");
     }
 
     /// <summary>The facilitator controls, the same requests as <c>/incident review …</c>.</summary>
@@ -98,5 +120,24 @@ public sealed class ReviewModel(IMediator mediator) : PageModel
         }
 
         return Redirect($"/incidents/{number}/review");
+    }
+
+    private async Task LoadAsync(Actor actor, int number, CancellationToken cancellationToken)
+    {
+        ViewData["User"] = actor.DisplayName;
+        try
+        {
+            Doc = await mediator.Send(new GetReviewDoc(actor, number), cancellationToken);
+            IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
+            var incident = await mediator.Send(new Core.Features.Incidents.GetIncident(actor, number), cancellationToken);
+            CanSteerSchedule = incident.Permitted.Contains(Core.Access.IncidentAction.ReviewSchedule);
+            Booking = ConsoleCommands.Render(await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken));
+            Html = Render(Doc.Markdown);
+        }
+        catch (IncidentNotFoundException notFound)
+        {
+            Problem = notFound.Message;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace IncidentBot.Tests.Core.Commands;
 public class ReviewCommandTests
 {
     private static readonly string[] Subcommands =
-        ["schedule", "move", "skip", "unbook", "extend", "doc", "notetaker", "presenter", "sessions"];
+        ["schedule", "move", "skip", "unbook", "extend", "doc", "write", "notetaker", "presenter", "sessions"];
 
     // ---- review alone and the subcommands without arguments ----
 
@@ -236,6 +236,25 @@ public class ReviewCommandTests
         Assert.EndsWith($"Use one of: {string.Join(", ", Subcommands)}.", Failure("review nope").Message, StringComparison.Ordinal);
     }
 
+    // ---- write ----
+
+    [Fact]
+    public void Parse_ReviewWrite_TakesTheSectionAndTheRestAsText()
+    {
+        var command = Assert.IsType<ReviewCommand>(Parsed("review write contributing-factors The retry storm, and | pipes").Command);
+        Assert.Equal(ReviewAction.Write, command.Action);
+        Assert.Equal("contributing-factors", command.Section);
+        Assert.Equal("The retry storm, and | pipes", command.Text);
+    }
+
+    [Theory]
+    [InlineData("review write")]
+    [InlineData("review write impact")]
+    public void Parse_ReviewWrite_WithoutSectionOrText_SaysHow(string text)
+    {
+        Assert.StartsWith("Write what, where? `review write <section> <text>`", Failure(text).Message, StringComparison.Ordinal);
+    }
+
     // ---- notetaker / presenter ----
 
     public static TheoryData<string, string, string?, string?> PersonCases { get; } = new()
@@ -383,6 +402,7 @@ public class ReviewCommandTests
                 "/incident review unbook — take it off the agenda",
                 "/incident review extend — give its session one more slot",
                 "/incident review doc — regenerate the review doc and link it",
+                "/incident review write <section> <text> — add to a section of the review doc",
                 "/incident review notetaker <person|me> — choose the notetaker",
                 "/incident review presenter <person|me> — choose the presenter",
                 "/incident review sessions — list upcoming sessions and agendas"),

@@ -167,8 +167,8 @@ public class IncidentTests
     {
         var incident = NewIncident();
 
-        Assert.Throws<IncidentRuleException>(() => incident.SetImpactStarted(T0.AddMinutes(5), Bob, T0));
-        incident.SetImpactStarted(T0.AddMinutes(-40), Bob, T0);
+        Assert.Throws<IncidentRuleException>(() => incident.SetImpactStarted(T0.AddMinutes(5), Bob, T0, TimeSpan.FromDays(7)));
+        incident.SetImpactStarted(T0.AddMinutes(-40), Bob, T0, TimeSpan.FromDays(7));
         Assert.Equal(T0.AddMinutes(-40), incident.ImpactStartedAt);
     }
 

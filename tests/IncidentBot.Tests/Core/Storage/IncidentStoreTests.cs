@@ -56,7 +56,7 @@ public class IncidentStoreTests
             i.AddActionItem("Add a 502 alert", "slack:U0BOB", slackAlice, t0.AddMinutes(5));
             i.ActionItems[0].Done = true;
             i.AddActionItem("Write the runbook", null, slackAlice, t0.AddMinutes(6));
-            i.SetImpactStarted(t0.AddMinutes(-30), slackAlice, t0.AddMinutes(7));
+            i.SetImpactStarted(t0.AddMinutes(-30), slackAlice, t0.AddMinutes(7), TimeSpan.FromDays(7));
             i.IdentifiedAt = t0.AddMinutes(8);
             i.MitigatedAt = t0.AddMinutes(9);
             i.ResolvedAt = t0.AddMinutes(10);

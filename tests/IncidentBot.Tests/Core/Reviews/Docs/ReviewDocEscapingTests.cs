@@ -46,7 +46,7 @@ public class ReviewDocEscapingTests
         var headings = Lines(Generate(incident)).Where(l => l.StartsWith('#')).ToList();
 
         Assert.Equal(
-            ["# INC-42 review: # Title", "## Summary and impact", "## Key times", "## Roles", "## Key timeline", "## Action items", "## Discussion", "## Appendix: full timeline"],
+            ["# INC-42 review: # Title", "## Summary and impact", "### Impact", "## Key times", "## Roles", "## Key timeline", "## Action items", "## Contributing factors", "## What went well", "## What was hard", "## Open questions", "## Appendix: full timeline"],
             headings);
     }
 
@@ -101,7 +101,7 @@ public class ReviewDocEscapingTests
     {
         var timeline = new List<TimelineEntryView>
         {
-            Entry(1, TimelineKind.Note, At(1, 0), new PersonView("slack:UM", "Mallory | Admin"), "line one\r\n# two | three\n\n`x`\tend"),
+            Entry(1, TimelineKind.Note, At(1, 0), new PersonView("slack:UM", "Mallory | Admin"), "line one\r\n# two | three\n\n`x`\tend") with { Key = true },
         };
 
         var lines = Lines(Generate(Incident(timeline)));

@@ -45,28 +45,34 @@ public class ReviewDocGeneratorTests
     }
 
     [Fact]
-    public void DefaultTemplate_PromptsForPeople_AreOneLineEach()
+    public void DefaultTemplate_SectionsForPeople_AreOneShortPromptEach()
     {
-        var lines = Lines(Generate());
+        var result = ReviewDocGenerator.Generate(Context());
 
-        foreach (var prompt in new[] { "Contributing factors", "What went well", "What was hard", "Open questions" })
+        Assert.Equal(["impact", "contributing-factors", "went-well", "was-hard", "open-questions"], result.Sections.Select(s => s.Name));
+        Assert.All(result.Sections, s => Assert.DoesNotContain('\n', s.Prompt));
+        Assert.Equal("_Who was affected, how, and for how long?_", result.Sections[0].Prompt);
+        var read = ReviewDocSections.Compose(result.Markdown, result.Sections, new Dictionary<string, string>());
+        foreach (var heading in new[] { "### Impact", "## Contributing factors", "## What went well", "## What was hard", "## Open questions" })
         {
-            var line = Assert.Single(lines, l => l.Contains($"**{prompt}:**", StringComparison.Ordinal));
-            Assert.StartsWith("- ", line, StringComparison.Ordinal);
+            Assert.Contains(heading, Lines(read));
         }
 
-        Assert.Contains("**Impact:** _who was affected, how, and for how long?_", lines);
+        Assert.Contains("## What went well\n\n_What helped us notice, respond or recover?_\n\n## What was hard", read);
     }
 
     [Fact]
-    public void KeyTimeline_HasCapturesNotesAndChanges_ButNoUpdatesActionItemsJoinsLeavesOrHidden()
+    public void KeyTimeline_IsTheKeyMoments_ChangesOfStateAndWhatPeopleMarked_NotRolesUpdatesJoinsLeavesOrHidden()
     {
-        var (body, _) = Split(Generate());
+        // The capture (#4) was marked; the severity change (#6) was unmarked; the rest follow the default.
+        var timeline = Timeline().Select(e => e.Id switch { 4 => e with { Key = true }, 6 => e with { Key = false }, _ => e }).ToList();
+        var (body, _) = Split(Generate(Incident(timeline)));
         var keyRows = Lines(body).SkipWhile(l => l != "## Key timeline").Where(l => l.StartsWith("| 2026", StringComparison.Ordinal)).ToList();
 
         Assert.Equal(
-            ["declared", "role", "captured", "severity", "note", "status", "role", "status", "impact", "resolved"],
+            ["declared", "captured", "status", "status", "impact", "resolved"],
             keyRows.Select(r => r.Split(" | ")[2]).ToList());
+        Assert.DoesNotContain("Rollback of the payments config started", body, StringComparison.Ordinal); // a note nobody marked
         Assert.DoesNotContain("We are investigating elevated payment errors.", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Bob joined", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Bob left", body, StringComparison.Ordinal);
@@ -106,7 +112,7 @@ public class ReviewDocGeneratorTests
         var lines = Lines(Generate());
 
         // 00:25Z and 00:40Z are CET (+1); 01:20Z, 02:00Z and 03:10Z are CEST (+2).
-        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 03:20 | 2026-03-29 04:00 | 2026-03-29 05:10 |", lines);
+        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 01:41 | 2026-03-29 03:20 | 2026-03-29 04:00 | 2026-03-29 05:10 |", lines);
         Assert.Contains("| 2026-03-29 04:05 | Carol | impact | Impact started at 2026-03-29 01:25 |", lines);
     }
 
@@ -116,7 +122,7 @@ public class ReviewDocGeneratorTests
         var result = ReviewDocGenerator.Generate(Context(zone: TimeZoneInfo.FindSystemTimeZoneById("America/New_York")));
 
         // New York is on EDT (-4) since 2026-03-08.
-        Assert.Contains("| 2026-03-28 20:25 | 2026-03-28 20:40 | 2026-03-28 21:20 | 2026-03-28 22:00 | 2026-03-28 23:10 |", Lines(result.Markdown));
+        Assert.Contains("| 2026-03-28 20:25 | 2026-03-28 20:40 | 2026-03-28 20:41 | 2026-03-28 21:20 | 2026-03-28 22:00 | 2026-03-28 23:10 |", Lines(result.Markdown));
         Assert.Contains("_All times are America/New_York.", result.Markdown, StringComparison.Ordinal);
     }
 
@@ -125,8 +131,8 @@ public class ReviewDocGeneratorTests
     {
         var lines = Lines(Generate());
 
-        // Declared 01:40 and resolved 05:10 on the wall clock, but only 2h30 passed (the clocks jumped an hour).
-        Assert.Contains("Time to identify **40m** · to mitigate **1h 20m** · to resolve **2h 30m** · impact **2h 45m**", lines);
+        // Impact from 01:25 and resolved 05:10 on the wall clock, but only 2h45 passed (the clocks jumped an hour).
+        Assert.Contains("From the start of impact: to detect **15m** · to acknowledge **16m** · to mitigate **1h 35m** · to resolve **2h 45m**", lines);
     }
 
     [Fact]
@@ -134,7 +140,7 @@ public class ReviewDocGeneratorTests
     {
         var lines = Lines(Generate(Incident(impactStarted: At(1, 0))));
 
-        Assert.Contains("Time to identify **40m** · to mitigate **1h 20m** · to resolve **2h 30m** · impact **2h 30m**", lines);
+        Assert.Contains("From the declare: to detect **0s** · to acknowledge **1m** · to mitigate **1h 20m** · to resolve **2h 30m**", lines);
     }
 
     [Fact]
@@ -144,8 +150,8 @@ public class ReviewDocGeneratorTests
 
         var lines = Lines(Generate(incident));
 
-        Assert.Contains("| — | 2026-03-29 01:40 | — | — | — |", lines);
-        Assert.Contains("Time to identify **—** · to mitigate **—** · to resolve **—** · impact **—**", lines);
+        Assert.Contains("| — | 2026-03-29 01:40 | 2026-03-29 01:41 | — | — | — |", lines);
+        Assert.Contains("From the declare: to detect **—** · to acknowledge **1m** · to mitigate **—** · to resolve **—**", lines);
         Assert.Contains("_What happened, in one or two sentences?_", lines);
     }
 
@@ -156,8 +162,8 @@ public class ReviewDocGeneratorTests
 
         var lines = Lines(Generate(incident));
 
-        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 03:20 | — | — |", lines);
-        Assert.Contains("Time to identify **40m** · to mitigate **—** · to resolve **—** · impact **—**", lines);
+        Assert.Contains("| 2026-03-29 01:25 | 2026-03-29 01:40 | 2026-03-29 01:41 | 2026-03-29 03:20 | — | — |", lines);
+        Assert.Contains("From the start of impact: to detect **15m** · to acknowledge **16m** · to mitigate **—** · to resolve **—**", lines);
     }
 
     [Fact]
@@ -261,9 +267,7 @@ public class ReviewDocGeneratorTests
         var (body, appendix) = Split(Generate(Incident(timeline)));
 
         Assert.Equal(9_900, Lines(appendix).Count(l => l.StartsWith("| 2026", StringComparison.Ordinal)));
-        Assert.Equal(
-            timeline.Count(e => !e.Hidden && e.Kind is TimelineKind.Captured or TimelineKind.Note),
-            Lines(body).Count(l => l.StartsWith("| 2026", StringComparison.Ordinal)) - 1); // minus the key-times row
+        Assert.Equal(1, Lines(body).Count(l => l.StartsWith("| 2026", StringComparison.Ordinal))); // the key-times row: nothing was marked a key moment
         Assert.Contains("| entry 9998 with \\| pipe and &lt;b> |", appendix, StringComparison.Ordinal);
         Assert.DoesNotContain("entry 9999 ", appendix, StringComparison.Ordinal); // hidden
     }

@@ -71,7 +71,7 @@ public class ReviewDocTemplateTests
                 "[open: Alert on payment error rate by Dave][done: Document the config rollback]",
                 "1commanderslack;2commanderteams;1scribeslack;2scribeteams;",
                 "commander Alice→Carol 2026-03-29 03:30",
-                "key 2h 30m Europe/Berlin",
+                "key 2h 45m Europe/Berlin",
                 "**literal** <b>kept</b>",
                 ""),
             result.Markdown);
@@ -100,7 +100,8 @@ public class ReviewDocTemplateTests
         var second = ReviewDocGenerator.Generate(Context(), "Only {{incident.reference}}");
 
         Assert.Equal("Only INC-42", first.Markdown);
-        Assert.Equal(first, second with { TemplateErrors = first.TemplateErrors });
+        Assert.Equal(first.Markdown, second.Markdown);
+        Assert.Empty(first.Sections);
         Assert.Empty(second.TemplateErrors);
     }
 
@@ -124,11 +125,15 @@ public class ReviewDocTemplateTests
     [InlineData("{{else}}", "line 1, column 1: {{else}} has no {{#if …}} before it")]
     [InlineData("{{#if incident.private}}{{else}}{{else}}{{/if}}", "line 1, column 33: a second {{else}} in {{#if incident.private}} opened at line 1")]
     [InlineData("{{#each roles}}\n{{#if holder}}\n{{/each}}", "line 3, column 1: {{/each}} closes {{#if holder}} opened at line 2; close that first with {{/if}}")]
-    [InlineData("{{#with roles}}{{/with}}", "line 1, column 1: unknown block {{#with roles}}: the blocks are {{#each list}}…{{/each}} and {{#if name}}…{{else}}…{{/if}}")]
+    [InlineData("{{#with roles}}{{/with}}", "line 1, column 1: unknown block {{#with roles}}: the blocks are {{#each list}}…{{/each}}, {{#if name}}…{{else}}…{{/if}} and {{#section name}}…{{/section}}")]
     [InlineData("{{#if incident.private == true}}{{/if}}", "line 1, column 1: {{#if incident.private == true}}: one name only (no expressions), for example {{#if incident.service}}")]
     [InlineData("{{/each roles}}", "line 1, column 1: {{/each roles}}: write just {{/each}}")]
     [InlineData("{{ incident . title }}", "line 1, column 1: {{incident . title}} is not a placeholder: write {{name}}, {{#each list}}, {{#if name}}, {{else}}, {{/each}}, {{/if}} or {{! comment }}")]
     [InlineData("{{}}", "line 1, column 1: empty tag {{}}")]
+    [InlineData("{{#each roles}}{{#section x}}{{/section}}{{/each}}", "line 1, column 16: {{#section x}} is inside {{#each roles}}: a section cannot be inside another block")]
+    [InlineData("{{#section a}}{{/section}}{{#section a}}{{/section}}", "line 1, column 27: {{#section a}}: the section 'a' is declared twice")]
+    [InlineData("{{#section Bad}}{{/section}}", "line 1, column 1: {{#section Bad}}: a section needs one name of lower-case letters, digits and '-', for example {{#section contributing-factors}}")]
+    [InlineData("{{#section a}}", "line 1, column 1: {{#section a}} is never closed (add {{/section}})")]
     [InlineData("ok\nthen {{incident.title", "line 2, column 6: this '{{' is never closed with '}}'")]
     [InlineData("   \n ", "line 1, column 1: the template is empty")]
     public void TemplateError_IsReported_AndTheDefaultTemplateIsUsed(string template, string expected)
@@ -137,7 +142,7 @@ public class ReviewDocTemplateTests
 
         Assert.Contains(expected, result.TemplateErrors);
         Assert.True(result.FellBackToDefault);
-        Assert.Equal(Generate(), result.Markdown);
+        Assert.Equal(Generate(), ReviewDocSections.Compose(result.Markdown, result.Sections, new Dictionary<string, string>()));
         Assert.Equal(result.TemplateErrors, ReviewDocTemplate.Validate(template));
     }
 
@@ -180,7 +185,7 @@ public class ReviewDocTemplateTests
         var result = ReviewDocGenerator.Generate(Context(incident), "{{#each timeline.full}}{{#each timeline.full}}{{text}}{{/each}}{{/each}}");
 
         Assert.Equal(["the document from this template would be longer than 20,000,000 characters (is a list repeated inside another list?)"], result.TemplateErrors);
-        Assert.Equal(Generate(incident), result.Markdown);
+        Assert.Equal(Generate(incident), ReviewDocSections.Compose(result.Markdown, result.Sections, new Dictionary<string, string>()));
     }
 
     [Fact]

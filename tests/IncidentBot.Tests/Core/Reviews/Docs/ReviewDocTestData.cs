@@ -95,7 +95,7 @@ internal static class ReviewDocTestData
     {
         var result = ReviewDocGenerator.Generate(Context(incident), template);
         Assert.Empty(result.TemplateErrors);
-        return result.Markdown;
+        return ReviewDocSections.Compose(result.Markdown, result.Sections, new Dictionary<string, string>()); // as read before anyone writes
     }
 
     public static string[] Lines(string markdown) => markdown.Split('\n');
