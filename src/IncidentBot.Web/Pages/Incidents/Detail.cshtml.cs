@@ -104,18 +104,13 @@ public sealed class DetailModel(IMediator mediator, IOptions<IncidentsOptions> i
     /// <summary>Marks or unmarks a key moment: the same request as <c>/incident key &lt;entry #&gt;</c>.</summary>
     public async Task<IActionResult> OnPostKeyAsync(int number, long entryId, CancellationToken cancellationToken)
     {
-        if (ConsoleUser.CurrentActor(HttpContext) is not { } actor)
-        {
-            return Redirect("/");
-        }
-
         try
         {
-            Reply = await mediator.Send(new Core.Features.Reviews.MarkKeyMoment(actor, number, entryId), cancellationToken);
+            Reply = ConsoleCommands.Render(await mediator.Send(new Core.Features.Reviews.MarkKeyMoment(WebActor.Required(User), number, entryId), cancellationToken));
         }
         catch (IncidentRuleException rule)
         {
-            Reply = rule.Message;
+            Reply = ConsoleCommands.Render(rule.Message);
         }
 
         return Redirect($"/incidents/{number}#entry-{entryId}");
