@@ -5,7 +5,6 @@ using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Roles;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Tests.Slack;
-using IncidentBot.Web.Console;
 using MediatR;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;

@@ -7,7 +7,6 @@ using IncidentBot.Teams.Cards;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Tests.Slack;
 using IncidentBot.Tests.Teams;
-using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.Time.Testing;
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Tests.Slack;
-using IncidentBot.Web.Console;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace IncidentBot.Tests.Web;

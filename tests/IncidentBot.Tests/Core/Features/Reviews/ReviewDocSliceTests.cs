@@ -58,7 +58,7 @@ public class ReviewDocSliceTests
         var number = await ResolvedAsync(core);
 
         await core.SendAsync(new WriteReviewSection(CoreHarness.Alice, number, "contributing-factors", "The deploy skipped the **canary**.", Append: false));
-        var chat = await core.SendAsync(new RunChatCommand(CoreHarness.Alice, $"INC-{number} review write contributing A retry storm made it worse.", new ChatLocation("console")));
+        var chat = await core.SendAsync(new RunChatCommand(CoreHarness.Alice, CommandInput.Plain($"INC-{number} review write contributing A retry storm made it worse."), new ChatLocation("console")));
         Assert.Contains("Added to \"Contributing factors\"", chat.Text);
 
         await core.SendAsync(new ManageReview(CoreHarness.Alice, number, ReviewAction.Doc));
@@ -156,7 +156,7 @@ public class ReviewDocSliceTests
         await using var core = await CoreHarness.StartAsync(db, settings: new Dictionary<string, string?>(Settings) { ["Incidents:MaxImpactLead"] = "02:00:00" }, clock: clock);
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
 
-        var typo = await core.SendAsync(new RunChatCommand(CoreHarness.Alice, $"INC-{incident.Number} impact-started 1999-01-01 10:00", new ChatLocation("console")));
+        var typo = await core.SendAsync(new RunChatCommand(CoreHarness.Alice, CommandInput.Plain($"INC-{incident.Number} impact-started 1999-01-01 10:00"), new ChatLocation("console")));
         Assert.Equal(
             $"Impact starting 1999-01-01 10:00 UTC would be 10180 days before INC-{incident.Number} was declared (2026-11-16 08:00 UTC); " +
             "at most 2 hours before is accepted (Incidents:MaxImpactLead). Check the date.",
@@ -190,7 +190,7 @@ public class ReviewDocSliceTests
         var chatter = await core.SendAsync(new AddTimelineEntry(CoreHarness.Bob, incident.Number, "anyone seen this before?"));
         await core.SendAsync(new ChangeStatus(CoreHarness.Bob, incident.Number, IncidentStatus.Identified, "bad config"));
 
-        var chat = await core.SendAsync(new RunChatCommand(CoreHarness.Bob, $"INC-{incident.Number} key {spotted.EntryId}", new ChatLocation("console")));
+        var chat = await core.SendAsync(new RunChatCommand(CoreHarness.Bob, CommandInput.Plain($"INC-{incident.Number} key {spotted.EntryId}"), new ChatLocation("console")));
         Assert.Equal($"Entry #{spotted.EntryId} of INC-{incident.Number} is a key moment: it goes in the review doc's key timeline.", chat.Text);
         var outsider = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new MarkKeyMoment(CoreHarness.Carol, incident.Number, chatter.EntryId)));
         Assert.Contains("key moments", outsider.Message);
