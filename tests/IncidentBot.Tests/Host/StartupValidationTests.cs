@@ -1,4 +1,4 @@
-using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Tests.Host;
@@ -8,6 +8,7 @@ public class StartupValidationTests
 {
     [Theory]
     [InlineData("Storage:Provider", "MySql", "Storage:Provider")]
+    [InlineData("Reviews:Meeting:Time", "25:00", "Reviews:Meeting:Time")]
     [InlineData("Incidents:DefaultSeverity", "SEV9", "Incidents:DefaultSeverity")]
     [InlineData("Incidents:TimeZone", "Mars/Olympus", "Incidents:TimeZone")]
     [InlineData("Reviews:Facilitators:0", "alice", "Reviews:Facilitators:0")]
@@ -23,24 +24,58 @@ public class StartupValidationTests
     [InlineData("Outbound:MaxInlineRetryAfter", "00:10:00", "Outbound:MaxInlineRetryAfter")]
     public void WrongSetting_StopsStartup_NamingIt(string key, string value, string named)
     {
-        using var factory = new BotFactory(new Dictionary<string, string?> { [key] = value });
+        var error = Assert.Throws<ConfigurationErrorsException>(() => Build((key, value)));
 
-        var error = Assert.ThrowsAny<Exception>(() => { _ = factory.CreateClient(); });
-
-        var validation = FindValidationError(error);
-        Assert.NotNull(validation);
-        Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+        Assert.Contains(error.Lines, l => l.StartsWith($"Configuration error: {named}", StringComparison.Ordinal));
+        Assert.NotNull(FindValidationError(error));
     }
 
     [Fact]
     public void Postgres_WithoutConnectionString_NamesTheSetting()
     {
-        using var factory = new BotFactory(new Dictionary<string, string?> { ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = "" });
+        var error = Assert.Throws<ConfigurationErrorsException>(() => Build(("Storage:Provider", "Postgres"), ("Storage:ConnectionString", "")));
 
-        var error = Assert.ThrowsAny<Exception>(() => { _ = factory.CreateClient(); });
-
-        Assert.Contains("Storage:ConnectionString", FindValidationError(error)?.Message ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains(error.Lines, l => l.StartsWith("Configuration error: Storage:ConnectionString", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void SeveralWrongSettings_AreAllNamed_OneLineEach()
+    {
+        var error = Assert.Throws<ConfigurationErrorsException>(() => Build(("Incidents:TimeZone", "Mars/Olympus"), ("Outbox:MaxAttempts", "0"), ("Reviews:Meeting:Time", "25:00")));
+
+        Assert.Single(error.Lines, l => l.StartsWith("Configuration error: Incidents:TimeZone", StringComparison.Ordinal));
+        Assert.Single(error.Lines, l => l.StartsWith("Configuration error: Outbox:MaxAttempts", StringComparison.Ordinal));
+        Assert.Single(error.Lines, l => l.StartsWith("Configuration error: Reviews:Meeting:Time", StringComparison.Ordinal));
+        Assert.All(error.Lines, l => Assert.DoesNotContain('\n', l));
+    }
+
+    [Theory]
+    [InlineData("Reviews:Meeting:DayOfWeek", "Funday", "Configuration error: Reviews:Meeting:DayOfWeek \"Funday\" is not a day (Monday … Sunday)")]
+    [InlineData("Reviews:SessionCapacity", "abc", "Configuration error: Reviews:SessionCapacity \"abc\" is not a whole number")]
+    [InlineData("Web:Console:Open", "perhaps", "Configuration error: Web:Console:Open \"perhaps\" is not true or false")]
+    [InlineData("Incidents:Severities:0:Name", "SEV1", null)]
+    public void ValueThatCannotBeRead_IsNamedWithWhatItShouldBe(string key, string value, string? line)
+    {
+        var check = ConfigurationCheck.Inspect(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build());
+
+        Assert.Equal(line is null ? Array.Empty<string>() : new[] { line }, check.Errors);
+    }
+
+    [Theory]
+    [InlineData("Storage:Provder", "Configuration warning: Storage:Provder is not a setting IncidentBot reads; did you mean Storage:Provider?")]
+    [InlineData("Reviews:Meeting:DayOfWeak", "Configuration warning: Reviews:Meeting:DayOfWeak is not a setting IncidentBot reads; did you mean Reviews:Meeting:DayOfWeek?")]
+    [InlineData("Incidents:Roles:0:Alises", "Configuration warning: Incidents:Roles:0:Alises is not a setting IncidentBot reads; did you mean Incidents:Roles:0:Aliases?")]
+    [InlineData("Slack:Frobnicate", "Configuration warning: Slack:Frobnicate is not a setting IncidentBot reads; it is ignored.")]
+    public void UnknownKey_IsWarnedWithTheClosestKnownKey(string key, string warning)
+    {
+        var check = ConfigurationCheck.Inspect(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = "x" }).Build());
+
+        Assert.Equal(new[] { warning }, check.Warnings);
+    }
+
+    /// <summary>Builds the host as the process does (without starting it), with these settings on the command line.</summary>
+    private static void Build(params (string Key, string Value)[] settings) =>
+        IncidentBotHost.Build(["--environment", "Testing", .. settings.Select(s => $"--{s.Key}={s.Value}")]);
 
     private static OptionsValidationException? FindValidationError(Exception? e)
     {

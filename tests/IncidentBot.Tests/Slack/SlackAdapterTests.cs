@@ -167,7 +167,8 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         await _h.CommandAsync($"resolve rolled back {Hostile}", channel.Id);
         await _h.SettleAsync();
 
-        Assert.Contains("&lt;!everyone&gt;", channel.Purpose);
+        // Slack's markup becomes what people read ("here", "@everyone", "@name") before the core sees it.
+        Assert.Contains("Checkout here @everyone @", channel.Purpose);
         string[] controls = ["<!here", "<!everyone", "<@U0EVIL>", "<https://evil"];
         var leaks = Slack.Calls
             .SelectMany(call => call.Form.SelectMany(field => TextsIn(field.Value)).Select(text => (call.Method, Field: text)))
