@@ -1,5 +1,6 @@
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Http;
+using IncidentBot.Core.Outbox;
 using MediatR;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -61,6 +62,11 @@ internal sealed class TeamsSendOnce(IMediator mediator, ILogger logger)
         {
             await SaveAsync(incidentId, kind, target, NotSent, CancellationToken.None);
             throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Maybe sent: the retry holds the incident's key, so its next post cannot land before this one is sent again.
+            throw new OutboxInDoubtException($"Teams post {mark} to {target} may or may not have arrived", e);
         }
 
         // Not cancellable: the post is out, and a shutdown arriving now must not lose the record of it.
