@@ -142,7 +142,7 @@ public sealed class TeamsMatrixSurface : IMatrixSurface
         var data = new JsonObject { ["command"] = TeamsCards.CaptureCommand, ["incident"] = $"{number}" };
         var answer = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.CaptureCommand, "message", data, message, serviceUrl: _h.ServiceUrl,
             fromAadObjectId: Aad(actor), fromName: actor.DisplayName));
-        return WebUtility.HtmlDecode(answer["task"]!["value"]!.GetValue<string>());
+        return WebUtility.HtmlDecode(TeamsHarness.AnswerText(answer));
     }
 
     public Task<string> HideEntryAsync(MatrixPerson person, int number, long entryId) => throw new NotSupportedException("Teams has no timeline editor.");

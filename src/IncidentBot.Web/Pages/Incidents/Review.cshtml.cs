@@ -62,6 +62,13 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
     {
         Number = number;
         var actor = WebActor.Required(User);
+        if (string.IsNullOrWhiteSpace(section))
+        {
+            // Only a hand-made form lacks it; the page always names the section it edits.
+            Reply = "Name the section of the review doc to write in.";
+            return Redirect($"/incidents/{number}/review");
+        }
+
         if (intent == "preview")
         {
             PreviewSection = section;
