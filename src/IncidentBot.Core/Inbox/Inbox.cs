@@ -35,8 +35,7 @@ public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkS
     /// </summary>
     public async Task<bool> TryAcceptAsync(string source, string externalId, string kind, string payload, CancellationToken cancellationToken, string? orderingKey = null)
     {
-        Input.InputLimits.Apply(Input.InputField.PlatformId, externalId);
-        Input.InputLimits.Apply(Input.InputField.PlatformId, orderingKey);
+        Check(externalId, orderingKey);
         var arrival = InboxMetrics.Arrival();
         metrics.Received(source, kind);
         var item = NewItem(source, externalId, kind, payload, orderingKey, clock.GetUtcNow().UtcDateTime);
@@ -48,6 +47,16 @@ public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkS
         }
 
         return accepted;
+    }
+
+    /// <summary>
+    /// Refuses (<see cref="Input.InputRefusedException"/>) a delivery id or ordering key that <see cref="TryAcceptAsync"/>
+    /// would refuse: for an adapter that stores something else first and must refuse before it does.
+    /// </summary>
+    public static void Check(string externalId, string? orderingKey)
+    {
+        Input.InputLimits.Apply(Input.InputField.PlatformId, externalId);
+        Input.InputLimits.Apply(Input.InputField.PlatformId, orderingKey);
     }
 
     internal static WorkItem NewItem(string source, string externalId, string kind, string payload, string? orderingKey, DateTime now) => new()

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Inbox;
+using IncidentBot.Core.Input;
 using IncidentBot.Core.Options;
 using IncidentBot.Teams.Auth;
 using IncidentBot.Teams.Cards;
@@ -50,6 +51,18 @@ public sealed class TeamsInbound(
         {
             // Before anything is stored: a refused activity leaves no trace.
             return new TeamsAck(400, Reason: "message without id");
+        }
+
+        if (activity.Type == "message")
+        {
+            try
+            {
+                InboxWriter.Check($"activity:{activity.Id}", $"teams:{activity.ConversationId.Split(';')[0]}");
+            }
+            catch (InputRefusedException refused)
+            {
+                return new TeamsAck(400, Reason: refused.Message);
+            }
         }
 
         await mediator.Send(new RememberConversation(Source, activity.ConversationId, activity.ServiceUrl, activity.TenantId, activity.ConversationType,
