@@ -398,7 +398,7 @@ public sealed partial class HostileInputTests(ITestOutputHelper output) : IAsync
                 return new StringContent(JsonSerializer.Serialize(fields.ToDictionary(f => f.Key, f => f.Value)), Encoding.UTF8, "application/json");
             case 1:
                 var multipart = new MultipartFormDataContent();
-                foreach (var (key, value) in fields.Where(f => !f.Key.Any(ch => ch is '"' || char.IsWhiteSpace(ch) || char.IsControl(ch))))
+                foreach (var (key, value) in fields.Where(f => f.Key.Length > 0 && !f.Key.Any(ch => ch is '"' || char.IsWhiteSpace(ch) || char.IsControl(ch))))
                 {
                     // A name the client cannot put in a Content-Disposition header is left out.
                     multipart.Add(new StringContent(value), key);
