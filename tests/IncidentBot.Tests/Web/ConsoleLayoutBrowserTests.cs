@@ -187,8 +187,9 @@ public class ConsoleLayoutBrowserTests
         var shown = false;
         for (var i = 1; i <= 20 && !shown; i++)
         {
-            await RunAsync(alice, $"note through the first replica {i}");
-            shown = await bob.GetByTestId("timeline").GetByText($"note through the first replica {i}", new LocatorGetByTextOptions { Exact = false })
+            // The timeline shows the note's text without the command word, and "try 1." is no part of "try 10.".
+            await RunAsync(alice, $"note through the first replica, try {i}.");
+            shown = await bob.GetByTestId("timeline").GetByText($"through the first replica, try {i}.", new LocatorGetByTextOptions { Exact = false })
                 .WaitForAsync(new LocatorWaitForOptions { Timeout = 2000 }).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
         }
 
