@@ -33,7 +33,8 @@ public static class TelemetrySetup
             var set = configuration.GetSection("Logging:Console:FormatterOptions");
             json.IncludeScopes = set["IncludeScopes"] is not { } scopes || bool.Parse(scopes);
             json.UseUtcTimestamp = set["UseUtcTimestamp"] is not { } utc || bool.Parse(utc);
-            json.TimestampFormat = set["TimestampFormat"] ?? "yyyy-MM-ddTHH:mm:ss.fffZ";
+            // The plain format's setting ends with the space that separates it from the level; a json value must not.
+            json.TimestampFormat = (set["TimestampFormat"] ?? "yyyy-MM-ddTHH:mm:ss.fffZ").Trim();
         });
 
         var version = typeof(TelemetrySetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;

@@ -186,8 +186,11 @@ public sealed class BotProcess : IAsyncDisposable
         }
 
         _lines.Enqueue($"{stream}| {line}");
+        // The address ends at the first space or quote: plain lines end with it, json lines go on after it.
         var at = line.IndexOf(ListeningLine, StringComparison.Ordinal);
-        if (stream == "out" && at >= 0 && _http is null && Uri.TryCreate(line[(at + ListeningLine.Length)..].Trim(), UriKind.Absolute, out var address))
+        var rest = at >= 0 ? line[(at + ListeningLine.Length)..] : string.Empty;
+        var end = rest.IndexOfAny([' ', '"']);
+        if (stream == "out" && at >= 0 && _http is null && Uri.TryCreate(end < 0 ? rest : rest[..end], UriKind.Absolute, out var address))
         {
             // The client first: whoever awaits Listening uses it.
             _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IncidentBot.Core.Options;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Tests.Slack;
@@ -51,5 +52,58 @@ public sealed class PublishedBuildTests : IAsyncLifetime
             || line.Contains(settings["Slack:BotToken"]!, StringComparison.Ordinal)
             || line.Contains(SlackHarness.SigningSecret, StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(workingDirectory, StorageOptions.DefaultPath)), "the default data file is relative to the working directory");
+    });
+
+    [Fact]
+    public Task JsonLogs_AreOneObjectPerLine_AndTheDeclaresLinesCarryItsTraceAndSpanIds() => _bots.RunAsync(async () =>
+    {
+        var settings = ProcessSlack.Settings(_slack.ApiBaseUrl, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = TestDatabases.LiteDb,
+            ["Storage:Path"] = Path.Combine(_bots.Folder, "json-logs.db"),
+            ["Logging:Console:FormatterName"] = "json",
+        });
+        var bot = await _bots.StartReadyAsync("json", settings, environment: "Production");
+        var startUpLines = bot.Lines.Count;
+
+        await bot.DeclareAsync(_slack);
+        await _slack.DeclaredAsync();
+        await TestTime.UntilAsync(() => bot.Lines.Skip(startUpLines).Any(line => line.Contains("declared", StringComparison.OrdinalIgnoreCase)), "the declare's log line");
+
+        var documents = bot.Lines.Where(line => line.StartsWith("out|", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line["out|".Length..]))
+            .ToList();
+        Assert.NotEmpty(documents);
+        Assert.All(documents, d => Assert.True(d.RootElement.TryGetProperty("Category", out _), d.RootElement.GetRawText()));
+        var declareLines = documents.Skip(startUpLines)
+            .Where(d => d.RootElement.GetProperty("Message").GetString()!.Contains("declared", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        Assert.NotEmpty(declareLines);
+        Assert.All(declareLines, d =>
+        {
+            var scopes = d.RootElement.GetProperty("Scopes").EnumerateArray().ToList();
+            var ids = scopes.Where(scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("TraceId", out _)).ToList();
+            Assert.True(ids.Count > 0, $"no trace id in {d.RootElement.GetRawText()}");
+            Assert.Matches("^[0-9a-f]{32}$", ids[0].GetProperty("TraceId").GetString());
+            Assert.Matches("^[0-9a-f]{16}$", ids[0].GetProperty("SpanId").GetString());
+        });
+    });
+
+    [Fact]
+    public Task PlainLogs_CarryNoTraceIds() => _bots.RunAsync(async () =>
+    {
+        var settings = ProcessSlack.Settings(_slack.ApiBaseUrl, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = TestDatabases.LiteDb,
+            ["Storage:Path"] = Path.Combine(_bots.Folder, "plain-logs.db"),
+        });
+        var bot = await _bots.StartReadyAsync("plain", settings, environment: "Production");
+        var startUpLines = bot.Lines.Count;
+
+        await bot.DeclareAsync(_slack);
+        await _slack.DeclaredAsync();
+        await TestTime.UntilAsync(() => bot.Lines.Skip(startUpLines).Any(line => line.Contains("declared", StringComparison.OrdinalIgnoreCase)), "the declare's log line");
+
+        Assert.DoesNotContain(bot.Lines, line => line.Contains("TraceId", StringComparison.Ordinal) || line.Contains("SpanId", StringComparison.Ordinal));
     });
 }

@@ -40,6 +40,7 @@ public class WorkQueueStoreTests
         {
             Topic = "inbox.slack", Key = "slack:C0CHAN", Kind = "command", Payload = "{\"text\":\"/incident status\"}",
             UniqueKey = "slack:Ev77", IncidentId = incident.Id, CreatedAt = s.Now.AddSeconds(-5), DueAt = s.Now,
+            TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         };
 
         Assert.True(await s.Store.Queue.AcceptAsync(item, None));
@@ -48,6 +49,7 @@ public class WorkQueueStoreTests
         var found = await FindWorkAsync(s.Store, listed.Id);
         Assert.Equal(("inbox.slack", "slack:C0CHAN", "command", item.Payload, "slack:Ev77", (long?)incident.Id),
             (found.Topic, found.Key, found.Kind, found.Payload, found.UniqueKey, found.IncidentId));
+        Assert.Equal(item.TraceParent, found.TraceParent);
         Assert.Equal((WorkStatus.Pending, 0, false, (string?)null, (string?)null, (string?)null),
             (found.Status, found.Attempts, found.HoldsKey, found.LastError, found.Result, found.LeaseOwner));
         AssertUtc(s.Now.AddSeconds(-5), found.CreatedAt, nameof(WorkItem.CreatedAt));
