@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Infrastructure;
@@ -77,6 +78,8 @@ public sealed class LiteDbProcessTests : IAsyncLifetime
                 "the restarted bot to find what the killed one sent");
         }
 
+        // Stopped only once nothing is due: a stop in the middle of the last item would leave it for a next start.
+        await BotProcesses.EventuallyAsync(() => NothingDueAsync(second), "the restarted bot to finish the queued work");
         await AssertOneIncidentInChannelAsync(file, channel);
         Assert.Equal(ProcessSlack.ChannelName, channel.Name); // adopted on the replay, not "-2"
         var messages = _slack.MessagesIn(channel.Id).Select(m => m["text"]!.GetValue<string>()).ToList();
@@ -128,6 +131,14 @@ public sealed class LiteDbProcessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.False(first.HasExited);
     });
+
+    /// <summary>Whether <c>/readyz</c> reports no work item due (running items count as due until they are settled).</summary>
+    private static async Task<bool> NothingDueAsync(BotProcess bot)
+    {
+        using var ready = await bot.Http.GetAsync("/readyz");
+        using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("checks").GetProperty("work-queue").GetProperty("data").GetProperty("dueNow").GetInt32() == 0;
+    }
 
     /// <summary>
     /// Stops the bot (SIGTERM), then reads its file: one incident, linked to <paramref name="channel"/>, the only
