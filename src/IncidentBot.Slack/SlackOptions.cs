@@ -25,6 +25,12 @@ public sealed class SlackOptions
     /// <summary>Reaction that captures a message into the timeline. Default <c>pushpin</c>.</summary>
     public string TimelineEmoji { get; set; } = "pushpin";
 
+    /// <summary>
+    /// Reaction that marks a message of an incident channel as a key moment (capturing it first); taking it away
+    /// unmarks it. Default <c>star</c>.
+    /// </summary>
+    public string KeyMomentEmoji { get; set; } = "star";
+
     /// <summary>Archive the incident channel this long after it closes (<c>7.00:00:00</c>). Default: never.</summary>
     public TimeSpan? ArchiveAfter { get; set; }
 
@@ -60,6 +66,11 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         if (string.IsNullOrWhiteSpace(options.TimelineEmoji) || options.TimelineEmoji.Contains(':', StringComparison.Ordinal))
         {
             errors.Add("Slack:TimelineEmoji must be an emoji name without colons, such as pushpin.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyMomentEmoji) || options.KeyMomentEmoji.Contains(':', StringComparison.Ordinal))
+        {
+            errors.Add("Slack:KeyMomentEmoji must be an emoji name without colons, such as star.");
         }
 
         if (options.ArchiveAfter is { } after && after <= TimeSpan.Zero)

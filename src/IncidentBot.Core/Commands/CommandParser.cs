@@ -342,7 +342,7 @@ public static class CommandParser
             var word = NextToken().TrimStart('#');
             return long.TryParse(word, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var entry) && entry > 0 && Rest().Length == 0
                 ? Ok(new KeyMomentCommand(entry))
-                : Fail("key", "Which timeline entry? Give its number, e.g. `key 12` (the incident's page numbers them).");
+                : Fail("key", "Which timeline entry? Give its number, e.g. `key 12` (`timeline` and the incident's page number them).");
         }
 
         private ParseResult Review()

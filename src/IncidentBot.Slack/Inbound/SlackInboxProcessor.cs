@@ -7,6 +7,7 @@ using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Membership;
+using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Inbox;
@@ -81,6 +82,9 @@ public sealed class SlackInboxProcessor(
         var type = ev.TryGetProperty("type", out var et) ? et.GetString() : null;
         switch (type)
         {
+            case "reaction_added" or "reaction_removed" when Str(ev, "reaction") == slack.Value.KeyMomentEmoji && ev.TryGetProperty("item", out var starred) && Str(starred, "type") == "message":
+                await KeyMomentReactionAsync(Str(ev, "user"), Str(starred, "channel"), Str(starred, "ts"), team, type == "reaction_added", cancellationToken);
+                break;
             case "reaction_added" when Str(ev, "reaction") == slack.Value.TimelineEmoji && ev.TryGetProperty("item", out var item) && Str(item, "type") == "message":
                 await CaptureReactionAsync(Str(ev, "user"), Str(item, "channel"), Str(item, "ts"), team, cancellationToken);
                 break;
@@ -218,6 +222,45 @@ public sealed class SlackInboxProcessor(
         await CaptureAsync(user, channel, message, team, null, cancellationToken);
     }
 
+    /// <summary>
+    /// The key-moment reaction marks its message (captured first, when it is not in the timeline yet); taking the
+    /// reaction away unmarks it, and a message that was never captured has nothing to unmark.
+    /// </summary>
+    private async Task KeyMomentReactionAsync(string? user, string? channel, string? ts, string? team, bool key, CancellationToken cancellationToken)
+    {
+        if (user is null || channel is null || ts is null || await mediator.Send(new FindIncidentByChannel("slack", channel), cancellationToken) is not { } number)
+        {
+            return;
+        }
+
+        var actor = new Actor(PersonKey.Create("slack", user), await api.UserNameAsync(user, cancellationToken) ?? user, team);
+        try
+        {
+            var entryId = await mediator.Send(new FindCapturedEntry(actor, number, CaptureId(channel, ts)), cancellationToken);
+            if (entryId is null && key)
+            {
+                if (await api.MessageAsync(channel, ts, cancellationToken) is not { } message)
+                {
+                    logger.LogInformation("Reacted message {Channel}/{Ts} not found (deleted?)", channel, ts);
+                    return;
+                }
+
+                entryId = (await CaptureIntoAsync(actor, number, channel, message, null, cancellationToken)).EntryId;
+            }
+
+            if (entryId is { } id)
+            {
+                logger.LogInformation("Key-moment reaction {Change} by {User} on {Channel}/{Ts}: entry {Entry} of INC-{Number}", key ? "added" : "removed", user, channel, ts, id, number);
+                await mediator.Send(new MarkKeyMoment(actor, number, id, key), cancellationToken);
+            }
+        }
+        catch (IncidentRuleException rule)
+        {
+            // Nobody waits for an answer to a reaction: the person who made it is told in the channel.
+            await SafeEphemeralAsync(channel, actor, rule.Message, cancellationToken);
+        }
+    }
+
     private async Task CaptureAsync(string? user, string channel, SlackMessage message, string? team, string? permalink, CancellationToken cancellationToken)
     {
         if (user is null || await mediator.Send(new FindIncidentByChannel("slack", channel), cancellationToken) is not { } number)
@@ -253,14 +296,16 @@ public sealed class SlackInboxProcessor(
     }
 
     /// <summary>The message becomes a timeline entry with its own author, time and link; keyed by channel and ts.</summary>
-    private async Task CaptureIntoAsync(Actor actor, int number, string channel, SlackMessage message, string? permalink, CancellationToken cancellationToken)
+    private async Task<AddTimelineEntryResult> CaptureIntoAsync(Actor actor, int number, string channel, SlackMessage message, string? permalink, CancellationToken cancellationToken)
     {
         var authorKey = message.User is { } u ? PersonKey.Create("slack", u) : actor.PersonKey;
         var authorName = message.User is { } author ? await api.UserNameAsync(author, cancellationToken) : actor.DisplayName;
         permalink ??= await api.PermalinkAsync(channel, message.Ts, cancellationToken);
-        await mediator.Send(new AddTimelineEntry(actor, number, SlackText.Readable(message.Text, await NamesAsync(message.Text, cancellationToken)), $"slack:{channel}:{message.Ts}",
+        return await mediator.Send(new AddTimelineEntry(actor, number, SlackText.Readable(message.Text, await NamesAsync(message.Text, cancellationToken)), CaptureId(channel, message.Ts),
             authorKey, authorName, SlackTs.ToTime(message.Ts), permalink), cancellationToken);
     }
+
+    private static string CaptureId(string channel, string ts) => $"slack:{channel}:{ts}";
 
     private async Task MembershipAsync(string? user, string? channel, string? team, bool joined, CancellationToken cancellationToken)
     {

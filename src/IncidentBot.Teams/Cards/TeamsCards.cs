@@ -29,6 +29,7 @@ public static partial class TeamsCards
     // Command ids of the message extension; the dialogs' submit data carries {"command": id}.
     public const string DeclareCommand = "declareIncident";
     public const string CaptureCommand = "addToTimeline";
+    public const string KeyMomentCommand = "markKeyMoment";
 
     // Keys of the data the buttons and dialogs send back.
     public const string DataVerb = "verb";
@@ -54,6 +55,7 @@ public static partial class TeamsCards
     private const int MaxSummaryLength = 2000;
     private const int MaxChoiceTitleLength = 120;
     private const int MaxChoices = 100;
+    private const int MaxExcerptLength = 300;
 
     /// <summary>
     /// The status card of an incident, posted in its channel and replaced whenever the incident changes
@@ -273,6 +275,33 @@ public static partial class TeamsCards
             ["data"] = new JsonObject { [DataCommand] = CaptureCommand },
         };
         return Card(body, new JsonArray(add));
+    }
+
+    /// <summary>
+    /// The key-moment dialog (message action <see cref="KeyMomentCommand"/>): which incident the message is marked in,
+    /// confirmed with one button, so the mark is made by the submit (stored and applied once), not by opening the dialog.
+    /// </summary>
+    public static JsonObject KeyMomentForm(IncidentSummary incident, string excerpt)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+
+        var body = new JsonArray
+        {
+            TextBlock($"Mark this message as a key moment of {incident.Reference} · {Escape(incident.Title)}? Key moments make the review doc's key timeline."),
+        };
+        if (excerpt.Length > 0)
+        {
+            body.Add(TextBlock(Escape(excerpt.Length <= MaxExcerptLength ? excerpt : excerpt[..MaxExcerptLength] + "…"), subtle: true));
+        }
+
+        var mark = new JsonObject
+        {
+            ["type"] = "Action.Submit",
+            ["title"] = "Mark as key moment",
+            ["style"] = "positive",
+            ["data"] = new JsonObject { [DataCommand] = KeyMomentCommand },
+        };
+        return Card(body, new JsonArray(mark));
     }
 
     private static JsonObject ResolveAction(IncidentSummary s)

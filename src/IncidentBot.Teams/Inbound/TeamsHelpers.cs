@@ -18,6 +18,9 @@ internal static class TeamsActors
 
 internal static class TeamsIncidents
 {
+    public const string KeyMomentOutsideIncident =
+        "Use Mark as key moment on a message in an incident's thread (or its group chat): it marks that message in the incident's timeline.";
+
     /// <summary>
     /// The incident a conversation belongs to: its channel, a thread in it (<c>19:…;messageid=…</c>), or a group chat.
     /// </summary>

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Inbox;
@@ -125,13 +127,33 @@ public sealed class TeamsInbound(
         }
     }
 
-    private async Task<JsonObject> FetchTaskAsync(TeamsActivity activity, Core.Domain.Actor actor, CancellationToken cancellationToken)
+    private async Task<JsonObject> FetchTaskAsync(TeamsActivity activity, Actor actor, CancellationToken cancellationToken)
     {
         var commandId = TeamsActivity.Str(activity.Value, "commandId");
         if (commandId == TeamsCards.CaptureCommand)
         {
             var open = (await mediator.Send(new ListOpenIncidents(actor), cancellationToken)).Items;
             return TeamsCards.TaskContinue("Add to incident timeline", TeamsCards.CaptureForm(open));
+        }
+
+        if (commandId == TeamsCards.KeyMomentCommand)
+        {
+            var message = TeamsActivity.Obj(activity.Value, "messagePayload");
+            if (message.ValueKind != JsonValueKind.Object || await TeamsIncidents.ImpliedAsync(mediator, activity.ConversationId, cancellationToken) is not { } number)
+            {
+                return TeamsCards.InvokeMessage(activity.Name, TeamsIncidents.KeyMomentOutsideIncident);
+            }
+
+            try
+            {
+                var incident = await mediator.Send(new GetIncident(actor, number), cancellationToken);
+                var excerpt = TeamsMessages.PlainText(TeamsActivity.Str(TeamsActivity.Obj(message, "body"), "content"));
+                return TeamsCards.TaskContinue("Mark as key moment", TeamsCards.KeyMomentForm(incident.Summary, excerpt), "small", "medium");
+            }
+            catch (IncidentRuleException rule)
+            {
+                return TeamsCards.InvokeMessage(activity.Name, rule.Message);
+            }
         }
 
         var prefill = TeamsMessages.PlainText(TeamsActivity.Str(TeamsActivity.Obj(TeamsActivity.Obj(activity.Value, "messagePayload"), "body"), "content"));

@@ -7,6 +7,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Inbox;
@@ -132,7 +133,20 @@ public sealed class TeamsInboxProcessor(
             }
 
             var result = await CaptureAsync(actor, number, payload, cancellationToken);
-            return TeamsCards.InvokeMessage(activity.Name, result.AlreadyCaptured ? $"That message is already in {result.Incident.Reference}'s timeline." : $"Added to {result.Incident.Reference}'s timeline.");
+            return TeamsCards.InvokeMessage(activity.Name, result.AlreadyCaptured
+                ? $"That message is already in {result.Incident.Reference}'s timeline as #{result.EntryId}."
+                : $"Added to {result.Incident.Reference}'s timeline as #{result.EntryId}.");
+        }
+
+        if (command == TeamsCards.KeyMomentCommand)
+        {
+            if (payload.ValueKind != JsonValueKind.Object || await TeamsIncidents.ImpliedAsync(mediator, activity.ConversationId, cancellationToken) is not { } number)
+            {
+                throw new IncidentRuleException(TeamsIncidents.KeyMomentOutsideIncident);
+            }
+
+            var captured = await CaptureAsync(actor, number, payload, cancellationToken);
+            return TeamsCards.InvokeMessage(activity.Name, await mediator.Send(new MarkKeyMoment(actor, number, captured.EntryId, Key: true), cancellationToken));
         }
 
         logger.LogInformation("Teams submit for unknown command {Command}", command);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Storage;
 
@@ -277,7 +278,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         await _h.SettleAsync();
 
         var texts = Slack.Responses.Select(r => (Type: r["response_type"]!.GetValue<string>(), Text: r["text"]!.GetValue<string>())).ToList();
-        Assert.Contains(("ephemeral", "Added to INC-1's timeline."), texts);
+        Assert.Contains(texts, t => t.Type == "ephemeral" && t.Text.StartsWith("Added to INC-1's timeline as #", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Type == "ephemeral" && t.Text.Contains("/incident INC-", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Type == "ephemeral" && t.Text.Contains("Unknown command 'frobnicate'. `/incident help` lists the commands.", StringComparison.Ordinal));
         Assert.Contains((await _h.IncidentAsync(1)).Timeline, e => e.Text == "customer tickets spiking");
@@ -317,6 +318,98 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         await _h.SettleAsync();
 
         Assert.DoesNotContain((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
+    }
+
+    private static string ReactionEvent(string fixture, string channel, string ts, string eventId, string emoji) =>
+        SlackHarness.Placeholders(SlackHarness.Fixture(fixture), ("CHANNEL", channel), ("TS", ts), ("EVENT_ID", eventId), ("REACTION", emoji));
+
+    /// <summary>The published reaction events come from U123ABC456; here that person is in the incident's channel.</summary>
+    private async Task ReactorJoinsAsync(string channel) =>
+        Assert.Equal(HttpStatusCode.OK, (await _h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-member_joined_channel.json"),
+            ("USER", "U123ABC456"), ("CHANNEL", channel), ("EVENT_ID", "EvJoinReactor")))).StatusCode);
+
+    /// <summary>
+    /// A capture and its mark are two changes, and a background loop may hold the delivery when the harness settles:
+    /// waits until the timeline shows what the test expects of it.
+    /// </summary>
+    private static Task TimelineShowsAsync(SlackHarness h, Func<IReadOnlyList<TimelineEntryView>, bool> expected, string what) =>
+        TestTime.UntilAsync(async () => expected((await h.IncidentAsync(1)).Timeline), what);
+
+    [Fact]
+    public async Task StarReaction_CapturesAndMarksAKeyMoment_AndTakingTheStarAwayUnmarksIt()
+    {
+        var (channel, _) = await DeclareAsync();
+        await ReactorJoinsAsync(channel.Id);
+        Slack.AddMessage(channel.Id, "1763370999.000200", "U0AUTHOR", "db primary failed over at 14:02");
+
+        Assert.Equal(HttpStatusCode.OK, (await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000200", "EvStar1", "star"))).StatusCode);
+        await _h.SettleAsync();
+        await TimelineShowsAsync(_h, t => t.Any(e => e.Kind == TimelineKind.Captured && e.Key == true), "the starred message is a key moment");
+        var marked = Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
+        Assert.Equal(("db primary failed over at 14:02", "slack:U0AUTHOR", true), (marked.Text, marked.Author.Key, marked.Key));
+
+        Assert.Equal(HttpStatusCode.OK, (await _h.EventAsync(ReactionEvent("event-reaction_removed.json", channel.Id, "1763370999.000200", "EvStar2", "star"))).StatusCode);
+        await _h.SettleAsync();
+        await TimelineShowsAsync(_h, t => t.Any(e => e.Kind == TimelineKind.Captured && e.Key == false), "the unstarred message is no key moment");
+        var unmarked = Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
+        Assert.Equal((marked.Id, false), (unmarked.Id, unmarked.Key));
+        Assert.Empty(Slack.CallsTo("chat.postEphemeral"));
+    }
+
+    [Fact]
+    public async Task OtherReactions_LeaveKeyMomentsAlone_AndThePushpinStillOnlyCaptures()
+    {
+        var (channel, _) = await DeclareAsync();
+        await ReactorJoinsAsync(channel.Id);
+        Slack.AddMessage(channel.Id, "1763370999.000200", "U0AUTHOR", "rollback started");
+        Slack.AddMessage(channel.Id, "1763370999.000300", "U0AUTHOR", "error rate back to normal");
+
+        await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000200", "EvPin1", "pushpin"));
+        await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000300", "EvStar1", "star"));
+        await _h.EventAsync(ReactionEvent("event-reaction_removed.json", channel.Id, "1763370999.000300", "EvPinOff", "pushpin"));
+        await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000200", "EvTada", "tada"));
+        await _h.EventAsync(ReactionEvent("event-reaction_removed.json", channel.Id, "1763370999.000300", "EvTadaOff", "tada"));
+        await _h.SettleAsync();
+        await TimelineShowsAsync(_h, t => t.Any(e => e.Text == "error rate back to normal" && e.Key == true), "the starred message is a key moment");
+
+        var captured = (await _h.IncidentAsync(1)).Timeline.Where(e => e.Kind == TimelineKind.Captured).ToDictionary(e => e.Text, e => e.Key);
+        Assert.Equal(new Dictionary<string, bool?> { ["rollback started"] = false, ["error rate back to normal"] = true }, captured);
+    }
+
+    [Fact]
+    public async Task KeyMomentEmoji_IsTheConfiguredOne_AndTheStarThenMeansNothing()
+    {
+        await using var h = await SlackHarness.StartAsync(new Dictionary<string, string?> { ["Slack:KeyMomentEmoji"] = "dart" });
+        await h.CommandAsync("declare sev2 Checkout errors spike");
+        await h.SettleAsync();
+        var channel = Assert.Single((await h.IncidentAsync(1)).Channels, c => c.Platform == "slack").ChannelId;
+        await h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-member_joined_channel.json"), ("USER", "U123ABC456"), ("CHANNEL", channel), ("EVENT_ID", "EvJoin")));
+        h.Slack.AddMessage(channel, "1763370999.000200", "U0AUTHOR", "rollback started");
+        h.Slack.AddMessage(channel, "1763370999.000300", "U0AUTHOR", "error rate back to normal");
+
+        await h.EventAsync(ReactionEvent("event-reaction_added.json", channel, "1763370999.000200", "EvStar", "star"));
+        await h.EventAsync(ReactionEvent("event-reaction_added.json", channel, "1763370999.000300", "EvDart", "dart"));
+        await h.SettleAsync();
+        await TimelineShowsAsync(h, t => t.Any(e => e.Kind == TimelineKind.Captured && e.Key == true), "the message with the configured reaction is a key moment");
+
+        var entry = Assert.Single((await h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
+        Assert.Equal(("error rate back to normal", true), (entry.Text, entry.Key));
+    }
+
+    [Fact]
+    public async Task StarFromSomeoneOutsideTheIncident_IsExplainedToThem_AndMarksNothing()
+    {
+        var (channel, _) = await DeclareAsync();
+        Slack.AddMessage(channel.Id, "1763370999.000200", "U0AUTHOR", "rollback started");
+
+        await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000200", "EvStar", "star"));
+        await _h.SettleAsync();
+        await TestTime.UntilAsync(() => Slack.CallsTo("chat.postEphemeral").Count > 0, "the reactor was told");
+
+        Assert.DoesNotContain((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured && e.Key == true);
+        var told = Assert.Single(Slack.CallsTo("chat.postEphemeral"));
+        Assert.Equal(("U123ABC456", channel.Id), (told["user"], told["channel"]));
+        Assert.Contains("key moments", told["text"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class SlackManifestTests
         Assert.Contains("should_escape: true", manifest);
         Assert.Contains($"callback_id: {SlackViews.CaptureCallback}", manifest);
         Assert.Contains($"callback_id: {SlackViews.DeclareCallback}", manifest);
-        foreach (var ev in new[] { "reaction_added", "pin_added", "member_joined_channel", "member_left_channel" })
+        foreach (var ev in new[] { "reaction_added", "reaction_removed", "pin_added", "member_joined_channel", "member_left_channel" })
         {
             Assert.Contains($"- {ev}", manifest);
         }

@@ -81,6 +81,40 @@ public sealed class SlackSocketModeEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StarReactionOverTheSocket_MarksAKeyMoment_AndItsRemovalUnmarksIt()
+    {
+        var socket = await _sockets.NextConnectionAsync();
+        var command = Published("slash_commands")["payload"]!.AsObject();
+        command["text"] = "declare sev2 Socket outage";
+        command["response_url"] = _h.Slack.ResponseUrl("socket-key");
+        command["trigger_id"] = "socket-key-trigger";
+        await socket.SendEnvelopeAsync("env-declare", "slash_commands", command.ToJsonString(), acceptsResponsePayload: true);
+        await socket.ReceiveJsonAsync();
+        await _h.SettleAsync();
+        var channel = _h.Slack.ChannelNamed("inc-1-socket-outage")!;
+        _h.Slack.AddMessage(channel.Id, "1763372000.000100", "U0AUTHOR", "failover started");
+
+        // The published reaction events come from U123ABC456, who is in the incident's channel here.
+        string Event(string fixture, string eventId, params (string Key, string Value)[] values) =>
+            SlackHarness.Placeholders(SlackHarness.Fixture(fixture), [("CHANNEL", channel.Id), ("EVENT_ID", eventId), .. values]);
+        // Envelopes are dispatched side by side: the star is sent once the join is acked (and so stored).
+        await socket.SendEnvelopeAsync("env-join", "events_api", Event("event-member_joined_channel.json", "EvSocketJoin", ("USER", "U123ABC456")));
+        Assert.Equal("env-join", (await socket.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
+        await socket.SendEnvelopeAsync("env-star", "events_api", Event("event-reaction_added.json", "EvSocketStar", ("TS", "1763372000.000100"), ("REACTION", "star")));
+        Assert.Equal("env-star", (await socket.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
+        await _h.SettleAsync();
+        await TestTime.UntilAsync(async () => (await _h.IncidentAsync(1)).Timeline.Any(e => e.Key == true && e.Kind == TimelineKind.Captured), "the starred message is a key moment");
+        var marked = Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
+        Assert.Equal(("failover started", true), (marked.Text, marked.Key));
+
+        await socket.SendEnvelopeAsync("env-unstar", "events_api", Event("event-reaction_removed.json", "EvSocketUnstar", ("TS", "1763372000.000100"), ("REACTION", "star")));
+        Assert.Equal("env-unstar", (await socket.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
+        await _h.SettleAsync();
+        await TestTime.UntilAsync(async () => (await _h.IncidentAsync(1)).Timeline.Any(e => e.Key == false && e.Kind == TimelineKind.Captured), "the unstarred message is no key moment");
+        Assert.False(Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured).Key);
+    }
+
+    [Fact]
     public async Task FormOverTheSocket_OpensAfterTheAck_NotBeforeIt()
     {
         var socket = await _sockets.NextConnectionAsync();

@@ -43,7 +43,7 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
     [Theory]
     [InlineData("status identified bad deploy", "INC-1 is now identified: bad deploy")]
     [InlineData("severity SEV1", "INC-1 is now SEV1.")]
-    [InlineData("note saw 502s from the provider", "Added to INC-1's timeline.")]
+    [InlineData("note saw 502s from the provider", "Added to INC-1's timeline as #")]
     [InlineData("action add a canary", "Action item on INC-1: add a canary")]
     [InlineData("impact-started 10m ago", "Impact on INC-1 started")]
     [InlineData("roles", "Roles on INC-1:")]
@@ -131,9 +131,46 @@ public sealed class TeamsAdapterTests : IAsyncLifetime
         var first = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.CaptureCommand, "message", data, message, serviceUrl: _h.ServiceUrl));
         var again = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.CaptureCommand, "message", data, message, serviceUrl: _h.ServiceUrl));
 
-        Assert.Equal("Added to INC-1's timeline.", TeamsHarness.AnswerText(first));
-        Assert.Equal("That message is already in INC-1's timeline.", TeamsHarness.AnswerText(again));
-        Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured && e.Text == "DB failover done");
+        var entry = Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured && e.Text == "DB failover done");
+        Assert.Equal($"Added to INC-1's timeline as #{entry.Id}.", TeamsHarness.AnswerText(first));
+        Assert.Equal($"That message is already in INC-1's timeline as #{entry.Id}.", TeamsHarness.AnswerText(again));
+    }
+
+    [Fact]
+    public async Task MarkAsKeyMoment_OnAMessageInTheIncidentThread_CapturesItAndMarksIt()
+    {
+        var (_, thread) = await DeclareByMentionAsync();
+        var message = new TeamsMessagePayload("1712349999000", "<p>DB failover done</p>", "5d2b8f3a-1c4e-4a7b-9e6f-0d3c2b1a4e5f", "Sam Okafor",
+            DateTimeOffset.Parse("2026-11-21T14:30:00Z", System.Globalization.CultureInfo.InvariantCulture), null);
+
+        var confirm = await _h.InvokeAsync(TeamsActivities.ComposeExtensionFetchTask(TeamsCards.KeyMomentCommand, "message", message, conversationId: thread, serviceUrl: _h.ServiceUrl));
+        Assert.Equal("continue", confirm["task"]!["type"]!.GetValue<string>());
+        Assert.Contains("INC-1", confirm.ToJsonString());
+        Assert.Contains($"\"{TeamsCards.DataCommand}\":\"{TeamsCards.KeyMomentCommand}\"", confirm.ToJsonString());
+        var data = new JsonObject { [TeamsCards.DataCommand] = TeamsCards.KeyMomentCommand };
+        var first = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.KeyMomentCommand, "message", data, message, conversationId: thread, serviceUrl: _h.ServiceUrl));
+        var again = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.KeyMomentCommand, "message", data, message, conversationId: thread, serviceUrl: _h.ServiceUrl));
+
+        var entry = Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
+        Assert.Equal(("DB failover done", "teams:5d2b8f3a-1c4e-4a7b-9e6f-0d3c2b1a4e5f", true), (entry.Text, entry.Author.Key, entry.Key));
+        Assert.Equal($"Entry #{entry.Id} of INC-1 is a key moment: it goes in the review doc's key timeline.", TeamsHarness.AnswerText(first));
+        Assert.Equal("That entry is already a key moment.", TeamsHarness.AnswerText(again));
+    }
+
+    [Fact]
+    public async Task MarkAsKeyMoment_OutsideAnIncidentsConversation_SaysWhereItWorks_AndMarksNothing()
+    {
+        await DeclareByMentionAsync();
+        var message = new TeamsMessagePayload("1712349999111", "<p>lunch?</p>", "5d2b8f3a-1c4e-4a7b-9e6f-0d3c2b1a4e5f", "Sam Okafor",
+            DateTimeOffset.Parse("2026-11-21T14:30:00Z", System.Globalization.CultureInfo.InvariantCulture), null);
+
+        var confirm = await _h.InvokeAsync(TeamsActivities.ComposeExtensionFetchTask(TeamsCards.KeyMomentCommand, "message", message, serviceUrl: _h.ServiceUrl));
+        var submitted = await _h.InvokeAsync(TeamsActivities.ComposeExtensionSubmitAction(TeamsCards.KeyMomentCommand, "message",
+            new JsonObject { [TeamsCards.DataCommand] = TeamsCards.KeyMomentCommand }, message, serviceUrl: _h.ServiceUrl));
+
+        Assert.Contains("in an incident's thread", TeamsHarness.AnswerText(confirm), StringComparison.Ordinal);
+        Assert.Contains("in an incident's thread", TeamsHarness.AnswerText(submitted), StringComparison.Ordinal);
+        Assert.DoesNotContain((await _h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public class ConsoleBrowserTests
         {
             ("role commander @alice", "alice is now commander of INC-1."),
             ("status identified bad deploy", "INC-1 is now identified: bad deploy"),
-            ("note payment provider returning 502", "Added to INC-1's timeline."),
+            ("note payment provider returning 502", "Added to INC-1's timeline as #"),
             ("action add a canary for payments @bob", "Action item on INC-1 (owner: bob): add a canary for payments"),
             ("resolve rolled back deploy 1432", "INC-1 resolved: rolled back deploy 1432"),
         })

@@ -154,7 +154,7 @@ internal sealed class RunChatCommandHandler(
 
             case NoteCommand note:
                 var added = await mediator.Send(new AddTimelineEntry(actor, n, note.Text), ct);
-                return ChatReply.Private($"Added to {added.Incident.Reference}'s timeline.", n);
+                return ChatReply.Private($"Added to {added.Incident.Reference}'s timeline as #{added.EntryId}.", n);
 
             case ActionCommand action:
                 var owner = action.Owner is null ? ((string?)null, (string?)null) : await ResolveAsync(action.Owner, actor, ct);
@@ -298,7 +298,8 @@ internal sealed class RunChatCommandHandler(
 
         foreach (var e in shown)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"\n{FormatTime(e.OccurredAt, zone, withDate: true)} · {e.Author.Name} · {TimelineLabels.Of(e.Kind)}: {e.Describe()}");
+            // The number is what `key <entry #>` takes; the star says which entries are key moments already.
+            sb.Append(CultureInfo.InvariantCulture, $"\n#{e.Id}{(e.Key == true ? " ★" : string.Empty)} · {FormatTime(e.OccurredAt, zone, withDate: true)} · {e.Author.Name} · {TimelineLabels.Of(e.Kind)}: {e.Describe()}");
         }
 
         return sb.ToString();

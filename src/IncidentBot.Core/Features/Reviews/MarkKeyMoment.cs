@@ -22,7 +22,7 @@ internal sealed class MarkKeyMomentHandler(IncidentWorkspace workspace) : IReque
         var entry = await workspace.Timeline.FindAsync(incident.Id, request.EntryId, cancellationToken);
         if (entry is null || entry.Hidden)
         {
-            throw new IncidentRuleException($"{incident.Reference} has no timeline entry #{request.EntryId}; the incident's page numbers them.");
+            throw new IncidentRuleException($"{incident.Reference} has no timeline entry #{request.EntryId}; `timeline` and the incident's page number them.");
         }
 
         var key = incident.MarkKeyMoment(entry, request.Key, request.Actor, workspace.Now);

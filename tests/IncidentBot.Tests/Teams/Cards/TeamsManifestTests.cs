@@ -71,7 +71,12 @@ public class TeamsManifestTests
         Assert.True((bool)capture["fetchTask"]!);
         Assert.Equal(["message"], capture["context"]!.AsArray().Select(c => (string)c!));
 
-        Assert.Equal(2, commands.Count);
+        var key = Assert.Single(commands, c => (string?)c!["id"] == TeamsCards.KeyMomentCommand)!;
+        Assert.Equal(("action", "Mark as key moment"), ((string?)key["type"], (string?)key["title"]));
+        Assert.True((bool)key["fetchTask"]!);
+        Assert.Equal(["message"], key["context"]!.AsArray().Select(c => (string)c!));
+
+        Assert.Equal(3, commands.Count);
         Assert.All(commands, c => Assert.InRange(((string?)c!["title"])!.Length, 1, 32));
     }
 

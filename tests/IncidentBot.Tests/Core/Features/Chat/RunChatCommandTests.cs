@@ -55,7 +55,8 @@ public sealed class RunChatCommandTests : IAsyncLifetime
 
         var note = await Run(CoreHarness.Bob, "INC-1 note rollback started");
         Assert.Equal(ReplyVisibility.Ephemeral, note.Visibility);
-        Assert.Equal("Added to INC-1's timeline.", note.Text);
+        var noted = (await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1))).Timeline.Single(e => e.Text == "rollback started");
+        Assert.Equal($"Added to INC-1's timeline as #{noted.Id}.", note.Text);
 
         var roles = await Run(CoreHarness.Bob, "INC-1 roles");
         Assert.Contains("commander: bob", roles.Text);
@@ -69,6 +70,12 @@ public sealed class RunChatCommandTests : IAsyncLifetime
         Assert.Contains("commander assigned: nobody → bob", timeline.Text);
         Assert.Contains("rollback started", timeline.Text);
         Assert.Contains("Resolved: rolled back the deploy", timeline.Text);
+
+        // Each line starts with the entry's number (what `key <entry #>` takes); key moments carry a star.
+        var lines = timeline.Text.Split('\n').Skip(1).ToList();
+        var entries = (await _core.SendAsync(new GetIncident(CoreHarness.Alice, 1))).Timeline;
+        Assert.Equal(entries.Select(e => $"#{e.Id}{(e.Key == true ? " ★" : string.Empty)} ·"), lines.Select(l => l[..(l.IndexOf(" · ", StringComparison.Ordinal) + 2)]));
+        Assert.EndsWith("rollback started", lines.Single(l => l.StartsWith($"#{noted.Id} ·", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]
