@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
+using IncidentBot.Core.Features.Nudges;
 using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
 
 namespace IncidentBot.Teams.Cards;
 
@@ -25,6 +28,11 @@ public static partial class TeamsCards
     public const string VerbTakeLead = "takeLead";
     public const string VerbResolve = "resolve";
     public const string VerbReopen = "reopen";
+
+    /// <summary>The snooze buttons of a nudge; their data also carries <see cref="DataNudge"/> and <see cref="DataMinutes"/>.</summary>
+    public const string VerbSnooze = "snooze";
+    public const string DataNudge = "nudge";
+    public const string DataMinutes = "minutes";
 
     // Command ids of the message extension; the dialogs' submit data carries {"command": id}.
     public const string DeclareCommand = "declareIncident";
@@ -146,6 +154,26 @@ public static partial class TeamsCards
         var card = Card(body, actions);
         card["msteams"] = new JsonObject { ["width"] = "Full" };
         return card;
+    }
+
+    /// <summary>
+    /// A nudge (a reminder to post an update, a quiet incident) with a snooze button for each of
+    /// <see cref="NudgeTexts.SnoozeChoices"/>. Commands in the core's text are shown quoted after the bot's name: a card's
+    /// markdown has no code spans.
+    /// </summary>
+    public static JsonObject NudgeCard(int number, NudgeKind kind, string text)
+    {
+        var body = new JsonArray { TextBlock(Escape(ChatMarkup.Render(text, command => $"“@IncidentBot {command}”"))) };
+        var actions = new JsonArray();
+        foreach (var length in NudgeTexts.SnoozeChoices(kind))
+        {
+            var snooze = Execute($"Snooze {NudgeTexts.Duration(length)}", VerbSnooze, number, sendsInputs: false);
+            snooze["data"]![DataNudge] = NudgeTexts.Word(kind);
+            snooze["data"]![DataMinutes] = (int)length.TotalMinutes;
+            actions.Add(snooze);
+        }
+
+        return Card(body, actions);
     }
 
     /// <summary>The attachment an activity or an invoke response carries a card in.</summary>

@@ -7,6 +7,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Features.Nudges;
 using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Inbox;
@@ -147,6 +148,15 @@ public sealed class TeamsInboxProcessor(
         if (!int.TryParse(TeamsDialogs.Str(data, TeamsCards.DataIncident), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             return TeamsCards.UniversalActionError(400, "The card does not say which incident it is about.");
+        }
+
+        if (verb == TeamsCards.VerbSnooze)
+        {
+            var kind = NudgeTexts.KindOf(TeamsDialogs.Str(data, TeamsCards.DataNudge));
+            var minutes = int.TryParse(TeamsDialogs.Str(data, TeamsCards.DataMinutes), NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0;
+            return kind is null || minutes <= 0
+                ? TeamsCards.UniversalActionError(400, "The snooze button does not say which nudge, or for how long.")
+                : TeamsCards.UniversalActionMessage(await mediator.Send(new SnoozeNudge(actor, number, kind, TimeSpan.FromMinutes(minutes)), cancellationToken));
         }
 
         switch (verb)

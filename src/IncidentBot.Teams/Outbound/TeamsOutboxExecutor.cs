@@ -25,7 +25,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
     private const string CardKind = "card";
     private const string AnnouncementKind = "announcement";
 
-    private static readonly HashSet<Type> Handled = [typeof(EnsureIncidentChannel), typeof(RefreshStatusCard), typeof(AnnounceIncident), typeof(PostToIncident)];
+    private static readonly HashSet<Type> Handled =
+        [typeof(EnsureIncidentChannel), typeof(RefreshStatusCard), typeof(AnnounceIncident), typeof(PostToIncident), typeof(SendNudge), typeof(BriefRole)];
 
     public string Name => Platform;
 
@@ -48,6 +49,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
                 AnnounceIncident i => await AnnounceAsync(mediator, connector, once, i, intentId, cancellationToken),
                 PostToIncident i => await PostAsync(mediator, connector, once, i, intentId, cancellationToken),
                 PostToReviewsChannel i => await PostToReviewsAsync(mediator, connector, once, i, intentId, cancellationToken),
+                SendNudge i => await NudgeAsync(mediator, connector, once, i, intentId, cancellationToken),
+                BriefRole i => await BriefAsync(mediator, connector, once, i, intentId, cancellationToken),
                 _ => "not a Teams intent",
             };
         }
@@ -207,6 +210,58 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.PlainMessage(intent.Text), ct)), ct);
         return $"posted {activityId}";
     }
+
+    /// <summary>
+    /// A nudge as a card with snooze buttons, replying to the incident's card. Teams has no message only one person sees
+    /// in a channel, so a reminder to the commander is a reply in the incident's conversation like any other; one to a
+    /// person of another platform is left to that platform.
+    /// </summary>
+    private async Task<string> NudgeAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, SendNudge intent, long intentId, CancellationToken ct)
+    {
+        if (intent.PersonKey is { } person && !person.StartsWith(Platform + ":", StringComparison.Ordinal))
+        {
+            return "not a Teams user: reminded on their platform";
+        }
+
+        var card = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
+        if (card is null)
+        {
+            return "no Teams conversation";
+        }
+
+        var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+        var text = intent.PersonKey is { } key && NameOf(incident, key) is { } name ? $"{name}: {intent.Text}" : intent.Text;
+        var home = await IncidentsChannelAsync(mediator, ct);
+        var message = TeamsConnectorClient.CardMessage(TeamsCards.NudgeCard(incident.Summary.Number, intent.Kind, text));
+        await once.SendAsync(intent.IncidentId, $"{intentId}:nudge", card.ConversationId,
+            async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, message, ct)), ct);
+        return "nudged";
+    }
+
+    /// <summary>The role's briefing, as a reply addressed to its new holder in the incident's conversation (see <see cref="NudgeAsync"/>).</summary>
+    private async Task<string> BriefAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, BriefRole intent, long intentId, CancellationToken ct)
+    {
+        if (!intent.PersonKey.StartsWith(Platform + ":", StringComparison.Ordinal))
+        {
+            return "not a Teams user: briefed on their platform";
+        }
+
+        var card = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
+        if (card is null)
+        {
+            return "no Teams conversation";
+        }
+
+        var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+        var text = NameOf(incident, intent.PersonKey) is { } name ? $"{name}: {intent.Text}" : intent.Text;
+        var home = await IncidentsChannelAsync(mediator, ct);
+        await once.SendAsync(intent.IncidentId, $"{intentId}:briefing", card.ConversationId,
+            async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId,
+                TeamsConnectorClient.MarkdownMessage(Inbound.TeamsMentionText.Reply(text)), ct)), ct);
+        return "briefed";
+    }
+
+    private static string? NameOf(IncidentDetails incident, string personKey) => incident.Members.FirstOrDefault(m => m.Key == personKey)?.Name;
 
     private async Task<string> PostToReviewsAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, PostToReviewsChannel intent, long intentId, CancellationToken ct)
     {
