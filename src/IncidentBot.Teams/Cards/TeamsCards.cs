@@ -54,6 +54,8 @@ public static partial class TeamsCards
         public const string Service = "service";
         public const string Private = "private";
         public const string Incident = "incident";
+        public const string UseChannel = "useChannel";
+        public const string Backfill = "backfill";
     }
 
     /// <summary>Statuses offered by the status picker; closing goes through Resolve (it needs a summary).</summary>
@@ -183,8 +185,15 @@ public static partial class TeamsCards
         ["content"] = Detached(card),
     };
 
-    /// <summary>The declare dialog (message extension action <see cref="DeclareCommand"/>).</summary>
-    public static JsonObject DeclareForm(IncidentsOptions options, string? prefillDescription, string? error = null)
+    /// <summary>How far back a converted channel's messages may be copied into the timeline, as the declare dialog offers it.</summary>
+    public static readonly int[] BackfillChoices = [0, 15, 30, 60, 120, 240];
+
+    /// <summary>
+    /// The declare dialog (message extension action <see cref="DeclareCommand"/>). With <paramref name="offerThisChannel"/>
+    /// (opened in a channel that is no incident's) it also offers to make that channel the incident's home, and how many
+    /// minutes of its messages start the timeline.
+    /// </summary>
+    public static JsonObject DeclareForm(IncidentsOptions options, string? prefillDescription, string? error = null, bool offerThisChannel = false)
     {
         ArgumentNullException.ThrowIfNull(options);
 
@@ -247,6 +256,29 @@ public static partial class TeamsCards
             ["valueOn"] = "true",
             ["valueOff"] = "false",
         });
+        if (offerThisChannel)
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Input.Toggle",
+                ["id"] = Inputs.UseChannel,
+                ["label"] = "Incident channel",
+                ["title"] = "Use this channel: the incident's thread starts here instead of in the incidents channel",
+                ["value"] = "false",
+                ["valueOn"] = "true",
+                ["valueOff"] = "false",
+            });
+            body.Add(new JsonObject
+            {
+                ["type"] = "Input.ChoiceSet",
+                ["id"] = Inputs.Backfill,
+                ["label"] = "Start the timeline with this channel's messages of the last …",
+                ["style"] = "compact",
+                ["value"] = "30",
+                ["choices"] = new JsonArray([.. BackfillChoices.Select(m => (JsonNode)Choice(
+                    m == 0 ? "none" : NudgeTexts.Duration(TimeSpan.FromMinutes(m)), m.ToString(CultureInfo.InvariantCulture)))]),
+            });
+        }
 
         var declare = new JsonObject
         {

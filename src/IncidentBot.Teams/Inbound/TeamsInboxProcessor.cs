@@ -107,18 +107,25 @@ public sealed class TeamsInboxProcessor(
         var payload = TeamsActivity.Obj(activity.Value, "messagePayload");
         if (command == TeamsCards.DeclareCommand)
         {
+            var useChannel = TeamsDialogs.Str(data, TeamsCards.Inputs.UseChannel) == "true" && activity.TeamsChannelId is { Length: > 0 } ? activity.TeamsChannelId : null;
+            var backfill = useChannel is not null && int.TryParse(TeamsDialogs.Str(data, TeamsCards.Inputs.Backfill), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes)
+                ? minutes
+                : 0;
             var declared = await mediator.Send(new DeclareIncident(actor,
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Title) ?? string.Empty,
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Severity),
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Description),
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Service),
-                TeamsDialogs.Str(data, TeamsCards.Inputs.Private) == "true"), cancellationToken);
+                TeamsDialogs.Str(data, TeamsCards.Inputs.Private) == "true",
+                useChannel,
+                backfill), cancellationToken);
             if (payload.ValueKind == JsonValueKind.Object)
             {
                 await CaptureAsync(actor, declared.Number, payload, cancellationToken);
             }
 
-            return TeamsCards.InvokeMessage(activity.Name, $"{declared.Reference} declared ({declared.Severity}): {declared.Title}. Its card is on its way to the incidents channel.");
+            var where = useChannel is null ? "Its card is on its way to the incidents channel." : "Its thread starts in this channel.";
+            return TeamsCards.InvokeMessage(activity.Name, $"{declared.Reference} declared ({declared.Severity}): {declared.Title}. {where}");
         }
 
         if (command == TeamsCards.CaptureCommand)

@@ -26,7 +26,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
     private const string AnnouncementKind = "announcement";
 
     private static readonly HashSet<Type> Handled =
-        [typeof(EnsureIncidentChannel), typeof(RefreshStatusCard), typeof(AnnounceIncident), typeof(PostToIncident), typeof(SendNudge), typeof(BriefRole)];
+        [typeof(EnsureIncidentChannel), typeof(RefreshStatusCard), typeof(AnnounceIncident), typeof(PostToIncident), typeof(SendNudge), typeof(BriefRole),
+            typeof(AdoptIncidentChannel)];
 
     public string Name => Platform;
 
@@ -51,6 +52,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
                 PostToReviewsChannel i => await PostToReviewsAsync(mediator, connector, once, i, intentId, cancellationToken),
                 SendNudge i => await NudgeAsync(mediator, connector, once, i, intentId, cancellationToken),
                 BriefRole i => await BriefAsync(mediator, connector, once, i, intentId, cancellationToken),
+                AdoptIncidentChannel i => await AdoptChannelAsync(mediator, connector, once, scope.ServiceProvider, i, intentId, cancellationToken),
                 _ => "not a Teams intent",
             };
         }
@@ -259,6 +261,93 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId,
                 TeamsConnectorClient.MarkdownMessage(Inbound.TeamsMentionText.Reply(text)), ct)), ct);
         return "briefed";
+    }
+
+    /// <summary>
+    /// The incident was declared in a team channel that is to be its home: its card starts a thread there (instead of in
+    /// the incidents channel), and the channel's messages of the minutes before the declare are copied into the timeline
+    /// when Graph lets the bot read them (resource-specific consent <c>ChannelMessage.Read.Group</c>). When it cannot, the
+    /// thread says why and the incident goes on without them.
+    /// </summary>
+    private async Task<string> AdoptChannelAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, IServiceProvider services,
+        AdoptIncidentChannel intent, long intentId, CancellationToken ct)
+    {
+        if (intent.Platform != Platform)
+        {
+            return "declared on another platform";
+        }
+
+        var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+        var s = incident.Summary;
+        var home = await IncidentsChannelAsync(mediator, ct);
+        var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
+        var (thread, cardId) = existing is null ? (null, null) : (existing.ConversationId, existing.MessageId);
+        if (thread is null || cardId is null)
+        {
+            var card = TeamsConnectorClient.CardMessage(TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(s.Number)));
+            (thread, cardId) = await once.SendAsync(intent.IncidentId, $"{intentId}:card", intent.ChannelId,
+                () => connector.CreateThreadAsync(home.ServiceUrl, intent.ChannelId, home.TenantId, card, ct), ct);
+            await mediator.Send(new LinkIncidentChannel(intent.IncidentId, Platform, thread, $"{s.Reference} thread", home.TenantId), ct);
+            await mediator.Send(new SaveIncidentMessage(intent.IncidentId, Platform, CardKind, thread, cardId), ct);
+        }
+
+        if (intent.BackfillMinutes <= 0)
+        {
+            return $"thread {thread}";
+        }
+
+        var (copied, reason) = await BackfillAsync(mediator, services, intent, s.DeclaredAt, ct);
+        if (reason is not null)
+        {
+            logger.LogInformation("INC-{Number}: no backfill from {Channel}: {Reason}", s.Number, intent.ChannelId, reason);
+            var note = TeamsConnectorClient.PlainMessage($"{s.Reference} starts without this channel's earlier messages: {reason}.");
+            await once.SendAsync(intent.IncidentId, $"{intentId}:no-backfill", thread,
+                async () => (thread, await connector.ReplyAsync(home.ServiceUrl, thread, cardId, note, ct)), ct);
+            return $"thread {thread}; no backfill: {reason}";
+        }
+
+        return $"thread {thread}; {copied} message(s) copied into the timeline";
+    }
+
+    /// <summary>Copies the channel's messages of the chosen minutes; or says why it cannot.</summary>
+    private async Task<(int Copied, string? Reason)> BackfillAsync(IMediator mediator, IServiceProvider services, AdoptIncidentChannel intent, DateTime declaredAt, CancellationToken ct)
+    {
+        if (!teams.Value.GraphConfigured)
+        {
+            return (0, "reading a channel's messages needs Microsoft Graph (Teams:Graph), which is not configured");
+        }
+
+        // Graph names a team by its Entra group id, which Teams sends with some activities only (the bot joining the team).
+        var known = await mediator.Send(new FindConversations(Platform, ChannelId: intent.ChannelId), ct);
+        var team = known.Select(r => r.TeamAadGroupId).FirstOrDefault(t => t is { Length: > 0 });
+        if (team is null && known.Select(r => r.TeamId).FirstOrDefault(t => t is { Length: > 0 }) is { } teamId)
+        {
+            team = (await mediator.Send(new FindConversations(Platform, TenantId: known[0].TenantId), ct))
+                .Where(r => r.TeamId == teamId).Select(r => r.TeamAadGroupId).FirstOrDefault(t => t is { Length: > 0 });
+        }
+
+        if (team is null)
+        {
+            return (0, "the bot does not know which team this channel belongs to yet");
+        }
+
+        var declared = new DateTimeOffset(DateTime.SpecifyKind(declaredAt, DateTimeKind.Utc));
+        IReadOnlyList<TeamsGraphClient.ChannelMessage> messages;
+        try
+        {
+            messages = await services.GetRequiredService<TeamsGraphClient>().ChannelMessagesAsync(team, intent.ChannelId,
+                declared - TimeSpan.FromMinutes(intent.BackfillMinutes), declared, ct);
+        }
+        catch (TeamsApiException refused) when (refused.Status is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        {
+            return (0, "Teams did not let the bot read this channel's messages; the app needs the resource-specific permission "
+                + "ChannelMessage.Read.Group, which a team owner grants when adding it to the team");
+        }
+
+        var imported = messages.Select(m => new Core.Features.Timeline.ImportedMessage(
+            $"teams:{m.Id}", Core.Domain.PersonKey.Create(Platform, m.UserId), m.UserName, Inbound.TeamsMessages.PlainText(m.Html), m.CreatedAt.UtcDateTime,
+            m.WebUrl is { } url && url.StartsWith("https://", StringComparison.Ordinal) ? url : null)).ToList();
+        return (await mediator.Send(new Core.Features.Timeline.ImportChannelHistory(intent.IncidentId, imported), ct), null);
     }
 
     private static string? NameOf(IncidentDetails incident, string personKey) => incident.Members.FirstOrDefault(m => m.Key == personKey)?.Name;
