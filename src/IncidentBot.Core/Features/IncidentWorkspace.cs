@@ -133,7 +133,7 @@ public sealed class IncidentWorkspace(
 
             if (written || added.Count > 0)
             {
-                Nudges.NudgeSchedule.Follow(incident, added, Incidents, change, Enqueue);
+                Nudges.NudgeSchedule.Follow(incident, added, Incidents, change, Now);
             }
         }
 

@@ -97,12 +97,6 @@ public enum NudgeKind
 }
 
 /// <summary>
-/// Timed work: look at the incident again <see cref="After"/> from now and nudge if it is due (the core's nudges
-/// executor runs it). One pending check per incident and kind: scheduling another moves it.
-/// </summary>
-public sealed record CheckNudge(long IncidentId, NudgeKind Kind, TimeSpan After) : IOutboxIntent;
-
-/// <summary>
 /// Nudge in the incident's channel: privately to <see cref="PersonKey"/> where the platform can (a reminder to the
 /// commander), or to everyone there when it is null. Platforms offer <see cref="Features.Nudges.NudgeTexts.SnoozeChoices"/> on it.
 /// </summary>

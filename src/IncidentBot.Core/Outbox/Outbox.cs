@@ -69,7 +69,6 @@ public static class IntentTypes
         ["review.post"] = typeof(PostToReviewsChannel),
         ["review.doc"] = typeof(ScheduleIncidentReviewDoc),
         ["review.calendar"] = typeof(SyncReviewCalendarEvent),
-        ["nudge.check"] = typeof(CheckNudge),
         ["nudge.send"] = typeof(SendNudge),
         ["role.brief"] = typeof(BriefRole),
         ["incident.channel.adopt"] = typeof(AdoptIncidentChannel),

@@ -9,6 +9,8 @@ namespace IncidentBot.Tests.Slack;
 /// <summary>Reminders, quiet-incident nudges and role briefings on Slack, on the bot's fake clock.</summary>
 public sealed class SlackNudgeTests : IAsyncLifetime
 {
+    private const string NudgeTopic = "timer.nudges";
+
     private SlackHarness _h = null!;
 
     private FakeSlackApi Slack => _h.Slack;
@@ -51,7 +53,7 @@ public sealed class SlackNudgeTests : IAsyncLifetime
         await PassAsync(TimeSpan.FromHours(30));
         Assert.Equal(2, Reminders(channel.Id).Count);
         Assert.DoesNotContain(Slack.CallsTo("chat.postMessage"), c => c["channel"] == channel.Id && c["text"].Contains("quiet", StringComparison.Ordinal));
-        Assert.DoesNotContain(await StoreProbe.ItemsAsync(_h.Bot.Services, "outbox.nudges"), i => i.Status == WorkStatus.Pending);
+        Assert.DoesNotContain(await StoreProbe.ItemsAsync(_h.Bot.Services, NudgeTopic), i => i.Status == WorkStatus.Pending);
     }
 
     [Fact]

@@ -49,6 +49,7 @@ internal sealed class RunNudgeCheckHandler(IncidentWorkspace workspace) : IReque
                 since => workspace.Enqueue(new SendNudge(incident.Id, request.Kind, null, NudgeTexts.Stale(incident, since))));
         }
 
+        // Commits the nudge, the next check and this check's completion at once.
         await workspace.SaveAsync(cancellationToken);
         return outcome;
     }
@@ -59,12 +60,12 @@ internal sealed class RunNudgeCheckHandler(IncidentWorkspace workspace) : IReque
         var dueAt = last + every;
         if (dueAt > now)
         {
-            workspace.Enqueue(new CheckNudge(incident.Id, kind, dueAt - now));
+            NudgeSchedule.Schedule(workspace.Change, incident.Id, kind, dueAt - now, now);
             return $"not due until {dueAt:O}";
         }
 
         nudge(now - last);
-        workspace.Enqueue(new CheckNudge(incident.Id, kind, every));
+        NudgeSchedule.Schedule(workspace.Change, incident.Id, kind, every, now);
         return "nudged";
     }
 

@@ -34,7 +34,7 @@ internal sealed class SnoozeNudgeHandler(IncidentWorkspace workspace) : IRequest
         IReadOnlyList<NudgeKind> kinds = request.Kind is { } kind ? [kind] : [NudgeKind.UpdateReminder, NudgeKind.Stale];
         foreach (var k in kinds)
         {
-            workspace.Enqueue(new CheckNudge(incident.Id, k, request.Length));
+            NudgeSchedule.Schedule(workspace.Change, incident.Id, k, request.Length, workspace.Now);
         }
 
         await workspace.SaveAsync(cancellationToken);
