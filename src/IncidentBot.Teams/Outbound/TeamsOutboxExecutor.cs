@@ -281,8 +281,13 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
         var s = incident.Summary;
         var home = await IncidentsChannelAsync(mediator, ct);
         var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
-        var (thread, cardId) = existing is null ? (null, null) : (existing.ConversationId, existing.MessageId);
-        if (thread is null || cardId is null)
+        string thread;
+        string cardId;
+        if (existing is not null)
+        {
+            (thread, cardId) = (existing.ConversationId, existing.MessageId);
+        }
+        else
         {
             var card = TeamsConnectorClient.CardMessage(TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(s.Number)));
             (thread, cardId) = await once.SendAsync(intent.IncidentId, $"{intentId}:card", intent.ChannelId,
