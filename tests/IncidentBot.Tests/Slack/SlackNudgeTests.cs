@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
 using IncidentBot.Tests.Infrastructure;
 

@@ -46,7 +46,7 @@ public sealed class TeamsChannelConversionTests : IAsyncLifetime
         var copied = Assert.Single(incident.Timeline, e => e.Kind == TimelineKind.Captured);
         Assert.Equal(("card payments failing", "teams:" + Ana, "Ana Lima"), (copied.Text, copied.Author.Key, copied.Author.Name));
         Assert.Contains(_h.Teams.GraphCalls, c => c.Route == FakeTeamsRoutes.GraphListChannelMessages);
-        Assert.Empty(_h.Teams.GraphCalls.Where(c => c.Route == FakeTeamsRoutes.GraphCreateChannel));
+        Assert.DoesNotContain(_h.Teams.GraphCalls, c => c.Route == FakeTeamsRoutes.GraphCreateChannel);
     }
 
     [Fact]
