@@ -30,7 +30,8 @@ public sealed class SlackChannelConversionTests : IAsyncLifetime
         await TestTime.UntilAsync(() => Slack.CallsTo("views.open").Count > 0, "the declare form opened");
         var view = Slack.CallsTo("views.open")[0].Json("view")!;
         var offer = view["blocks"]!.AsArray().Single(b => b!["block_id"]?.GetValue<string>() == "use_channel");
-        Assert.Contains("#payments-war-room", offer!.ToJsonString());
+        // The command names the channel it was run in (channel_name; "foobar" in the published example the request is built from).
+        Assert.Contains("Use #foobar as the incident", offer!.ToJsonString());
 
         var submitted = await _h.InteractionAsync(DeclareSubmission(room.Id, useChannel: true, backfill: "60"));
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);

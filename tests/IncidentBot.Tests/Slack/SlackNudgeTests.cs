@@ -92,7 +92,7 @@ public sealed class SlackNudgeTests : IAsyncLifetime
         Assert.Empty(Nudges(channel.Id));
         await PassAsync(TimeSpan.FromHours(2));
         var nudge = Assert.Single(Nudges(channel.Id));
-        Assert.Contains("INC-1 has been quiet for 1 day", nudge["text"]);
+        Assert.Contains("INC-1 has been quiet for 25 h", nudge["text"]);
         Assert.Empty(Reminders(channel.Id)); // a SEV3 has no update reminder
         var buttons = JsonNode.Parse(nudge["blocks"])!.AsArray()[1]!["elements"]!.AsArray();
         Assert.Equal(["snooze:stale:240", "snooze:stale:1440"], buttons.Select(b => b!["action_id"]!.GetValue<string>()));
