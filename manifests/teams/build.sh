@@ -62,6 +62,10 @@ for bot in manifest.get("bots", []):
 for extension in manifest.get("composeExtensions", []):
     extension["botId"] = app_id
 manifest["validDomains"] = [domain]
+if "webApplicationInfo" in manifest:
+    # Resource-specific consent (reading a channel's messages when an incident starts there) is granted to this app.
+    manifest["webApplicationInfo"]["id"] = app_id
+    manifest["webApplicationInfo"]["resource"] = f"https://{domain}"
 
 with open(target, "w", encoding="utf-8") as f:
     json.dump(manifest, f, indent=2, ensure_ascii=False)

@@ -96,6 +96,13 @@ public sealed record ReopenCommand() : ChatCommand
     public override string Name => "reopen";
 }
 
+/// <summary>Put off the incident's nudges (one kind, or both when <paramref name="Kind"/> is null) for a while.</summary>
+public sealed record SnoozeCommand(TimeSpan Length, Outbox.NudgeKind? Kind) : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "snooze";
+}
+
 /// <summary>Record when impact began.</summary>
 public sealed record ImpactStartedCommand(TimeSpec When) : ChatCommand
 {

@@ -21,6 +21,7 @@ public static class CommandHelp
         new("cancel", "cancel <reason>", "close it as a false alarm"),
         new("duplicate", "duplicate <INC-n>", "close it as a duplicate"),
         new("reopen", "reopen", "reopen a closed incident"),
+        new("snooze", "snooze <30m|2h|1d> [update|stale]", "put off the incident's nudges"),
         new("impact-started", "impact-started <time>", "record when impact began"),
         new("list", "list", "show open incidents"),
         new("timeline", "timeline", "show the incident's timeline"),

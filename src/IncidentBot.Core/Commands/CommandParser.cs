@@ -118,6 +118,7 @@ public static class CommandParser
                 "cancel" => RequiredText("cancel", "Reason", "Say why it's cancelled, e.g. false alarm.", t => new CancelCommand(t)),
                 "duplicate" => Duplicate(),
                 "reopen" => NoArguments("reopen", new ReopenCommand()),
+                "snooze" => Snooze(),
                 "impact-started" => ImpactStarted(),
                 "list" => NoArguments("list", new ListCommand()),
                 "timeline" => NoArguments("timeline", new TimelineCommand()),
@@ -529,6 +530,35 @@ public static class CommandParser
             return Rest().Length > 0
                 ? Fail("duplicate", "Give just the incident number, nothing after it.")
                 : Ok(new DuplicateCommand(number));
+        }
+
+        private ParseResult Snooze()
+        {
+            var word = NextToken();
+            if (word.Length == 0)
+            {
+                return Fail("snooze", "For how long? e.g. 30m, 2h or 1d.");
+            }
+
+            if (!Features.Nudges.NudgeTexts.TryParseSnooze(word, out var length))
+            {
+                return Fail("snooze", $"'{TextScan.Echo(word)}' isn't a length. Use minutes, hours or days, e.g. 30m, 2h or 1d.");
+            }
+
+            var kindWord = NextToken();
+            Outbox.NudgeKind? kind = null;
+            if (kindWord.Length > 0)
+            {
+                kind = Features.Nudges.NudgeTexts.KindOf(kindWord);
+                if (kind is null)
+                {
+                    return Fail("snooze", $"'{TextScan.Echo(kindWord)}' isn't a nudge. Say update or stale, or nothing for both.");
+                }
+            }
+
+            return Rest().Length > 0
+                ? Fail("snooze", "Give a length and, if you like, update or stale; nothing after that.")
+                : Ok(new SnoozeCommand(length, kind));
         }
 
         private ParseResult ImpactStarted()

@@ -130,6 +130,11 @@ public sealed class IncidentWorkspace(
             {
                 Enqueue(new ScheduleIncidentReviewDoc(incident.Id));
             }
+
+            if (written || added.Count > 0)
+            {
+                Nudges.NudgeSchedule.Follow(incident, added, Incidents, change, Now);
+            }
         }
 
         work.AddTo(change);

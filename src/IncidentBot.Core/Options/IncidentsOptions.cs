@@ -11,6 +11,15 @@ public sealed class NamedOption
 
     /// <summary>Other words people type for it (<c>P1</c>, <c>critical</c>; <c>ic</c>, <c>comms</c>), matched ignoring case. Default none.</summary>
     public List<string> Aliases { get; set; } = [];
+
+    /// <summary>
+    /// Severities only: remind the commander after this many minutes without an update (0: never). Unset: 30 for the
+    /// most severe level, 60 for the next, never for the rest.
+    /// </summary>
+    public int? UpdateReminderMinutes { get; set; }
+
+    /// <summary>Roles only: what the person who takes the role is told, privately. Unset: a built-in text for commander, communications and scribe, else the description.</summary>
+    public string? Briefing { get; set; }
 }
 
 /// <summary>Settings under <c>Incidents</c>.</summary>
@@ -41,6 +50,50 @@ public sealed class IncidentsOptions
     /// typo rather than stretching every duration. Default 7 days.
     /// </summary>
     public TimeSpan MaxImpactLead { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>An open incident with no activity (no timeline entry, no change) for this many hours is nudged in its channel; 0: never. Default 24.</summary>
+    public double StaleAfterHours { get; set; } = 24;
+
+    /// <summary>How long a commander may go without posting an update before being reminded, or null when the severity has no reminder.</summary>
+    public TimeSpan? UpdateReminderFor(string severity)
+    {
+        var rank = RankOf(severity);
+        if (rank < 0)
+        {
+            return null;
+        }
+
+        var minutes = Severities[rank].UpdateReminderMinutes ?? rank switch
+        {
+            0 => 30,
+            1 => 60,
+            _ => 0,
+        };
+        return minutes > 0 ? TimeSpan.FromMinutes(minutes) : null;
+    }
+
+    public TimeSpan? StaleAfter => StaleAfterHours > 0 ? TimeSpan.FromHours(StaleAfterHours) : null;
+
+    /// <summary>What taking <paramref name="role"/> means, for the private briefing of whoever takes it.</summary>
+    public string BriefingFor(string role)
+    {
+        var option = Roles.FirstOrDefault(r => string.Equals(r.Name, role, StringComparison.OrdinalIgnoreCase));
+        if (option?.Briefing is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        return role.ToLowerInvariant() switch
+        {
+            "commander" => "You lead the response: decide, delegate, and keep the status current. Post an update for stakeholders regularly "
+                + $"({Commands.ChatMarkup.Command("update …")}); you will be reminded when one is due. Hand over with {Commands.ChatMarkup.Command("role commander @someone")} before you step away.",
+            "communications" => "You keep stakeholders and customers informed: turn what responders learn into updates "
+                + $"({Commands.ChatMarkup.Command("update …")}), answer questions from outside the channel, and agree customer-facing wording with the commander.",
+            "scribe" => $"You capture what happens: add decisions and findings to the timeline ({Commands.ChatMarkup.Command("note …")}), "
+                + $"record when impact started ({Commands.ChatMarkup.Command("impact-started …")}) and add follow-ups as they come up ({Commands.ChatMarkup.Command("action …")}).",
+            _ => option?.Description is { Length: > 0 } description ? description : $"You are the incident's {role}.",
+        };
+    }
 
     public IReadOnlyList<string> SeverityNames => Severities.Select(s => s.Name).ToList();
 
@@ -124,6 +177,32 @@ internal sealed class IncidentsOptionsValidator : IValidateOptions<IncidentsOpti
         if (!TryZone(options.TimeZone))
         {
             errors.Add($"Incidents:TimeZone '{options.TimeZone}' is not a known IANA time zone (for example Europe/Berlin, America/New_York, UTC).");
+        }
+
+        for (var i = 0; i < options.Severities.Count; i++)
+        {
+            if (options.Severities[i].UpdateReminderMinutes is < 0)
+            {
+                errors.Add($"Incidents:Severities:{i}:UpdateReminderMinutes must be 0 (no reminder) or more (got {options.Severities[i].UpdateReminderMinutes}).");
+            }
+
+            if (options.Severities[i].Briefing is not null)
+            {
+                errors.Add($"Incidents:Severities:{i}:Briefing is a setting of roles (Incidents:Roles:N:Briefing), not of severities.");
+            }
+        }
+
+        for (var i = 0; i < options.Roles.Count; i++)
+        {
+            if (options.Roles[i].UpdateReminderMinutes is not null)
+            {
+                errors.Add($"Incidents:Roles:{i}:UpdateReminderMinutes is a setting of severities (Incidents:Severities:N:UpdateReminderMinutes), not of roles.");
+            }
+        }
+
+        if (options.StaleAfterHours < 0 || double.IsNaN(options.StaleAfterHours))
+        {
+            errors.Add($"Incidents:StaleAfterHours must be 0 (never) or more (got {options.StaleAfterHours}).");
         }
 
         if (options.MaxImpactLead <= TimeSpan.Zero)

@@ -85,3 +85,28 @@ public sealed record SyncReviewCalendarEvent(long IncidentId, DateTime SessionSt
 {
     public string OrderingKey => "reviews";
 }
+
+/// <summary>What a nudge is about.</summary>
+public enum NudgeKind
+{
+    /// <summary>The commander of a severe incident has posted no update for its severity's <c>UpdateReminderMinutes</c>.</summary>
+    UpdateReminder,
+
+    /// <summary>An open incident has had no activity for <c>Incidents:StaleAfterHours</c>.</summary>
+    Stale,
+}
+
+/// <summary>
+/// Nudge in the incident's channel: privately to <see cref="PersonKey"/> where the platform can (a reminder to the
+/// commander), or to everyone there when it is null. Platforms offer <see cref="Features.Nudges.NudgeTexts.SnoozeChoices"/> on it.
+/// </summary>
+public sealed record SendNudge(long IncidentId, NudgeKind Kind, string? PersonKey, string Text) : IOutboxIntent;
+
+/// <summary>Tell the person who took a role, privately where the platform can, what the role does.</summary>
+public sealed record BriefRole(long IncidentId, string PersonKey, string Role, string Text) : IOutboxIntent;
+
+/// <summary>
+/// The incident was declared in an existing channel that is to be its channel: the platform joins and links it, and
+/// copies the channel's messages of the last <see cref="BackfillMinutes"/> before the declare into the timeline.
+/// </summary>
+public sealed record AdoptIncidentChannel(long IncidentId, string Platform, string ChannelId, int BackfillMinutes) : IOutboxIntent;

@@ -69,6 +69,9 @@ public static class IntentTypes
         ["review.post"] = typeof(PostToReviewsChannel),
         ["review.doc"] = typeof(ScheduleIncidentReviewDoc),
         ["review.calendar"] = typeof(SyncReviewCalendarEvent),
+        ["nudge.send"] = typeof(SendNudge),
+        ["role.brief"] = typeof(BriefRole),
+        ["incident.channel.adopt"] = typeof(AdoptIncidentChannel),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);

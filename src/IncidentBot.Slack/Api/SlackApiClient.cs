@@ -50,7 +50,7 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     public static readonly FrozenSet<string> SafeToRepeat = FrozenSet.Create(StringComparer.Ordinal,
         "conversations.info", "conversations.list", "conversations.history", "conversations.replies", "bookmarks.list", "users.info",
         "users.lookupByEmail", "chat.getPermalink", "pins.add", "conversations.invite", "conversations.setTopic",
-        "conversations.setPurpose", "conversations.archive", "chat.update");
+        "conversations.setPurpose", "conversations.archive", "chat.update", "conversations.join");
 
     public async Task<JsonElement> CallAsync(string method, IEnumerable<KeyValuePair<string, string?>> arguments, CancellationToken cancellationToken)
     {
@@ -210,6 +210,43 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
 
     public Task PostEphemeralAsync(string channel, string user, string text, CancellationToken cancellationToken) =>
         CallAsync("chat.postEphemeral", [new("channel", channel), new("user", user), new("text", text)], cancellationToken);
+
+    /// <summary>Shows <paramref name="user"/> alone a message with blocks in <paramref name="channel"/>; returns its <c>message_ts</c>.</summary>
+    public async Task<string> PostEphemeralAsync(string channel, string user, string text, JsonArray blocks, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync("chat.postEphemeral", [new("channel", channel), new("user", user), new("text", text), new("blocks", blocks.ToJsonString())], cancellationToken);
+        return result.TryGetProperty("message_ts", out var ts) ? ts.GetString() ?? string.Empty : string.Empty;
+    }
+
+    /// <summary>
+    /// Makes the bot a member of a public channel (<c>channels:join</c>); joining again is answered <c>ok</c> with the
+    /// warning <c>already_in_channel</c>. A private channel cannot be joined: the bot must have been added to it.
+    /// </summary>
+    public async Task<SlackChannel> JoinAsync(string channel, CancellationToken cancellationToken) =>
+        ReadChannel((await CallAsync("conversations.join", [new("channel", channel)], cancellationToken)).GetProperty("channel"));
+
+    /// <summary>
+    /// The channel's top-level messages posted from <paramref name="oldest"/> up to <paramref name="latest"/>, oldest
+    /// first (Slack pages them newest first, at most 100 per page). Thread replies are not listed, only their parents.
+    /// </summary>
+    public async Task<IReadOnlyList<(SlackMessage Message, string? Subtype)>> HistoryAsync(string channel, DateTimeOffset oldest, DateTimeOffset latest, CancellationToken cancellationToken)
+    {
+        var messages = new List<(SlackMessage, string?)>();
+        string? cursor = null;
+        do
+        {
+            var page = await CallAsync("conversations.history",
+                [new("channel", channel), new("oldest", SlackTimestamp(oldest)), new("latest", SlackTimestamp(latest)), new("inclusive", "true"), new("limit", "100"),
+                    new("cursor", cursor)], cancellationToken);
+            messages.AddRange(page.GetProperty("messages").EnumerateArray()
+                .Select(m => (ReadMessage(m), m.TryGetProperty("subtype", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)));
+            cursor = NextCursor(page);
+        }
+        while (!string.IsNullOrEmpty(cursor));
+
+        messages.Reverse();
+        return messages;
+    }
 
     public async Task<string?> PermalinkAsync(string channel, string ts, CancellationToken cancellationToken)
     {

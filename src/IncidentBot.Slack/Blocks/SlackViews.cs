@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
+using IncidentBot.Core.Features.Nudges;
 using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
 
 namespace IncidentBot.Slack.Blocks;
 
@@ -13,6 +15,12 @@ public static class SlackViews
     public const string ResolveCallback = "resolve_incident";
     public const string CaptureCallback = "add_to_timeline";
     public const string ActionsBlock = "incident_actions";
+
+    /// <summary>The action id prefix of a nudge's snooze buttons: <c>snooze:&lt;update|stale&gt;:&lt;minutes&gt;</c>, the incident number as value.</summary>
+    public const string SnoozeAction = "snooze";
+
+    /// <summary>How far back a converted channel's messages may be copied into the timeline, as the declare form offers it.</summary>
+    public static readonly int[] BackfillChoices = [0, 15, 30, 60, 120, 240];
 
     public static JsonObject PlainText(string text, bool emoji = true) => new() { ["type"] = "plain_text", ["text"] = Clip(text, 3000), ["emoji"] = emoji };
 
@@ -95,7 +103,11 @@ public static class SlackViews
     public static string StatusCardText(IncidentSummary s) =>
         $"{s.Reference} · {s.Severity} · {s.Status.ToWord()} · {s.Title}";
 
-    public static JsonObject DeclareModal(IncidentsOptions options, string? privateMetadata, string? initialDescription = null)
+    /// <summary>
+    /// The declare form. With <paramref name="convertChannelName"/> (declared in a channel that is no incident's) it also
+    /// offers to make that channel the incident's, and how many minutes of its messages start the timeline.
+    /// </summary>
+    public static JsonObject DeclareModal(IncidentsOptions options, string? privateMetadata, string? initialDescription = null, string? convertChannelName = null)
     {
         var severity = new JsonObject
         {
@@ -123,8 +135,54 @@ public static class SlackViews
                 ["action_id"] = "value",
                 ["options"] = new JsonArray(Option("Private incident (private channel; only members see it)", "private")),
             }, optional: true),
+            .. convertChannelName is null ? Array.Empty<JsonNode>() : ConvertInputs(convertChannelName),
         ]);
     }
+
+    /// <summary>A nudge: its text, and buttons that snooze it for each of <see cref="NudgeTexts.SnoozeChoices"/>.</summary>
+    public static JsonArray NudgeBlocks(int number, NudgeKind kind, string mrkdwn)
+    {
+        var value = number.ToString(CultureInfo.InvariantCulture);
+        var buttons = new JsonArray([.. NudgeTexts.SnoozeChoices(kind).Select(length => (JsonNode)Button(
+            string.Create(CultureInfo.InvariantCulture, $"{SnoozeAction}:{NudgeTexts.Word(kind)}:{(int)length.TotalMinutes}"), $"Snooze {NudgeTexts.Duration(length)}", value))]);
+        return [Section(mrkdwn), new JsonObject { ["type"] = "actions", ["elements"] = buttons }];
+    }
+
+    /// <summary>Reads a snooze button's action id back: which nudge, for how long.</summary>
+    public static bool TryReadSnooze(string? actionId, out NudgeKind kind, out TimeSpan length)
+    {
+        kind = NudgeKind.UpdateReminder;
+        length = TimeSpan.Zero;
+        var parts = actionId?.Split(':') ?? [];
+        if (parts.Length != 3 || parts[0] != SnoozeAction || NudgeTexts.KindOf(parts[1]) is not { } k
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes <= 0)
+        {
+            return false;
+        }
+
+        kind = k;
+        length = TimeSpan.FromMinutes(minutes);
+        return length <= NudgeTexts.MaxSnooze;
+    }
+
+    private static JsonNode[] ConvertInputs(string channelName) =>
+    [
+        Input("use_channel", "Incident channel", new JsonObject
+        {
+            ["type"] = "checkboxes",
+            ["action_id"] = "value",
+            ["options"] = new JsonArray(Option($"Use #{channelName} as the incident's channel instead of creating one", "use")),
+        }, optional: true),
+        Input("backfill", "Start the timeline with this channel's messages of the last …", new JsonObject
+        {
+            ["type"] = "static_select",
+            ["action_id"] = "value",
+            ["options"] = new JsonArray([.. BackfillChoices.Select(m => (JsonNode)Option(BackfillLabel(m), m.ToString(CultureInfo.InvariantCulture)))]),
+            ["initial_option"] = Option(BackfillLabel(30), "30"),
+        }, optional: true),
+    ];
+
+    private static string BackfillLabel(int minutes) => minutes == 0 ? "none" : NudgeTexts.Duration(TimeSpan.FromMinutes(minutes));
 
     public static JsonObject ResolveModal(int number, string title) =>
         Modal(ResolveCallback, $"Resolve INC-{number}", "Resolve", number.ToString(CultureInfo.InvariantCulture),

@@ -43,6 +43,7 @@ public sealed class SlackInbound(
     IMediator mediator,
     SlackForms forms,
     IOptions<IncidentsOptions> incidents,
+    IOptions<SlackOptions> slack,
     ILogger<SlackInbound> logger)
 {
     public const string Source = "slack";
@@ -272,6 +273,22 @@ public sealed class SlackInbound(
         return SlackAck.Opening(form(trigger, SlackViews.CaptureModal(open, metadata.ToJsonString()), channel));
     }
 
+    /// <summary>
+    /// The name of the channel a declare was run in when it could become the incident's channel: a public or private
+    /// channel (not a direct message) that is neither an incident's nor the announcements channel.
+    /// </summary>
+    private async Task<string?> ConvertibleChannelAsync(IReadOnlyDictionary<string, string> command, CancellationToken cancellationToken)
+    {
+        var channel = command["channel_id"];
+        if (channel.Length < 2 || channel[0] is not ('C' or 'G') || channel == slack.Value.AnnouncementsChannel
+            || !command.TryGetValue("channel_name", out var name) || name is "" or "directmessage" or "privategroup")
+        {
+            return null;
+        }
+
+        return await mediator.Send(new FindIncidentByChannel(Source, channel), cancellationToken) is null ? name : null;
+    }
+
     /// <summary>The form a command asks for (declare without a title, resolve without a summary), if any.</summary>
     private async Task<SlackForm?> FormForCommandAsync(CommandInput text, Actor actor, IReadOnlyDictionary<string, string> command, CancellationToken cancellationToken)
     {
@@ -287,7 +304,7 @@ public sealed class SlackInbound(
         switch (parsed.Command)
         {
             case DeclareCommand { Title.Length: 0 }:
-                return Form(SlackViews.DeclareModal(options, channel));
+                return Form(SlackViews.DeclareModal(options, channel, convertChannelName: await ConvertibleChannelAsync(command, cancellationToken)));
             case ResolveCommand { Summary: null or "" }:
                 var number = parsed.IncidentNumber ?? await mediator.Send(new FindIncidentByChannel(Source, channel), cancellationToken);
                 if (number is not { } n)

@@ -7,6 +7,7 @@ using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Membership;
+using IncidentBot.Core.Features.Nudges;
 using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
@@ -155,6 +156,12 @@ public sealed class SlackInboxProcessor(
         }
 
         var selected = action.TryGetProperty("selected_option", out var so) && so.ValueKind == JsonValueKind.Object ? Str(so, "value") : null;
+        if (SlackViews.TryReadSnooze(actionId, out var kind, out var length))
+        {
+            await TellAsync(p, actor, await mediator.Send(new SnoozeNudge(actor, number, kind, length), cancellationToken), cancellationToken);
+            return;
+        }
+
         switch (actionId)
         {
             case "set_status" when Enum.TryParse<IncidentStatus>(selected, ignoreCase: true, out var status):
@@ -183,10 +190,15 @@ public sealed class SlackInboxProcessor(
         switch (Str(view, "callback_id"))
         {
             case SlackViews.DeclareCallback:
+                var useChannel = !string.IsNullOrEmpty(metadata) && values.Checked("use_channel", "use");
+                var backfill = useChannel && int.TryParse(values.Selected("backfill"), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) ? minutes : 0;
                 var declared = await mediator.Send(new DeclareIncident(actor, values.Text("title") ?? string.Empty, values.Selected("severity"),
-                    values.Text("description"), values.Text("service"), values.Checked("private", "private")), cancellationToken);
+                    values.Text("description"), values.Text("service"), values.Checked("private", "private"), useChannel ? metadata : null, backfill), cancellationToken);
                 var where = string.IsNullOrEmpty(metadata) ? actor.PersonKey["slack:".Length..] : metadata;
-                await SafeEphemeralAsync(where, actor, $"{declared.Reference} declared ({declared.Severity}): {declared.Title}. Its channel is on the way.", cancellationToken);
+                var next = !useChannel ? "Its channel is on the way."
+                    : backfill > 0 ? $"This channel is its channel now; its messages of the last {NudgeTexts.Duration(TimeSpan.FromMinutes(backfill))} start the timeline."
+                    : "This channel is its channel now.";
+                await SafeEphemeralAsync(where, actor, $"{declared.Reference} declared ({declared.Severity}): {declared.Title}. {next}", cancellationToken);
                 break;
             case SlackViews.ResolveCallback when int.TryParse(metadata, NumberStyles.None, CultureInfo.InvariantCulture, out var number):
                 await mediator.Send(new ResolveIncident(actor, number, values.Text("summary")), cancellationToken);

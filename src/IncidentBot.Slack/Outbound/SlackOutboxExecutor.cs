@@ -29,10 +29,14 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     private const string ChannelNameKind = "channel-name";
     private const string BookmarkKind = "bookmark";
 
+    /// <summary>What a reminder whose ephemeral post is in doubt is recorded as: shown (it cannot be looked for).</summary>
+    private const string EphemeralInDoubt = "ephemeral";
+
     private static readonly HashSet<Type> Handled =
     [
         typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
-        typeof(PostToIncident), typeof(CloseIncidentChannel), typeof(PostToReviewsChannel),
+        typeof(PostToIncident), typeof(CloseIncidentChannel), typeof(PostToReviewsChannel), typeof(SendNudge), typeof(BriefRole),
+        typeof(AdoptIncidentChannel),
     ];
 
     public string Name => Platform;
@@ -73,6 +77,9 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 PostToReviewsChannel i => reviews.Value.SlackChannel is { Length: > 0 } channel
                     ? await run.PostToChannelAsync(i.IncidentId, channel, i.Text, cancellationToken)
                     : "no Reviews:SlackChannel",
+                SendNudge i => await run.NudgeAsync(i, cancellationToken),
+                BriefRole i => await run.BriefAsync(i, cancellationToken),
+                AdoptIncidentChannel i => await run.AdoptChannelAsync(i, cancellationToken),
                 _ => "not a Slack intent",
             };
         }
@@ -276,6 +283,138 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
             return "archived";
         }
 
+        /// <summary>
+        /// A nudge with its snooze buttons: to everyone in the incident's channel, or to one Slack user alone there
+        /// (ephemeral). An ephemeral message cannot be read back, so a reminder whose post is in doubt counts as shown:
+        /// the next one follows within its interval, and a double reminder at 3 a.m. helps no one (ADR 9).
+        /// </summary>
+        public async Task<string> NudgeAsync(SendNudge intent, CancellationToken ct)
+        {
+            var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+            if (ChannelOf(incident) is not { } channel)
+            {
+                return "no Slack channel";
+            }
+
+            var text = SlackText.Reply(intent.Text);
+            var blocks = SlackViews.NudgeBlocks(incident.Summary.Number, intent.Kind, text);
+            var mark = SlackPostMark.OfIntent(intentId, "nudge");
+            if (intent.PersonKey is null)
+            {
+                await PostOnceAsync(intent.IncidentId, mark, channel, text, blocks, null, ct);
+                return "nudged the channel";
+            }
+
+            if (SlackUser(intent.PersonKey) is not { } user)
+            {
+                return "not a Slack user: reminded on their platform";
+            }
+
+            await once.SendAsync(intent.IncidentId, mark, channel, _ => Task.FromResult<string?>(EphemeralInDoubt),
+                () => api.PostEphemeralAsync(channel, user, text, blocks, ct), ct);
+            return "reminded";
+        }
+
+        /// <summary>
+        /// The role's briefing, to its new holder alone in the incident's channel (the invite runs before it). Unlike a
+        /// reminder nothing follows it, so one whose post is in doubt is sent again (at least once, ADR 9).
+        /// </summary>
+        public async Task<string> BriefAsync(BriefRole intent, CancellationToken ct)
+        {
+            if (SlackUser(intent.PersonKey) is not { } user)
+            {
+                return "not a Slack user: briefed on their platform";
+            }
+
+            if (await ChannelAsync(intent.IncidentId, ct) is not { } channel)
+            {
+                return "no Slack channel";
+            }
+
+            var text = SlackText.Reply(intent.Text);
+            try
+            {
+                await once.SendAsync(intent.IncidentId, SlackPostMark.OfIntent(intentId, "briefing"), channel, _ => Task.FromResult<string?>(null),
+                    () => api.PostEphemeralAsync(channel, user, text, [SlackViews.Section(text)], ct), ct);
+            }
+            catch (SlackApiException e) when (e.Error is "user_not_in_channel" or "channel_not_found" or "is_archived")
+            {
+                // A courtesy: someone who left the channel (or an archived one) is not worth failing the intent over.
+                owner.Logger.LogInformation("INC briefing of {User} skipped: {Error}", user, e.Error);
+                return $"not briefed: {e.Error}";
+            }
+
+            return "briefed";
+        }
+
+        /// <summary>
+        /// The incident was declared in this channel, to be its channel: join it (a private channel cannot be joined, the
+        /// bot must be in it already), link it, and copy its messages of the minutes before the declare into the timeline.
+        /// Each step finds what an earlier run did: the link stands, the messages already copied are skipped.
+        /// </summary>
+        public async Task<string> AdoptChannelAsync(AdoptIncidentChannel intent, CancellationToken ct)
+        {
+            if (intent.Platform != Platform)
+            {
+                return "declared on another platform";
+            }
+
+            var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+            var channel = ChannelOf(incident);
+            if (channel is null)
+            {
+                SlackChannel joined;
+                try
+                {
+                    joined = await api.JoinAsync(intent.ChannelId, ct);
+                }
+                catch (SlackApiException e) when (e.Error == "method_not_supported_for_channel_type")
+                {
+                    joined = await api.ConversationInfoAsync(intent.ChannelId, ct);
+                }
+
+                await mediator.Send(new LinkIncidentChannel(intent.IncidentId, Platform, joined.Id, joined.Name, null), ct);
+                channel = joined.Id;
+            }
+
+            if (intent.BackfillMinutes <= 0)
+            {
+                return $"adopted {channel}";
+            }
+
+            var declared = new DateTimeOffset(DateTime.SpecifyKind(incident.Summary.DeclaredAt, DateTimeKind.Utc));
+            var history = await api.HistoryAsync(channel, declared - TimeSpan.FromMinutes(intent.BackfillMinutes), declared, ct);
+            var messages = new List<Core.Features.Timeline.ImportedMessage>();
+            foreach (var (message, subtype) in history)
+            {
+                // What people wrote: not the bot's posts, nor joins, topic changes and other channel events.
+                if (message.User is not { } author || message.BotId is not null || subtype is not (null or "thread_broadcast" or "file_share" or "me_message"))
+                {
+                    continue;
+                }
+
+                var names = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var mentioned in SlackText.MentionedUsers(message.Text))
+                {
+                    if (await api.UserNameAsync(mentioned, ct) is { } name)
+                    {
+                        names[mentioned] = name;
+                    }
+                }
+
+                messages.Add(new(
+                    $"slack:{channel}:{message.Ts}",
+                    PersonKey.Create(Platform, author),
+                    await api.UserNameAsync(author, ct),
+                    SlackText.Readable(message.Text, names),
+                    (Inbound.SlackTs.ToTime(message.Ts) ?? declared).UtcDateTime,
+                    null));
+            }
+
+            var copied = await mediator.Send(new Core.Features.Timeline.ImportChannelHistory(intent.IncidentId, messages), ct);
+            return $"adopted {channel}; {copied} message(s) copied into the timeline";
+        }
+
         /// <summary>Posts the message marked <paramref name="mark"/> once (in the thread of <paramref name="threadTs"/>, if given); returns its ts.</summary>
         private Task<string> PostOnceAsync(long incidentId, SlackPostMark mark, string channel, string text, JsonArray? blocks, string? threadTs, CancellationToken ct) =>
             once.SendAsync(incidentId, mark, channel,
@@ -302,6 +441,9 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 owner.Logger.LogInformation("Slack bookmark skipped: {Error}", (e as SlackApiException ?? (SlackApiException)e.InnerException!).Error);
             }
         }
+
+        private static string? SlackUser(string personKey) =>
+            personKey.StartsWith(Platform + ":", StringComparison.Ordinal) ? personKey[(Platform.Length + 1)..] : null;
 
         private Task<string?> ChannelAsync(long incidentId, CancellationToken ct) => mediator.Send(new FindIncidentChannelId(incidentId, Platform), ct);
 

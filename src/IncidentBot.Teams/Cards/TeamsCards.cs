@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
+using IncidentBot.Core.Features.Nudges;
 using IncidentBot.Core.Options;
+using IncidentBot.Core.Outbox;
 
 namespace IncidentBot.Teams.Cards;
 
@@ -26,6 +29,11 @@ public static partial class TeamsCards
     public const string VerbResolve = "resolve";
     public const string VerbReopen = "reopen";
 
+    /// <summary>The snooze buttons of a nudge; their data also carries <see cref="DataNudge"/> and <see cref="DataMinutes"/>.</summary>
+    public const string VerbSnooze = "snooze";
+    public const string DataNudge = "nudge";
+    public const string DataMinutes = "minutes";
+
     // Command ids of the message extension; the dialogs' submit data carries {"command": id}.
     public const string DeclareCommand = "declareIncident";
     public const string CaptureCommand = "addToTimeline";
@@ -47,6 +55,8 @@ public static partial class TeamsCards
         public const string Service = "service";
         public const string Private = "private";
         public const string Incident = "incident";
+        public const string UseChannel = "useChannel";
+        public const string Backfill = "backfill";
     }
 
     /// <summary>Statuses offered by the status picker; closing goes through Resolve (it needs a summary).</summary>
@@ -150,6 +160,26 @@ public static partial class TeamsCards
         return card;
     }
 
+    /// <summary>
+    /// A nudge (a reminder to post an update, a quiet incident) with a snooze button for each of
+    /// <see cref="NudgeTexts.SnoozeChoices"/>. Commands in the core's text are shown quoted after the bot's name: a card's
+    /// markdown has no code spans.
+    /// </summary>
+    public static JsonObject NudgeCard(int number, NudgeKind kind, string text)
+    {
+        var body = new JsonArray { TextBlock(Escape(ChatMarkup.Render(text, command => $"“@IncidentBot {command}”"))) };
+        var actions = new JsonArray();
+        foreach (var length in NudgeTexts.SnoozeChoices(kind))
+        {
+            var snooze = Execute($"Snooze {NudgeTexts.Duration(length)}", VerbSnooze, number, sendsInputs: false);
+            snooze["data"]![DataNudge] = NudgeTexts.Word(kind);
+            snooze["data"]![DataMinutes] = (int)length.TotalMinutes;
+            actions.Add(snooze);
+        }
+
+        return Card(body, actions);
+    }
+
     /// <summary>The attachment an activity or an invoke response carries a card in.</summary>
     public static JsonObject Attachment(JsonObject card) => new()
     {
@@ -157,8 +187,15 @@ public static partial class TeamsCards
         ["content"] = Detached(card),
     };
 
-    /// <summary>The declare dialog (message extension action <see cref="DeclareCommand"/>).</summary>
-    public static JsonObject DeclareForm(IncidentsOptions options, string? prefillDescription, string? error = null)
+    /// <summary>How far back a converted channel's messages may be copied into the timeline, as the declare dialog offers it.</summary>
+    public static readonly int[] BackfillChoices = [0, 15, 30, 60, 120, 240];
+
+    /// <summary>
+    /// The declare dialog (message extension action <see cref="DeclareCommand"/>). With <paramref name="offerThisChannel"/>
+    /// (opened in a channel that is no incident's) it also offers to make that channel the incident's home, and how many
+    /// minutes of its messages start the timeline.
+    /// </summary>
+    public static JsonObject DeclareForm(IncidentsOptions options, string? prefillDescription, string? error = null, bool offerThisChannel = false)
     {
         ArgumentNullException.ThrowIfNull(options);
 
@@ -221,6 +258,29 @@ public static partial class TeamsCards
             ["valueOn"] = "true",
             ["valueOff"] = "false",
         });
+        if (offerThisChannel)
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Input.Toggle",
+                ["id"] = Inputs.UseChannel,
+                ["label"] = "Incident channel",
+                ["title"] = "Use this channel: the incident's thread starts here instead of in the incidents channel",
+                ["value"] = "false",
+                ["valueOn"] = "true",
+                ["valueOff"] = "false",
+            });
+            body.Add(new JsonObject
+            {
+                ["type"] = "Input.ChoiceSet",
+                ["id"] = Inputs.Backfill,
+                ["label"] = "Start the timeline with this channel's messages of the last …",
+                ["style"] = "compact",
+                ["value"] = "30",
+                ["choices"] = new JsonArray([.. BackfillChoices.Select(m => (JsonNode)Choice(
+                    m == 0 ? "none" : NudgeTexts.Duration(TimeSpan.FromMinutes(m)), m.ToString(CultureInfo.InvariantCulture)))]),
+            });
+        }
 
         var declare = new JsonObject
         {

@@ -157,8 +157,14 @@ public sealed class TeamsInbound(
         }
 
         var prefill = TeamsMessages.PlainText(TeamsActivity.Str(TeamsActivity.Obj(TeamsActivity.Obj(activity.Value, "messagePayload"), "body"), "content"));
-        return TeamsCards.TaskContinue("Declare an incident", TeamsCards.DeclareForm(incidents.Value, prefill), "large", "medium");
+        return TeamsCards.TaskContinue("Declare an incident", TeamsCards.DeclareForm(incidents.Value, prefill, offerThisChannel: await ConvertibleAsync(activity, cancellationToken)),
+            "large", "medium");
     }
+
+    /// <summary>A team channel that could become an incident's home: not the incidents channel, and no incident's already.</summary>
+    private async Task<bool> ConvertibleAsync(TeamsActivity activity, CancellationToken cancellationToken) =>
+        activity.ConversationType == "channel" && activity.TeamsChannelId is { Length: > 0 } channel && channel != teams.Value.IncidentsChannelId
+        && await mediator.Send(new FindIncidentByChannel(Source, channel), cancellationToken) is null;
 }
 
 public static class TeamsDeliveryKinds

@@ -7,6 +7,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Features.Chat;
 using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Features.Nudges;
 using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Core.Features.Roles;
 using IncidentBot.Core.Features.Timeline;
@@ -107,18 +108,25 @@ public sealed class TeamsInboxProcessor(
         var payload = TeamsActivity.Obj(activity.Value, "messagePayload");
         if (command == TeamsCards.DeclareCommand)
         {
+            var useChannel = TeamsDialogs.Str(data, TeamsCards.Inputs.UseChannel) == "true" && activity.TeamsChannelId is { Length: > 0 } ? activity.TeamsChannelId : null;
+            var backfill = useChannel is not null && int.TryParse(TeamsDialogs.Str(data, TeamsCards.Inputs.Backfill), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes)
+                ? minutes
+                : 0;
             var declared = await mediator.Send(new DeclareIncident(actor,
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Title) ?? string.Empty,
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Severity),
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Description),
                 TeamsDialogs.Str(data, TeamsCards.Inputs.Service),
-                TeamsDialogs.Str(data, TeamsCards.Inputs.Private) == "true"), cancellationToken);
+                TeamsDialogs.Str(data, TeamsCards.Inputs.Private) == "true",
+                useChannel,
+                backfill), cancellationToken);
             if (payload.ValueKind == JsonValueKind.Object)
             {
                 await CaptureAsync(actor, declared.Number, payload, cancellationToken);
             }
 
-            return TeamsCards.InvokeMessage(activity.Name, $"{declared.Reference} declared ({declared.Severity}): {declared.Title}. Its card is on its way to the incidents channel.");
+            var where = useChannel is null ? "Its card is on its way to the incidents channel." : "Its thread starts in this channel.";
+            return TeamsCards.InvokeMessage(activity.Name, $"{declared.Reference} declared ({declared.Severity}): {declared.Title}. {where}");
         }
 
         if (command == TeamsCards.CaptureCommand)
@@ -161,6 +169,15 @@ public sealed class TeamsInboxProcessor(
         if (!int.TryParse(TeamsDialogs.Str(data, TeamsCards.DataIncident), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             return TeamsCards.UniversalActionError(400, "The card does not say which incident it is about.");
+        }
+
+        if (verb == TeamsCards.VerbSnooze)
+        {
+            var kind = NudgeTexts.KindOf(TeamsDialogs.Str(data, TeamsCards.DataNudge));
+            var minutes = int.TryParse(TeamsDialogs.Str(data, TeamsCards.DataMinutes), NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0;
+            return kind is null || minutes <= 0
+                ? TeamsCards.UniversalActionError(400, "The snooze button does not say which nudge, or for how long.")
+                : TeamsCards.UniversalActionMessage(await mediator.Send(new SnoozeNudge(actor, number, kind, TimeSpan.FromMinutes(minutes)), cancellationToken));
         }
 
         switch (verb)

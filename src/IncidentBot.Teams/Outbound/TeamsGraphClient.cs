@@ -28,6 +28,51 @@ public sealed class TeamsGraphClient(HttpClient http, ClientCredentialsTokenClie
         return json.RootElement.GetProperty("id").GetString()!;
     }
 
+    /// <summary>A channel message as Graph lists it: who wrote it (an Entra user id), when, and its text.</summary>
+    public sealed record ChannelMessage(string Id, DateTimeOffset CreatedAt, string UserId, string? UserName, string Html, string? WebUrl);
+
+    /// <summary>
+    /// People's top-level messages in a team channel posted from <paramref name="from"/> up to <paramref name="to"/>,
+    /// oldest first (<c>GET /teams/{team}/channels/{channel}/messages</c>, newest first, 50 a page). Needs
+    /// <c>ChannelMessage.Read.Group</c> (resource-specific consent, granted with the app in that team) or
+    /// <c>ChannelMessage.Read.All</c>; system events and messages of apps are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ChannelMessage>> ChannelMessagesAsync(string teamId, string channelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var found = new List<ChannelMessage>();
+        string? next = $"teams/{Uri.EscapeDataString(teamId)}/channels/{Uri.EscapeDataString(channelId)}/messages?$top=50";
+        for (var page = 0; next is not null && page < 20; page++)
+        {
+            using var response = await SendAsync(HttpMethod.Get, next, null, "Graph list channel messages", cancellationToken);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var olderThanWindow = false;
+            foreach (var m in json.RootElement.GetProperty("value").EnumerateArray())
+            {
+                if (!DateTimeOffset.TryParse(Str(m, "createdDateTime"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+                {
+                    continue;
+                }
+
+                olderThanWindow |= at < from;
+                var user = m.TryGetProperty("from", out var f) && f.ValueKind == JsonValueKind.Object && f.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
+                if (at < from || at > to || Str(m, "messageType") != "message" || Str(user, "id") is not { Length: > 0 } userId || Str(m, "deletedDateTime") is not null)
+                {
+                    continue;
+                }
+
+                var body = m.TryGetProperty("body", out var b) ? Str(b, "content") ?? string.Empty : string.Empty;
+                found.Add(new ChannelMessage(Str(m, "id") ?? string.Empty, at, userId, Str(user, "displayName"), body, Str(m, "webUrl")));
+            }
+
+            next = olderThanWindow ? null : Str(json.RootElement, "@odata.nextLink");
+        }
+
+        return [.. found.OrderBy(m => m.CreatedAt)];
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
     public async Task<string> CreateGroupChatAsync(string topic, IEnumerable<string> userIds, CancellationToken cancellationToken)
     {
         var baseUrl = options.Value.Graph.BaseUrl.TrimEnd('/');

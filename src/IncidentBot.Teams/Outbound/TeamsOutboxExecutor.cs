@@ -25,7 +25,9 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
     private const string CardKind = "card";
     private const string AnnouncementKind = "announcement";
 
-    private static readonly HashSet<Type> Handled = [typeof(EnsureIncidentChannel), typeof(RefreshStatusCard), typeof(AnnounceIncident), typeof(PostToIncident)];
+    private static readonly HashSet<Type> Handled =
+        [typeof(EnsureIncidentChannel), typeof(RefreshStatusCard), typeof(AnnounceIncident), typeof(PostToIncident), typeof(SendNudge), typeof(BriefRole),
+            typeof(AdoptIncidentChannel)];
 
     public string Name => Platform;
 
@@ -48,6 +50,9 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
                 AnnounceIncident i => await AnnounceAsync(mediator, connector, once, i, intentId, cancellationToken),
                 PostToIncident i => await PostAsync(mediator, connector, once, i, intentId, cancellationToken),
                 PostToReviewsChannel i => await PostToReviewsAsync(mediator, connector, once, i, intentId, cancellationToken),
+                SendNudge i => await NudgeAsync(mediator, connector, once, i, intentId, cancellationToken),
+                BriefRole i => await BriefAsync(mediator, connector, once, i, intentId, cancellationToken),
+                AdoptIncidentChannel i => await AdoptChannelAsync(mediator, connector, once, scope.ServiceProvider, i, intentId, cancellationToken),
                 _ => "not a Teams intent",
             };
         }
@@ -207,6 +212,150 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, TeamsConnectorClient.PlainMessage(intent.Text), ct)), ct);
         return $"posted {activityId}";
     }
+
+    /// <summary>
+    /// A nudge as a card with snooze buttons, replying to the incident's card. Teams has no message only one person sees
+    /// in a channel, so a reminder to the commander is a reply in the incident's conversation like any other; one to a
+    /// person of another platform is left to that platform.
+    /// </summary>
+    private async Task<string> NudgeAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, SendNudge intent, long intentId, CancellationToken ct)
+    {
+        if (intent.PersonKey is { } person && !person.StartsWith(Platform + ":", StringComparison.Ordinal))
+        {
+            return "not a Teams user: reminded on their platform";
+        }
+
+        var card = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
+        if (card is null)
+        {
+            return "no Teams conversation";
+        }
+
+        var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+        var text = intent.PersonKey is { } key && NameOf(incident, key) is { } name ? $"{name}: {intent.Text}" : intent.Text;
+        var home = await IncidentsChannelAsync(mediator, ct);
+        var message = TeamsConnectorClient.CardMessage(TeamsCards.NudgeCard(incident.Summary.Number, intent.Kind, text));
+        await once.SendAsync(intent.IncidentId, $"{intentId}:nudge", card.ConversationId,
+            async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId, message, ct)), ct);
+        return "nudged";
+    }
+
+    /// <summary>The role's briefing, as a reply addressed to its new holder in the incident's conversation (see <see cref="NudgeAsync"/>).</summary>
+    private async Task<string> BriefAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, BriefRole intent, long intentId, CancellationToken ct)
+    {
+        if (!intent.PersonKey.StartsWith(Platform + ":", StringComparison.Ordinal))
+        {
+            return "not a Teams user: briefed on their platform";
+        }
+
+        var card = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
+        if (card is null)
+        {
+            return "no Teams conversation";
+        }
+
+        var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+        var text = NameOf(incident, intent.PersonKey) is { } name ? $"{name}: {intent.Text}" : intent.Text;
+        var home = await IncidentsChannelAsync(mediator, ct);
+        await once.SendAsync(intent.IncidentId, $"{intentId}:briefing", card.ConversationId,
+            async () => (card.ConversationId, await connector.ReplyAsync(home.ServiceUrl, card.ConversationId, card.MessageId,
+                TeamsConnectorClient.MarkdownMessage(Inbound.TeamsMentionText.Reply(text)), ct)), ct);
+        return "briefed";
+    }
+
+    /// <summary>
+    /// The incident was declared in a team channel that is to be its home: its card starts a thread there (instead of in
+    /// the incidents channel), and the channel's messages of the minutes before the declare are copied into the timeline
+    /// when Graph lets the bot read them (resource-specific consent <c>ChannelMessage.Read.Group</c>). When it cannot, the
+    /// thread says why and the incident goes on without them.
+    /// </summary>
+    private async Task<string> AdoptChannelAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, IServiceProvider services,
+        AdoptIncidentChannel intent, long intentId, CancellationToken ct)
+    {
+        if (intent.Platform != Platform)
+        {
+            return "declared on another platform";
+        }
+
+        var incident = await mediator.Send(new ReadIncident(intent.IncidentId), ct);
+        var s = incident.Summary;
+        var home = await IncidentsChannelAsync(mediator, ct);
+        var existing = await mediator.Send(new GetIncidentMessage(intent.IncidentId, Platform, CardKind), ct);
+        string thread;
+        string cardId;
+        if (existing is not null)
+        {
+            (thread, cardId) = (existing.ConversationId, existing.MessageId);
+        }
+        else
+        {
+            var card = TeamsConnectorClient.CardMessage(TeamsCards.StatusCard(incident, incidents.Value, links.IncidentUrl(s.Number)));
+            (thread, cardId) = await once.SendAsync(intent.IncidentId, $"{intentId}:card", intent.ChannelId,
+                () => connector.CreateThreadAsync(home.ServiceUrl, intent.ChannelId, home.TenantId, card, ct), ct);
+            await mediator.Send(new LinkIncidentChannel(intent.IncidentId, Platform, thread, $"{s.Reference} thread", home.TenantId), ct);
+            await mediator.Send(new SaveIncidentMessage(intent.IncidentId, Platform, CardKind, thread, cardId), ct);
+        }
+
+        if (intent.BackfillMinutes <= 0)
+        {
+            return $"thread {thread}";
+        }
+
+        var (copied, reason) = await BackfillAsync(mediator, services, intent, s.DeclaredAt, ct);
+        if (reason is not null)
+        {
+            logger.LogInformation("INC-{Number}: no backfill from {Channel}: {Reason}", s.Number, intent.ChannelId, reason);
+            var note = TeamsConnectorClient.PlainMessage($"{s.Reference} starts without this channel's earlier messages: {reason}.");
+            await once.SendAsync(intent.IncidentId, $"{intentId}:no-backfill", thread,
+                async () => (thread, await connector.ReplyAsync(home.ServiceUrl, thread, cardId, note, ct)), ct);
+            return $"thread {thread}; no backfill: {reason}";
+        }
+
+        return $"thread {thread}; {copied} message(s) copied into the timeline";
+    }
+
+    /// <summary>Copies the channel's messages of the chosen minutes; or says why it cannot.</summary>
+    private async Task<(int Copied, string? Reason)> BackfillAsync(IMediator mediator, IServiceProvider services, AdoptIncidentChannel intent, DateTime declaredAt, CancellationToken ct)
+    {
+        if (!teams.Value.GraphConfigured)
+        {
+            return (0, "reading a channel's messages needs Microsoft Graph (Teams:Graph), which is not configured");
+        }
+
+        // Graph names a team by its Entra group id, which Teams sends with some activities only (the bot joining the team).
+        var known = await mediator.Send(new FindConversations(Platform, ChannelId: intent.ChannelId), ct);
+        var team = known.Select(r => r.TeamAadGroupId).FirstOrDefault(t => t is { Length: > 0 });
+        if (team is null && known.Select(r => r.TeamId).FirstOrDefault(t => t is { Length: > 0 }) is { } teamId)
+        {
+            team = (await mediator.Send(new FindConversations(Platform, TenantId: known[0].TenantId), ct))
+                .Where(r => r.TeamId == teamId).Select(r => r.TeamAadGroupId).FirstOrDefault(t => t is { Length: > 0 });
+        }
+
+        if (team is null)
+        {
+            return (0, "the bot does not know which team this channel belongs to yet");
+        }
+
+        var declared = new DateTimeOffset(DateTime.SpecifyKind(declaredAt, DateTimeKind.Utc));
+        IReadOnlyList<TeamsGraphClient.ChannelMessage> messages;
+        try
+        {
+            messages = await services.GetRequiredService<TeamsGraphClient>().ChannelMessagesAsync(team, intent.ChannelId,
+                declared - TimeSpan.FromMinutes(intent.BackfillMinutes), declared, ct);
+        }
+        catch (TeamsApiException refused) when (refused.Status is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        {
+            return (0, "Teams did not let the bot read this channel's messages; the app needs the resource-specific permission "
+                + "ChannelMessage.Read.Group, which a team owner grants when adding it to the team");
+        }
+
+        var imported = messages.Select(m => new Core.Features.Timeline.ImportedMessage(
+            $"teams:{m.Id}", Core.Domain.PersonKey.Create(Platform, m.UserId), m.UserName, Inbound.TeamsMessages.PlainText(m.Html), m.CreatedAt.UtcDateTime,
+            m.WebUrl is { } url && url.StartsWith("https://", StringComparison.Ordinal) ? url : null)).ToList();
+        return (await mediator.Send(new Core.Features.Timeline.ImportChannelHistory(intent.IncidentId, imported), ct), null);
+    }
+
+    private static string? NameOf(IncidentDetails incident, string personKey) => incident.Members.FirstOrDefault(m => m.Key == personKey)?.Name;
 
     private async Task<string> PostToReviewsAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, PostToReviewsChannel intent, long intentId, CancellationToken ct)
     {

@@ -325,6 +325,40 @@ public sealed class FakeSlackApi : IAsyncDisposable
                 });
             case "conversations.archive":
                 return WithChannel(form, c => c.Archived = true);
+            case "conversations.join":
+                // Public channels only; joining one the bot is in is ok with the warning already_in_channel.
+                if (!Channels.TryGetValue(form.GetValueOrDefault("channel") ?? string.Empty, out var joining))
+                {
+                    return Fail("channel_not_found");
+                }
+
+                if (joining.IsPrivate)
+                {
+                    return Fail("method_not_supported_for_channel_type");
+                }
+
+                if (joining.Archived)
+                {
+                    return Fail("is_archived");
+                }
+
+                var joinedBefore = joining.Members.Contains(BotUser);
+                if (!joinedBefore)
+                {
+                    joining.Members.Add(BotUser);
+                }
+
+                var joined = Ok(new JsonObject { ["channel"] = ChannelJson(joining) });
+                if (joinedBefore)
+                {
+                    joined["warning"] = "already_in_channel";
+                    joined["response_metadata"] = new JsonObject { ["warnings"] = new JsonArray("already_in_channel") };
+                }
+
+                return joined;
+            case "chat.postEphemeral":
+                // Shown to one user, never stored in the channel's history: conversations.history cannot find it.
+                return Ok(new JsonObject { ["message_ts"] = NextTs() });
             case "chat.postMessage":
                 var ts = NextTs();
                 var channelId = form["channel"];
@@ -415,7 +449,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
             case "apps.connections.open":
                 return SocketUrl is null ? Fail("invalid_auth") : Ok(new JsonObject { ["url"] = SocketUrl().ToString() });
             default:
-                // views.open, chat.postEphemeral …: accepted as Slack would.
+                // views.open …: accepted as Slack would.
                 return Ok([]);
         }
     }
@@ -547,6 +581,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
     {
         ["id"] = c.Id,
         ["name"] = c.Name,
+        ["is_member"] = c.Members.Contains(BotUser),
         ["is_private"] = c.IsPrivate,
         ["is_archived"] = c.Archived,
         ["purpose"] = new JsonObject { ["value"] = c.Purpose, ["creator"] = string.Empty, ["last_set"] = 0 },

@@ -33,7 +33,7 @@ public class SlackManifestTests
             Assert.Contains($"- {ev}", manifest);
         }
 
-        foreach (var scope in new[] { "commands", "chat:write", "channels:manage", "groups:write", "reactions:read", "pins:read", "pins:write", "bookmarks:read", "bookmarks:write", "users:read", "channels:history", "groups:history" })
+        foreach (var scope in new[] { "commands", "chat:write", "channels:manage", "groups:write", "reactions:read", "pins:read", "pins:write", "bookmarks:read", "bookmarks:write", "users:read", "channels:history", "groups:history", "channels:join" })
         {
             Assert.Contains($"- {scope}\n", manifest.ReplaceLineEndings("\n"));
         }

@@ -701,6 +701,12 @@ public sealed class FakeTeamsServices : IAsyncDisposable
                 return;
             }
 
+            if (route == FakeTeamsRoutes.GraphListChannelMessages)
+            {
+                await ListChannelMessagesAsync(context, first!, second!);
+                return;
+            }
+
             if (body is not JsonObject request)
             {
                 await WriteJsonAsync(context, HttpStatusCode.BadRequest, GraphErrorBody("BadRequest", "Empty Payload. JSON content expected."));
@@ -729,10 +735,104 @@ public sealed class FakeTeamsServices : IAsyncDisposable
     {
         (["teams", var team, "channels"], "POST") => (FakeTeamsRoutes.GraphCreateChannel, team, null),
         (["teams", var team, "channels", var channel, "members"], "POST") => (FakeTeamsRoutes.GraphAddChannelMember, team, channel),
+        (["teams", var team, "channels", var channel, "messages"], "GET") => (FakeTeamsRoutes.GraphListChannelMessages, team, channel),
         (["chats"], "POST") => (FakeTeamsRoutes.GraphCreateChat, null, null),
         (["chats", var chat, "members"], "POST") => (FakeTeamsRoutes.GraphAddChatMember, chat, null),
         _ => (null, null, null),
     };
+
+    /// <summary>Messages of team channels, newest last, as "List channel messages" serves them.</summary>
+    private readonly Dictionary<(string Team, string Channel), List<JsonObject>> _channelMessages = [];
+
+    /// <summary>
+    /// When false, listing a channel's messages is refused with 403 as Graph refuses an app that holds neither
+    /// <c>ChannelMessage.Read.Group</c> for the team nor <c>ChannelMessage.Read.All</c>.
+    /// </summary>
+    public bool MayReadChannelMessages { get; set; } = true;
+
+    /// <summary>A person's message in a team channel, shaped like a <c>chatMessage</c> of the Graph v1.0 reference.</summary>
+    public void SeedChannelMessage(string teamAadGroupId, string channelId, string userId, string userName, string html, DateTimeOffset at, string messageType = "message")
+    {
+        var id = at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var message = new JsonObject
+        {
+            ["id"] = id,
+            ["replyToId"] = null,
+            ["etag"] = id,
+            ["messageType"] = messageType,
+            ["createdDateTime"] = Iso(at),
+            ["lastModifiedDateTime"] = Iso(at),
+            ["lastEditedDateTime"] = null,
+            ["deletedDateTime"] = null,
+            ["subject"] = null,
+            ["summary"] = null,
+            ["chatId"] = null,
+            ["importance"] = "normal",
+            ["locale"] = "en-us",
+            ["webUrl"] = $"https://teams.microsoft.com/l/message/{Uri.EscapeDataString(channelId)}/{id}?groupId={teamAadGroupId}&tenantId={DefaultGraphTenantId}",
+            ["policyViolation"] = null,
+            ["eventDetail"] = null,
+            ["from"] = new JsonObject
+            {
+                ["application"] = null,
+                ["device"] = null,
+                ["user"] = new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.teamworkUserIdentity",
+                    ["id"] = userId,
+                    ["displayName"] = userName,
+                    ["userIdentityType"] = "aadUser",
+                    ["tenantId"] = DefaultGraphTenantId,
+                },
+            },
+            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = html },
+            ["channelIdentity"] = new JsonObject { ["teamId"] = teamAadGroupId, ["channelId"] = channelId },
+            ["attachments"] = new JsonArray(),
+            ["mentions"] = new JsonArray(),
+            ["reactions"] = new JsonArray(),
+        };
+        lock (_gate)
+        {
+            if (!_channelMessages.TryGetValue((teamAadGroupId, channelId), out var list))
+            {
+                _channelMessages[(teamAadGroupId, channelId)] = list = [];
+            }
+
+            list.Add(message);
+        }
+    }
+
+    /// <summary>"List channel messages": newest first, <c>$top</c> per page (default 20, at most 50), the rest behind <c>@odata.nextLink</c>.</summary>
+    private Task ListChannelMessagesAsync(HttpContext context, string teamId, string channelId)
+    {
+        if (!MayReadChannelMessages)
+        {
+            return WriteJsonAsync(context, HttpStatusCode.Forbidden, GraphErrorBody("Forbidden",
+                "Missing role permissions on the request. API requires one of 'ChannelMessage.Read.All, ChannelMessage.Read.Group'."));
+        }
+
+        var top = int.TryParse(context.Request.Query["$top"], System.Globalization.CultureInfo.InvariantCulture, out var t) ? Math.Clamp(t, 1, 50) : 20;
+        var skip = int.TryParse(context.Request.Query["$skiptoken"], System.Globalization.CultureInfo.InvariantCulture, out var k) ? k : 0;
+        List<JsonObject> all;
+        lock (_gate)
+        {
+            all = _channelMessages.TryGetValue((teamId, channelId), out var list) ? [.. list.OrderByDescending(m => m["createdDateTime"]!.GetValue<string>(), StringComparer.Ordinal)] : [];
+        }
+
+        var page = all.Skip(skip).Take(top).Select(m => (JsonNode)m.DeepClone()).ToList();
+        var answer = new JsonObject
+        {
+            ["@odata.context"] = $"{GraphBaseUrl}$metadata#teams('{teamId}')/channels('{Uri.EscapeDataString(channelId)}')/messages",
+            ["@odata.count"] = page.Count,
+            ["value"] = new JsonArray([.. page]),
+        };
+        if (skip + top < all.Count)
+        {
+            answer["@odata.nextLink"] = $"{GraphBaseUrl}teams/{teamId}/channels/{Uri.EscapeDataString(channelId)}/messages?$top={top}&$skiptoken={skip + top}";
+        }
+
+        return WriteJsonAsync(context, HttpStatusCode.OK, answer);
+    }
 
     private Task CreateChannelAsync(HttpContext context, string teamId, JsonObject request)
     {
@@ -1116,6 +1216,7 @@ public static class FakeTeamsRoutes
     public const string GetMember = "connector.getMember";
     public const string GraphCreateChannel = "graph.createChannel";
     public const string GraphAddChannelMember = "graph.addChannelMember";
+    public const string GraphListChannelMessages = "graph.listChannelMessages";
     public const string GraphCreateChat = "graph.createChat";
     public const string GraphAddChatMember = "graph.addChatMember";
     public const string Token = "login.token";

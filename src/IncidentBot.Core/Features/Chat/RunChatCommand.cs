@@ -178,6 +178,9 @@ internal sealed class RunChatCommandHandler(
                 var reopened = await mediator.Send(new ReopenIncident(actor, n), ct);
                 return ChatReply.Public($"{reopened.Reference} reopened ({reopened.Status.ToWord()}).", n);
 
+            case SnoozeCommand snooze:
+                return ChatReply.Private(await mediator.Send(new Nudges.SnoozeNudge(actor, n, snooze.Kind, snooze.Length), ct), n);
+
             case ImpactStartedCommand impact:
                 var zone = options.Zone;
                 var at = TimeSpecResolver.Resolve(impact.When, clock.GetUtcNow(), zone);

@@ -33,6 +33,8 @@ internal sealed class AssignRoleHandler(IncidentWorkspace workspace) : IRequestH
         }
 
         workspace.Enqueue(new InviteToIncident(incident.Id, [request.PersonKey]));
+        workspace.Enqueue(new BriefRole(incident.Id, request.PersonKey, role,
+            Nudges.NudgeTexts.Briefing(incident, role, workspace.Incidents.BriefingFor(role))));
         workspace.Enqueue(new RefreshStatusCard(incident.Id));
         return await workspace.CommitAsync(incident, $"{role} → {request.PersonKey}", request.Actor, cancellationToken);
     }

@@ -11,7 +11,7 @@ public class CommandHelpTests
     private static readonly string[] Commands =
     [
         "declare", "status", "severity", "role", "roles", "update", "note", "action",
-        "resolve", "cancel", "duplicate", "reopen", "impact-started", "list", "timeline", "review", "key", "help",
+        "resolve", "cancel", "duplicate", "reopen", "snooze", "impact-started", "list", "timeline", "review", "key", "help",
     ];
 
     public static TheoryData<string> AllCommands { get; } = new(Commands);
