@@ -48,6 +48,7 @@ public static class CoreRegistration
         services.TryAddSingleton<IIncidentLinks, NoIncidentLinks>();
         services.TryAddScoped<Features.Reviews.ReviewPlans>();
         services.AddOutboxExecutor<Features.Reviews.ReviewsExecutor>();
+        services.AddOutboxExecutor<Features.ActionItems.FollowUpsExecutor>();
         services.TryAddSingleton<Features.Reviews.ReviewFreezeWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Reviews.ReviewFreezeWorker>());
 

@@ -69,6 +69,8 @@ public static class IntentTypes
         ["review.post"] = typeof(PostToReviewsChannel),
         ["review.doc"] = typeof(ScheduleIncidentReviewDoc),
         ["review.calendar"] = typeof(SyncReviewCalendarEvent),
+        ["followups.overdue"] = typeof(RemindOverdueFollowUps),
+        ["person.remind"] = typeof(RemindPerson),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);

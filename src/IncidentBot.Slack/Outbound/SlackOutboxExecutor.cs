@@ -32,7 +32,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     private static readonly HashSet<Type> Handled =
     [
         typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
-        typeof(PostToIncident), typeof(CloseIncidentChannel), typeof(PostToReviewsChannel),
+        typeof(PostToIncident), typeof(CloseIncidentChannel), typeof(PostToReviewsChannel), typeof(RemindPerson),
     ];
 
     public string Name => Platform;
@@ -73,6 +73,10 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 PostToReviewsChannel i => reviews.Value.SlackChannel is { Length: > 0 } channel
                     ? await run.PostToChannelAsync(i.IncidentId, channel, i.Text, cancellationToken)
                     : "no Reviews:SlackChannel",
+                // A message to a user id lands in the person's direct messages with the app.
+                RemindPerson i => i.PersonKey.StartsWith(Platform + ":", StringComparison.Ordinal)
+                    ? await run.PostToChannelAsync(0, i.PersonKey[(Platform.Length + 1)..], i.Text, cancellationToken)
+                    : "not a Slack person",
                 _ => "not a Slack intent",
             };
         }
