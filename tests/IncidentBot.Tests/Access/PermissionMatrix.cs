@@ -236,9 +236,16 @@ public abstract class PermissionMatrixTests<TSurface>(TSurface surface) where TS
             incident,
             target == 0 ? null : await SendAsync(new GetIncident(Observer, target, IncludeHidden: true)),
             await SendAsync(new ListReviewSessions(Observer, 52)),
-            incident.Summary.Status == IncidentStatus.Resolved ? (await SendAsync(new GetReviewDoc(Observer, number))).GeneratedAt : null,
+            incident.Summary.Status == IncidentStatus.Resolved ? await DocStateAsync(number) : null,
         };
         return JsonSerializer.Serialize(parts, Json);
+    }
+
+    /// <summary>The doc's generation time and how many edits its written sections hold.</summary>
+    private async Task<object> DocStateAsync(int number)
+    {
+        var doc = await SendAsync(new GetReviewDoc(Observer, number));
+        return new { doc.GeneratedAt, Edits = doc.Sections.Sum(s => s.Edits.Count) };
     }
 
     private async Task<T> SendAsync<T>(IRequest<T> request)
