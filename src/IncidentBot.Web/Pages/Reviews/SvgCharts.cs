@@ -15,12 +15,16 @@ public sealed record ChartSeries(string Name, string Color, IReadOnlyList<double
 /// </summary>
 public static class SvgCharts
 {
-    private const double Width = 640;
-    private const double Height = 240;
-    private const double Left = 44;
-    private const double Right = 12;
-    private const double Top = 12;
-    private const double Bottom = 44;
+    // About the size the chart is shown at (a third of the page, or a phone's width), so its text stays readable.
+    private const double Width = 360;
+    private const double Height = 190;
+    private const double Left = 30;
+    private const double Right = 8;
+    private const double Top = 14;
+    private const double Bottom = 26;
+
+    /// <summary>Most labels written under the axis; with more, every second (third …) one is.</summary>
+    private const int MaxLabels = 6;
 
     /// <summary>Bars side by side per label, one per series.</summary>
     public static IHtmlContent Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<ChartSeries> series, string? unit = null) =>
@@ -53,9 +57,10 @@ public static class SvgCharts
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{F(y + 4)}\" text-anchor=\"end\" class=\"axis\">{E(Number(v))}</text>");
         }
 
-        for (var i = 0; i < labels.Count; i++)
+        var every = (labels.Count + MaxLabels - 1) / MaxLabels;
+        for (var i = 0; i < labels.Count; i += Math.Max(every, 1))
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + (slot * i) + (slot / 2))}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\" class=\"axis\">{E(labels[i])}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + (slot * i) + (slot / 2))}\" y=\"{Height - Bottom + 15}\" text-anchor=\"middle\" class=\"axis\">{E(labels[i])}</text>");
         }
 
         if (bars)
@@ -97,7 +102,7 @@ public static class SvgCharts
                     var x = Left + (slot * i) + (slot / 2);
                     path.Append(CultureInfo.InvariantCulture, $"{(pen ? 'L' : 'M')}{F(x)},{F(Y(v))} ");
                     pen = true;
-                    sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(x)}\" cy=\"{F(Y(v))}\" r=\"3.5\" style=\"fill:{s.Color}\"><title>{E($"{s.Name}, {labels[i]}: {Number(v)}{unit}")}</title></circle>");
+                    sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(x)}\" cy=\"{F(Y(v))}\" r=\"3\" style=\"fill:{s.Color}\"><title>{E($"{s.Name}, {labels[i]}: {Number(v)}{unit}")}</title></circle>");
                 }
 
                 if (path.Length > 0)
