@@ -49,6 +49,7 @@ public static class CoreRegistration
         services.TryAddScoped<Features.Reviews.ReviewPlans>();
         services.AddOutboxExecutor<Features.Reviews.ReviewsExecutor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkRunner, Features.Nudges.NudgeRunner>());
+        services.AddOutboxExecutor<Features.ActionItems.FollowUpsExecutor>();
         services.TryAddSingleton<Features.Reviews.ReviewFreezeWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Reviews.ReviewFreezeWorker>());
 

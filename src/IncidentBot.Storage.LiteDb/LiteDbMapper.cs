@@ -19,6 +19,10 @@ internal static class LiteDbMapper
         };
         mapper.RegisterType(value => new BsonValue(ToUtc(value)), bson => bson.AsDateTime.ToUniversalTime());
 
+        // A day (a follow-up's due date) is no instant: stored as its ISO text, never shifted by a time zone.
+        mapper.RegisterType(value => new BsonValue(value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            bson => DateOnly.ParseExact(bson.AsString, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+
         mapper.Entity<Incident>()
             .Id(x => x.Id, autoId: false)
             .Ignore(x => x.Timeline)

@@ -24,6 +24,7 @@ internal static class LiteDbSchema
     private static readonly (int Version, Action<LiteDatabase> Apply)[] Steps =
     [
         (1, CreateIndexes),
+        (2, ActionItemStatus),
     ];
 
     public static int CurrentVersion => Steps[^1].Version;
@@ -44,6 +45,31 @@ internal static class LiteDbSchema
                 apply(db);
                 db.UserVersion = stepVersion;
             }
+        }
+    }
+
+    /// <summary>Follow-ups had a <c>Done</c> flag; they have a status now (open, done, won't do).</summary>
+    private static void ActionItemStatus(LiteDatabase db)
+    {
+        var incidents = db.GetCollection(Incidents);
+        foreach (var doc in incidents.FindAll().ToList())
+        {
+            if (!doc.TryGetValue("ActionItems", out var items) || !items.IsArray || items.AsArray.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var item in items.AsArray.Where(i => i.IsDocument).Select(i => i.AsDocument))
+            {
+                var done = item.TryGetValue("Done", out var flag) && flag.IsBoolean && flag.AsBoolean;
+                item.Remove("Done");
+                if (!item.ContainsKey("Status"))
+                {
+                    item["Status"] = done ? "Done" : "Open";
+                }
+            }
+
+            incidents.Update(doc);
         }
     }
 

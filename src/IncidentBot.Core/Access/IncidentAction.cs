@@ -59,6 +59,27 @@ public enum IncidentAction
 
     /// <summary>Choose the review's presenter or notetaker.</summary>
     ReviewMeeting,
+
+    /// <summary>Write in the review doc's sections.</summary>
+    WriteReviewSection,
+
+    /// <summary>Mark or unmark a timeline entry as a key moment.</summary>
+    MarkKeyMoment,
+
+    /// <summary>Regenerate a review doc whose agenda is fixed (before the freeze <see cref="ReviewDoc"/> applies).</summary>
+    RefreshFrozenReviewDoc,
+
+    /// <summary>Mark a follow-up done or won't do.</summary>
+    CloseActionItem,
+
+    /// <summary>Open a done or dropped follow-up again.</summary>
+    ReopenActionItem,
+
+    /// <summary>Set or clear a follow-up's due date.</summary>
+    ActionItemDue,
+
+    /// <summary>Link a follow-up to its ticket.</summary>
+    ActionItemLink,
 }
 
 /// <summary>Who a row of <c>Incidents:Permissions</c> lets act; the configured words are these names in lower case.</summary>

@@ -85,7 +85,14 @@ public sealed class IncidentPermissions(IOptions<IncidentsOptions> incidents, IO
         IncidentAction.ReviewDoc => $"regenerate the review doc of {reference}",
         IncidentAction.RequestReview => $"book the review of {reference}",
         IncidentAction.ReviewSchedule => $"move, skip, extend or unbook the review of {reference}",
-        _ => $"choose the presenter or notetaker of {reference}'s review",
+        IncidentAction.ReviewMeeting => $"choose the presenter or notetaker of {reference}'s review",
+        IncidentAction.WriteReviewSection => $"write in the review doc of {reference}",
+        IncidentAction.MarkKeyMoment => $"mark the key moments of {reference}",
+        IncidentAction.RefreshFrozenReviewDoc => $"regenerate the review doc of {reference} once its agenda is fixed",
+        IncidentAction.CloseActionItem => $"close follow-ups of {reference}",
+        IncidentAction.ReopenActionItem => $"reopen follow-ups of {reference}",
+        IncidentAction.ActionItemDue => $"set due dates of {reference}'s follow-ups",
+        _ => $"link {reference}'s follow-ups to tickets",
     };
 }
 

@@ -10,6 +10,9 @@ public sealed class PermissionTable
 
     private static readonly Grantee[] Responders = [Grantee.Declarer, Grantee.Roles, Grantee.Facilitators];
 
+    /// <summary>The review's doc and follow-ups are the work of the people who were in the incident, and of facilitators.</summary>
+    private static readonly Grantee[] Contributors = [Grantee.Members, Grantee.Facilitators];
+
     private readonly Dictionary<IncidentAction, IReadOnlyList<Grantee>> _rows;
 
     private PermissionTable(Dictionary<IncidentAction, IReadOnlyList<Grantee>> rows) => _rows = rows;
@@ -35,6 +38,13 @@ public sealed class PermissionTable
         [IncidentAction.RequestReview] = [Grantee.Anyone],
         [IncidentAction.ReviewSchedule] = [Grantee.Facilitators],
         [IncidentAction.ReviewMeeting] = [Grantee.Facilitators],
+        [IncidentAction.WriteReviewSection] = Contributors,
+        [IncidentAction.MarkKeyMoment] = Contributors,
+        [IncidentAction.RefreshFrozenReviewDoc] = [Grantee.Facilitators],
+        [IncidentAction.CloseActionItem] = Contributors,
+        [IncidentAction.ReopenActionItem] = Contributors,
+        [IncidentAction.ActionItemDue] = Contributors,
+        [IncidentAction.ActionItemLink] = Contributors,
     };
 
     /// <summary>The words a setting may use, as typed: <c>anyone</c>, <c>members</c>, <c>declarer</c> …</summary>

@@ -68,6 +68,36 @@ public sealed record ActionCommand(string Text, PersonTarget? Owner) : ChatComma
     public override string Name => "action";
 }
 
+/// <summary>What <c>action done|drop|reopen|due|link &lt;n&gt;</c> does to follow-up number <c>n</c>.</summary>
+public enum ActionItemChange
+{
+    Done,
+    WontDo,
+    Reopen,
+    Due,
+    Link,
+}
+
+/// <summary>
+/// A change to an existing follow-up: <see cref="Reason"/> for <see cref="ActionItemChange.WontDo"/>, <see cref="Due"/>
+/// (null: no due date) for <see cref="ActionItemChange.Due"/>, <see cref="Link"/> for <see cref="ActionItemChange.Link"/>.
+/// </summary>
+public sealed record ActionItemCommand(ActionItemChange Change, int Item) : ChatCommand
+{
+    public string? Reason { get; init; }
+    public DateOnly? Due { get; init; }
+    public string? Link { get; init; }
+    public override bool RequiresIncident => true;
+    public override string Name => "action";
+}
+
+/// <summary>List the incident's follow-ups.</summary>
+public sealed record ActionsCommand : ChatCommand
+{
+    public override bool RequiresIncident => true;
+    public override string Name => "actions";
+}
+
 /// <summary>Resolve, with an optional summary.</summary>
 public sealed record ResolveCommand(string? Summary) : ChatCommand
 {

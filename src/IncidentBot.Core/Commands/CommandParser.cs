@@ -114,6 +114,7 @@ public static class CommandParser
                 "update" => RequiredText("update", "Update", "Add the update text.", t => new UpdateCommand(t)),
                 "note" => RequiredText("note", "Note", "Add the note text.", t => new NoteCommand(t)),
                 "action" => Action(),
+                "actions" => NoArguments("actions", new ActionsCommand()),
                 "resolve" => Resolve(),
                 "cancel" => RequiredText("cancel", "Reason", "Say why it's cancelled, e.g. false alarm.", t => new CancelCommand(t)),
                 "duplicate" => Duplicate(),
@@ -429,6 +430,11 @@ public static class CommandParser
         /// </summary>
         private ParseResult Action()
         {
+            if (ActionItemChangeWord() is { } change)
+            {
+                return change;
+            }
+
             var from = TextScan.SkipSeparators(text, _position);
             var to = text.Length;
             while (to > from && TextScan.IsSeparator(text[to - 1]))
@@ -484,6 +490,69 @@ public static class CommandParser
             }
 
             return TooLong(actionText) ? Fail("action", TooLongMessage("Action")) : Ok(new ActionCommand(actionText, owner));
+        }
+
+        /// <summary>
+        /// <c>action done|drop|reopen|due|link &lt;n&gt; …</c> changes follow-up <c>n</c>. The word is a subcommand only
+        /// when a number follows it (or nothing does), so "action done with the old dashboards" is still a new follow-up.
+        /// </summary>
+        private ParseResult? ActionItemChangeWord()
+        {
+            var mark = _position;
+            var word = NextToken().ToLowerInvariant();
+            ActionItemChange? change = word switch
+            {
+                "done" => ActionItemChange.Done,
+                "drop" => ActionItemChange.WontDo,
+                "reopen" => ActionItemChange.Reopen,
+                "due" => ActionItemChange.Due,
+                "link" => ActionItemChange.Link,
+                _ => null,
+            };
+            if (change is not { } what)
+            {
+                _position = mark;
+                return null;
+            }
+
+            var numberWord = NextToken();
+            if (numberWord.Length == 0)
+            {
+                return Fail("action", $"Which follow-up? {ChatMarkup.Command($"action {word} <n>")} (the number {ChatMarkup.Command("actions")} shows).");
+            }
+
+            if (!int.TryParse(numberWord.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var item) || item <= 0)
+            {
+                _position = mark;
+                return null;
+            }
+
+            var rest = Rest();
+            switch (what)
+            {
+                case ActionItemChange.Done or ActionItemChange.Reopen:
+                    return rest.Length == 0 ? Ok(new ActionItemCommand(what, item)) : Fail("action", $"{ChatMarkup.Command($"action {word} {item}")} takes nothing after it.");
+                case ActionItemChange.WontDo:
+                    if (rest.Length == 0)
+                    {
+                        return Fail("action", $"Say why it won't be done: {ChatMarkup.Command($"action drop {item} <reason>")}.");
+                    }
+
+                    return TooLong(rest) ? Fail("action", TooLongMessage("Reason")) : Ok(new ActionItemCommand(what, item) { Reason = rest });
+                case ActionItemChange.Due:
+                    if (rest.Equals("none", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return Ok(new ActionItemCommand(what, item));
+                    }
+
+                    return TryParseIsoDate(rest, out var due)
+                        ? Ok(new ActionItemCommand(what, item) { Due = due })
+                        : Fail("action", $"'{TextScan.Echo(rest)}' isn't a date: {ChatMarkup.Command($"action due {item} yyyy-mm-dd")} (or none).");
+                default:
+                    return Uri.TryCreate(rest, UriKind.Absolute, out var link) && (link.Scheme == Uri.UriSchemeHttps || link.Scheme == Uri.UriSchemeHttp) && rest.Length <= 2000
+                        ? Ok(new ActionItemCommand(what, item) { Link = rest })
+                        : Fail("action", $"'{TextScan.Echo(rest)}' isn't a link: {ChatMarkup.Command($"action link {item} https://…")}.");
+            }
         }
 
         private Mention? LastMentionEndingAt(int end)

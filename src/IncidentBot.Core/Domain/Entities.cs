@@ -61,6 +61,7 @@ public enum TimelineKind
     Reopened = 13,
     MemberJoined = 14,
     MemberLeft = 15,
+    ActionItemChanged = 16,
 }
 
 public sealed class TimelineEntry
@@ -115,6 +116,15 @@ public sealed class TimelineEdit
     public bool NewHidden { get; set; }
 }
 
+/// <summary>Where a follow-up stands. Stored by name; items stored before there was a status read as open or done.</summary>
+public enum ActionItemStatus
+{
+    Open = 0,
+    Done = 1,
+    WontDo = 2,
+}
+
+/// <summary>A follow-up of an incident: who does it, by when, where it is tracked, and whether it got done.</summary>
 public sealed class ActionItem
 {
     public long Id { get; set; }
@@ -123,8 +133,25 @@ public sealed class ActionItem
     public string? OwnerKey { get; set; }
     public required string CreatedBy { get; set; }
     public DateTime CreatedAt { get; set; }
-    public bool Done { get; set; }
+    public ActionItemStatus Status { get; set; }
+
+    /// <summary>The day it is due, in the review meeting's time zone; overdue from the next day on.</summary>
+    public DateOnly? DueOn { get; set; }
+
+    /// <summary>Where the work is tracked (a ticket), an http(s) address.</summary>
+    public string? Link { get; set; }
+
+    /// <summary>When it was last marked done or won't do, and by whom; cleared by a reopen.</summary>
+    public DateTime? ClosedAt { get; set; }
+
+    public string? ClosedBy { get; set; }
+
+    /// <summary>Why it won't be done.</summary>
+    public string? Reason { get; set; }
+
     public string? TenantId { get; set; }
+
+    public bool IsOverdue(DateOnly today) => Status == ActionItemStatus.Open && DueOn < today;
 }
 
 /// <summary>

@@ -327,6 +327,87 @@ public sealed class Incident
         return (item, entry);
     }
 
+    public ActionItem FindActionItem(long id) =>
+        ActionItems.Find(a => a.Id == id) ?? throw new IncidentRuleException(
+            ActionItems.Count == 0 ? $"{Reference} has no follow-ups." : $"{Reference} has no follow-up #{id} (it has #1 to #{ActionItems.Max(a => a.Id)}).");
+
+    /// <summary>Marks a follow-up done or won't do (<paramref name="reason"/> required for won't do).</summary>
+    public TimelineEntry CloseActionItem(long id, ActionItemStatus to, string? reason, Actor by, DateTime now)
+    {
+        var item = FindActionItem(id);
+        if (to == ActionItemStatus.Open)
+        {
+            throw new IncidentRuleException("Use reopen to open a follow-up again.");
+        }
+
+        if (item.Status == to)
+        {
+            throw new IncidentRuleException($"Follow-up #{id} is already {to.ToWord()}.");
+        }
+
+        if (to == ActionItemStatus.WontDo)
+        {
+            reason = RequireText(reason ?? string.Empty, "reason");
+        }
+
+        var before = item.Status;
+        item.Status = to;
+        item.ClosedAt = now;
+        item.ClosedBy = by.PersonKey;
+        item.Reason = to == ActionItemStatus.WontDo ? reason : null;
+        var text = to == ActionItemStatus.Done ? $"Follow-up #{id} done: {item.Text}" : $"Follow-up #{id} won't be done ({reason}): {item.Text}";
+        return Record(TimelineKind.ActionItemChanged, by, now, text, before.ToWord(), to.ToWord());
+    }
+
+    public TimelineEntry ReopenActionItem(long id, Actor by, DateTime now)
+    {
+        var item = FindActionItem(id);
+        if (item.Status == ActionItemStatus.Open)
+        {
+            throw new IncidentRuleException($"Follow-up #{id} is open already.");
+        }
+
+        var before = item.Status;
+        item.Status = ActionItemStatus.Open;
+        item.ClosedAt = null;
+        item.ClosedBy = null;
+        item.Reason = null;
+        return Record(TimelineKind.ActionItemChanged, by, now, $"Follow-up #{id} reopened: {item.Text}", before.ToWord(), ActionItemStatus.Open.ToWord());
+    }
+
+    /// <summary>Sets (or with null clears) the day a follow-up is due.</summary>
+    public TimelineEntry SetActionItemDue(long id, DateOnly? dueOn, Actor by, DateTime now)
+    {
+        var item = FindActionItem(id);
+        if (item.DueOn == dueOn)
+        {
+            throw new IncidentRuleException(dueOn is null ? $"Follow-up #{id} has no due date." : $"Follow-up #{id} is due {Day(dueOn)} already.");
+        }
+
+        var before = item.DueOn;
+        item.DueOn = dueOn;
+        var text = dueOn is null ? $"Follow-up #{id} has no due date now: {item.Text}" : $"Follow-up #{id} due {Day(dueOn)}: {item.Text}";
+        return Record(TimelineKind.ActionItemChanged, by, now, text, Day(before), Day(dueOn));
+    }
+
+    /// <summary>Links a follow-up to where it is tracked (an http or https address).</summary>
+    public TimelineEntry LinkActionItem(long id, string link, Actor by, DateTime now)
+    {
+        var item = FindActionItem(id);
+        link = link.Trim();
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || link.Length > InputLimits.For(InputField.Text).MaxLength)
+        {
+            throw new IncidentRuleException($"'{link}' isn't an http or https link.");
+        }
+
+        var before = item.Link;
+        item.Link = link;
+        return Record(TimelineKind.ActionItemChanged, by, now, $"Follow-up #{id} tracked at {link}: {item.Text}", before, link);
+    }
+
+    private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Changes of status and severity (and the declare, resolve, cancel, reopen, impact start, duplicate) are key
     /// moments unless someone unmarks them; anything else is one once someone marks it.

@@ -21,4 +21,7 @@ public static class IncidentStatusExtensions
         status is IncidentStatus.Resolved or IncidentStatus.Cancelled or IncidentStatus.Duplicate;
 
     public static string ToWord(this IncidentStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>"open", "done", "won't do".</summary>
+    public static string ToWord(this ActionItemStatus status) => status == ActionItemStatus.WontDo ? "won't do" : status.ToString().ToLowerInvariant();
 }

@@ -30,7 +30,21 @@ public sealed record TimelineEntryView(
     };
 }
 
-public sealed record ActionItemView(long Id, string Text, PersonView? Owner, bool Done, PersonView CreatedBy, DateTime CreatedAt);
+/// <summary>A follow-up as people read it; <see cref="DueOn"/> is a day in the review meeting's time zone.</summary>
+public sealed record ActionItemView(long Id, string Text, PersonView? Owner, ActionItemStatus Status, PersonView CreatedBy, DateTime CreatedAt)
+{
+    public DateOnly? DueOn { get; init; }
+    public string? Link { get; init; }
+    public string? Reason { get; init; }
+    public DateTime? ClosedAt { get; init; }
+
+    public bool Done => Status == ActionItemStatus.Done;
+
+    /// <summary>"open", "done", "won't do".</summary>
+    public string StatusWord => Status.ToWord();
+
+    public bool IsOverdue(DateOnly today) => Status == ActionItemStatus.Open && DueOn < today;
+}
 
 public sealed record ChannelView(string Platform, string ChannelId, string? Name);
 

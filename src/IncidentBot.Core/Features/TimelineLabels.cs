@@ -23,6 +23,7 @@ public static class TimelineLabels
         TimelineKind.Reopened => "reopened",
         TimelineKind.MemberJoined => "joined",
         TimelineKind.MemberLeft => "left",
+        TimelineKind.ActionItemChanged => "follow-up",
         _ => kind.ToString(),
     };
 }

@@ -11,6 +11,11 @@ public sealed class ReviewsOptions
 
     public MeetingOptions Meeting { get; set; } = new();
 
+    /// <summary>Local time (<c>HH:mm</c>, the meeting's time zone) when owners of overdue follow-ups are reminded, once a day. Default 09:00.</summary>
+    public string ReminderTime { get; set; } = "09:00";
+
+    public TimeOnly ReminderTimeOfDay => TimeOnly.ParseExact(ReminderTime, "HH:mm", CultureInfo.InvariantCulture);
+
     /// <summary>Incidents per session (a batch of related incidents fills a session on its own). Default 2.</summary>
     public int SessionCapacity { get; set; } = ReviewRules.DefaultSessionCapacity;
 
@@ -91,6 +96,11 @@ internal sealed class ReviewsOptionsValidator(IOptions<IncidentsOptions> inciden
         if (!IncidentsOptionsValidator.TryZone(m.TimeZone))
         {
             errors.Add($"Reviews:Meeting:TimeZone '{m.TimeZone}' is not a known IANA time zone (for example Europe/Berlin).");
+        }
+
+        if (!TimeOnly.TryParseExact(options.ReminderTime, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            errors.Add($"Reviews:ReminderTime must be a 24-hour time like 09:00 (got '{options.ReminderTime}').");
         }
 
         if (m.DurationMinutes is < 5 or > 480)

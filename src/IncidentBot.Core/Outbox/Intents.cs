@@ -80,6 +80,25 @@ public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutbo
 /// <summary>Regenerate the resolved incident's review doc (after its timeline was edited).</summary>
 public sealed record ScheduleIncidentReviewDoc(long IncidentId) : IOutboxIntent;
 
+/// <summary>
+/// Timed work: at <see cref="AtUtc"/> (<c>Reviews:ReminderTime</c> in the meeting's zone) remind the owners of overdue
+/// follow-ups, one message each, and schedule the next day's run. One run is pending at a time.
+/// </summary>
+public sealed record RemindOverdueFollowUps(DateTime AtUtc) : IOutboxIntent
+{
+    public long IncidentId => 0;
+
+    public string OrderingKey => "followups";
+}
+
+/// <summary>A direct message to one person (a reminder), on the platform the person is from.</summary>
+public sealed record RemindPerson(string PersonKey, string Text) : IOutboxIntent
+{
+    public long IncidentId => 0;
+
+    public string OrderingKey => $"person:{PersonKey}";
+}
+
 /// <summary>Write a session's fixed agenda into the organisation's calendar (or cancel the occurrence when nothing is booked).</summary>
 public sealed record SyncReviewCalendarEvent(long IncidentId, DateTime SessionStartUtc, string Agenda, bool Cancelled) : IOutboxIntent
 {

@@ -72,6 +72,8 @@ public static class IntentTypes
         ["nudge.send"] = typeof(SendNudge),
         ["role.brief"] = typeof(BriefRole),
         ["incident.channel.adopt"] = typeof(AdoptIncidentChannel),
+        ["followups.overdue"] = typeof(RemindOverdueFollowUps),
+        ["person.remind"] = typeof(RemindPerson),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -36,7 +36,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     [
         typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
         typeof(PostToIncident), typeof(CloseIncidentChannel), typeof(PostToReviewsChannel), typeof(SendNudge), typeof(BriefRole),
-        typeof(AdoptIncidentChannel),
+        typeof(AdoptIncidentChannel), typeof(RemindPerson),
     ];
 
     public string Name => Platform;
@@ -80,6 +80,10 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 SendNudge i => await run.NudgeAsync(i, cancellationToken),
                 BriefRole i => await run.BriefAsync(i, cancellationToken),
                 AdoptIncidentChannel i => await run.AdoptChannelAsync(i, cancellationToken),
+                // A message to a user id lands in the person's direct messages with the app.
+                RemindPerson i => i.PersonKey.StartsWith(Platform + ":", StringComparison.Ordinal)
+                    ? await run.PostToChannelAsync(0, i.PersonKey[(Platform.Length + 1)..], i.Text, cancellationToken)
+                    : "not a Slack person",
                 _ => "not a Slack intent",
             };
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IncidentBot.Core.Access;
 using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Features.ActionItems;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Membership;
 using IncidentBot.Core.Features.Reviews;
@@ -99,6 +100,15 @@ public static class PermissionMatrix
             "Only a facilitator can move, skip, extend or unbook the review of INC-{n}."),
         new(IncidentAction.ReviewMeeting, MatrixVia.Command, "INC-{n} review presenter me", MatrixSetup.Booked, false, false, true,
             "Only a facilitator can choose the presenter or notetaker of INC-{n}'s review."),
+        new(IncidentAction.WriteReviewSection, MatrixVia.Command, "INC-{n} review write went-well the rollback was quick", MatrixSetup.Booked, true, true, true, null),
+        new(IncidentAction.MarkKeyMoment, MatrixVia.Command, "INC-{n} key {entry}", MatrixSetup.Open, true, true, true, null),
+
+        // The setup's agenda is not fixed yet, so anyone may regenerate (ReviewDoc); the facilitators' row applies after the freeze.
+        new(IncidentAction.RefreshFrozenReviewDoc, MatrixVia.Command, "INC-{n} review doc", MatrixSetup.Booked, true, true, true, null),
+        new(IncidentAction.CloseActionItem, MatrixVia.Command, "INC-{n} action done 1", MatrixSetup.Open, true, true, true, null),
+        new(IncidentAction.ReopenActionItem, MatrixVia.Command, "INC-{n} action reopen 2", MatrixSetup.Open, true, true, true, null),
+        new(IncidentAction.ActionItemDue, MatrixVia.Command, "INC-{n} action due 1 2027-01-15", MatrixSetup.Open, true, true, true, null),
+        new(IncidentAction.ActionItemLink, MatrixVia.Command, "INC-{n} action link 1 https://tracker.example.com/OPS-1", MatrixSetup.Open, true, true, true, null),
     ];
 
     public static MatrixRow Row(IncidentAction action) => Rows.Single(r => r.Action == action);
@@ -162,7 +172,8 @@ public abstract class PermissionMatrixTests<TSurface>(TSurface surface) where TS
         var reply = row.Via switch
         {
             MatrixVia.Command => await surface.CommandAsync(person, row.Command!.Replace("{n}", $"{number}", StringComparison.Ordinal)
-                .Replace("{target}", $"{target}", StringComparison.Ordinal)),
+                .Replace("{target}", $"{target}", StringComparison.Ordinal)
+                .Replace("{entry}", $"{(await SendAsync(new GetIncident(Observer, number))).Timeline[0].Id}", StringComparison.Ordinal)),
             MatrixVia.Capture => await surface.CaptureAsync(person, number),
             _ => await surface.HideEntryAsync(person, number, (await SendAsync(new GetIncident(Observer, number))).Timeline[0].Id),
         };
@@ -193,6 +204,10 @@ public abstract class PermissionMatrixTests<TSurface>(TSurface surface) where TS
         await SendAsync(new AssignRole(declarer, number, "commander", holder.PersonKey, holder.DisplayName));
         await SendAsync(new AssignRole(declarer, number, "scribe", surface.Scribe.PersonKey, surface.Scribe.DisplayName));
         await SendAsync(new ChangeMembership(member, number, member.PersonKey, Join: true, MembershipSource.Channel, member.DisplayName, FromPlatform: true));
+        // Two follow-ups to change: #1 open, #2 done.
+        await SendAsync(new AddActionItem(declarer, number, "Matrix follow-up", declarer.PersonKey, declarer.DisplayName));
+        await SendAsync(new AddActionItem(declarer, number, "Matrix finished follow-up"));
+        await SendAsync(new CloseActionItem(declarer, number, 2, ActionItemStatus.Done));
         var target = setup == MatrixSetup.WithTarget ? (await SendAsync(new DeclareIncident(declarer, "Matrix original", "SEV2"))).Number : 0;
         if (setup is MatrixSetup.Resolved or MatrixSetup.Booked)
         {
@@ -221,9 +236,16 @@ public abstract class PermissionMatrixTests<TSurface>(TSurface surface) where TS
             incident,
             target == 0 ? null : await SendAsync(new GetIncident(Observer, target, IncludeHidden: true)),
             await SendAsync(new ListReviewSessions(Observer, 52)),
-            incident.Summary.Status == IncidentStatus.Resolved ? (await SendAsync(new GetReviewDoc(Observer, number))).GeneratedAt : null,
+            incident.Summary.Status == IncidentStatus.Resolved ? await DocStateAsync(number) : null,
         };
         return JsonSerializer.Serialize(parts, Json);
+    }
+
+    /// <summary>The doc's generation time and how many edits its written sections hold.</summary>
+    private async Task<object> DocStateAsync(int number)
+    {
+        var doc = await SendAsync(new GetReviewDoc(Observer, number));
+        return new { doc.GeneratedAt, Edits = doc.Sections.Sum(s => s.Edits.Count) };
     }
 
     private async Task<T> SendAsync<T>(IRequest<T> request)

@@ -162,6 +162,23 @@ internal sealed class RunChatCommandHandler(
                 var ownerText = owner.Item1 is null ? string.Empty : $" (owner: {owner.Item2 ?? People.FallbackName(owner.Item1)})";
                 return ChatReply.Public($"Action item on {withAction.Reference}{ownerText}: {action.Text}", n);
 
+            case ActionItemCommand change:
+                var changedItem = change.Change switch
+                {
+                    ActionItemChange.Done => await mediator.Send(new CloseActionItem(actor, n, change.Item, ActionItemStatus.Done), ct),
+                    ActionItemChange.WontDo => await mediator.Send(new CloseActionItem(actor, n, change.Item, ActionItemStatus.WontDo, change.Reason), ct),
+                    ActionItemChange.Reopen => await mediator.Send(new ReopenActionItem(actor, n, change.Item), ct),
+                    ActionItemChange.Due => await mediator.Send(new SetActionItemDue(actor, n, change.Item, change.Due), ct),
+                    _ => await mediator.Send(new LinkActionItem(actor, n, change.Item, change.Link!), ct),
+                };
+                return ChatReply.Public($"Follow-up #{changedItem.Item.Id} of {changedItem.Incident.Reference}: {DescribeActionItem(changedItem.Item)}", n);
+
+            case ActionsCommand:
+                var withItems = await mediator.Send(new GetIncident(actor, n), ct);
+                return ChatReply.Private(withItems.ActionItems.Count == 0
+                    ? $"{withItems.Summary.Reference} has no follow-ups. Add one with {ChatMarkup.Command("action <text> [@owner]")}."
+                    : $"Follow-ups of {withItems.Summary.Reference}:\n" + string.Join('\n', withItems.ActionItems.Select(a => $"#{a.Id} {DescribeActionItem(a)}")), n);
+
             case ResolveCommand resolve:
                 var resolved = await mediator.Send(new ResolveIncident(actor, n, resolve.Summary), ct);
                 return ChatReply.Public($"{resolved.Reference} resolved" + (string.IsNullOrWhiteSpace(resolve.Summary) ? "." : $": {resolve.Summary}"), n);
@@ -287,6 +304,28 @@ internal sealed class RunChatCommandHandler(
 
         sb.Append(CultureInfo.InvariantCulture, $"\nAct on one from anywhere: {ChatMarkup.Command("INC-<n> <command>")}");
         return sb.ToString();
+    }
+
+    /// <summary>"Fix the db — open · owner Bob · due 2026-12-01 · https://…".</summary>
+    private static string DescribeActionItem(ActionItemView item)
+    {
+        var parts = new List<string> { item.Status == ActionItemStatus.WontDo && item.Reason is { } reason ? $"won't do ({reason})" : item.StatusWord };
+        if (item.Owner is { } owner)
+        {
+            parts.Add($"owner {owner.Name}");
+        }
+
+        if (item.DueOn is { } due)
+        {
+            parts.Add($"due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+        }
+
+        if (item.Link is { } link)
+        {
+            parts.Add(link);
+        }
+
+        return $"{item.Text} — {string.Join(" · ", parts)}";
     }
 
     private static string DescribeTimeline(IncidentDetails incident, TimeZoneInfo zone)

@@ -74,7 +74,7 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace, IncidentPe
                 .Select(r => new RoleHistoryView(r.Role, People.View(r.PersonKey, names), People.View(r.AssignedBy, names), r.AssignedAt, r.RelievedAt)).ToList(),
             incident.Members.Where(m => m.Active).Select(m => m.PersonKey).Distinct().Select(k => People.View(k, names)).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList(),
             incident.ActionItems.OrderBy(a => a.Id)
-                .Select(a => new ActionItemView(a.Id, a.Text, a.OwnerKey is null ? null : People.View(a.OwnerKey, names), a.Done, People.View(a.CreatedBy, names), a.CreatedAt)).ToList(),
+                .Select(a => ActionItems.ActionItemViews.Of(a, names)).ToList(),
             timeline.Select(t => new TimelineEntryView(t.Id, t.Kind, t.OccurredAt, People.View(t.AuthorKey, names), t.Text,
                 t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.Before) : t.Before,
                 t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.After) : t.After,

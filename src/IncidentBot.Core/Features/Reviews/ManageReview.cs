@@ -72,7 +72,7 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
             case ReviewAction.Doc:
                 if (await ReviewDocFreeze.IsFrozenAsync(reviews, plans, incident.Id, cancellationToken))
                 {
-                    ReviewAccess.RequireFacilitator(workspace, request.Actor, "regenerate a review doc once its agenda is fixed");
+                    workspace.Demand(Access.IncidentAction.RefreshFrozenReviewDoc, incident, request.Actor);
                 }
 
                 await mediator.Send(new GenerateReviewDoc(incident.Id), cancellationToken);

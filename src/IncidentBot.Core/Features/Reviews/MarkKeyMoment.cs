@@ -18,7 +18,7 @@ internal sealed class MarkKeyMomentHandler(IncidentWorkspace workspace) : IReque
     public async Task<string> Handle(MarkKeyMoment request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        ReviewAccess.RequireContributor(workspace, incident, request.Actor, "mark its key moments");
+        workspace.Demand(Access.IncidentAction.MarkKeyMoment, incident, request.Actor);
         var entry = await workspace.Timeline.FindAsync(incident.Id, request.EntryId, cancellationToken);
         if (entry is null || entry.Hidden)
         {

@@ -22,7 +22,7 @@ internal sealed class WriteReviewSectionHandler(IncidentWorkspace workspace, IMe
     public async Task<string> Handle(WriteReviewSection request, CancellationToken cancellationToken)
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
-        ReviewAccess.RequireContributor(workspace, incident, request.Actor, "write in its review doc");
+        workspace.Demand(Access.IncidentAction.WriteReviewSection, incident, request.Actor);
         var doc = await reviews.FindDocumentAsync(incident.Id, cancellationToken)
             ?? await mediator.Send(new GenerateReviewDoc(incident.Id), cancellationToken);
         var names = doc.Sections.Select(s => s.Name).ToList();

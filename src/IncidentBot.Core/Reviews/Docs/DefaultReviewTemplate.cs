@@ -70,7 +70,7 @@ _Nothing was captured: add the moments that mattered._
 
 {{#if actions}}
 {{#each actions}}
-- [{{#if done}}x{{else}} {{/if}}] {{text}}{{#if owner}} — {{owner}}{{/if}}
+- [{{#if done}}x{{else}} {{/if}}] #{{number}} {{text}} — {{status}}{{#if reason}} ({{reason}}){{/if}}{{#if owner}} · owner {{owner}}{{/if}}{{#if due}} · due {{due}}{{/if}}{{#if link}} · {{link}}{{/if}}
 {{/each}}
 {{else}}
 _None yet._

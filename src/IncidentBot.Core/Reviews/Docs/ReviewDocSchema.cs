@@ -96,7 +96,12 @@ internal static class ReviewDocSchema
             m => m.Incident.ActionItems ?? [],
             Field<ActionItemView>("text", a => TemplateValue.OfText(a.Text)),
             Field<ActionItemView>("owner", a => TemplateValue.OfText(a.Owner?.Name)),
-            Field<ActionItemView>("done", a => TemplateValue.OfFlag(a.Done))),
+            Field<ActionItemView>("done", a => TemplateValue.OfFlag(a.Done)),
+            Field<ActionItemView>("number", a => TemplateValue.OfText(a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            Field<ActionItemView>("status", a => TemplateValue.OfText(a.StatusWord)),
+            Field<ActionItemView>("due", a => TemplateValue.OfText(a.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
+            Field<ActionItemView>("link", a => TemplateValue.OfText(a.Link)),
+            Field<ActionItemView>("reason", a => TemplateValue.OfText(a.Reason))),
         new ListDef(
             "channels",
             m => m.Incident.Channels ?? [],

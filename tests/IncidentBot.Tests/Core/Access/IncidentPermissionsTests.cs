@@ -39,6 +39,13 @@ public sealed class IncidentPermissionsTests
         { IncidentAction.RequestReview, "anyone" },
         { IncidentAction.ReviewSchedule, "facilitators" },
         { IncidentAction.ReviewMeeting, "facilitators" },
+        { IncidentAction.WriteReviewSection, "members facilitators" },
+        { IncidentAction.MarkKeyMoment, "members facilitators" },
+        { IncidentAction.RefreshFrozenReviewDoc, "facilitators" },
+        { IncidentAction.CloseActionItem, "members facilitators" },
+        { IncidentAction.ReopenActionItem, "members facilitators" },
+        { IncidentAction.ActionItemDue, "members facilitators" },
+        { IncidentAction.ActionItemLink, "members facilitators" },
     };
 
     [Theory]

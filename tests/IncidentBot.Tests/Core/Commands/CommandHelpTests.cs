@@ -10,7 +10,7 @@ public class CommandHelpTests
 {
     private static readonly string[] Commands =
     [
-        "declare", "status", "severity", "role", "roles", "update", "note", "action",
+        "declare", "status", "severity", "role", "roles", "update", "note", "action", "actions",
         "resolve", "cancel", "duplicate", "reopen", "snooze", "impact-started", "list", "timeline", "review", "key", "help",
     ];
 

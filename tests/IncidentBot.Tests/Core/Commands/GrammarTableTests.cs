@@ -97,6 +97,21 @@ public class GrammarTableTests
         { "slack", Default, "action email ops@example.com", "action email ops@example.com → -" },
         { "slack", Default, "action fix the db <@U024BE7LH|alice>", "action fix the db → slack:U024BE7LH" },
 
+        // follow-ups are changed by their number, not added with the subcommand as their text
+        { "slack", Default, "action done 1", "action #1 done" },
+        { "teams", Default, "action done #2", "action #2 done" },
+        { "slack", Default, "action drop 3 replaced by the new runbook", "action #3 won't do | replaced by the new runbook" },
+        { "slack", Default, "action drop 3", "✗ Say why it won't be done" },
+        { "slack", Default, "action reopen 1", "action #1 reopen" },
+        { "console", Default, "action due 2 2027-01-15", "action #2 due 2027-01-15" },
+        { "slack", Default, "action due 2 none", "action #2 due -" },
+        { "slack", Default, "action due 2 friday", "✗ 'friday' isn't a date" },
+        { "slack", Default, "action link 2 <https://jira.example.com/browse/OPS-7>", "action #2 link https://jira.example.com/browse/OPS-7" },
+        { "slack", Default, "action link 2 OPS-7", "✗ 'OPS-7' isn't a link" },
+        { "slack", Default, "action done", "✗ Which follow-up?" },
+        { "slack", Default, "action done with the old dashboards", "action done with the old dashboards → -" },
+        { "slack", Default, "actions", "actions" },
+
         // free text keeps mentions readable on every surface
         { "slack", Default, "note paged <@U1|dana> about it", "note | paged @dana about it" },
         { "teams", Default, "note asked <at>Bob</at> to look", "note | asked @Bob to look" },
@@ -142,6 +157,11 @@ public class GrammarTableTests
         RoleCommand r => $"role {r.Role} → {Describe(r.Person)}",
         ActionCommand a => $"action {a.Text} → {(a.Owner is null ? "-" : Describe(a.Owner))}",
         NoteCommand n => $"note | {n.Text}",
+        ActionItemCommand { Change: ActionItemChange.Done } c => $"action #{c.Item} done",
+        ActionItemCommand { Change: ActionItemChange.WontDo } c => $"action #{c.Item} won't do | {c.Reason}",
+        ActionItemCommand { Change: ActionItemChange.Reopen } c => $"action #{c.Item} reopen",
+        ActionItemCommand { Change: ActionItemChange.Due } c => $"action #{c.Item} due {c.Due?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}",
+        ActionItemCommand { Change: ActionItemChange.Link } c => $"action #{c.Item} link {c.Link}",
         _ => command.Name,
     };
 

@@ -54,7 +54,7 @@ public class IncidentStoreTests
             i.AddMember("slack:U0DAVE", MembershipSource.Channel, t0.AddMinutes(3));
             i.RemoveMember("slack:U0DAVE", MembershipSource.Channel, t0.AddMinutes(4));
             i.AddActionItem("Add a 502 alert", "slack:U0BOB", slackAlice, t0.AddMinutes(5));
-            i.ActionItems[0].Done = true;
+            i.ActionItems[0].Status = ActionItemStatus.Done;
             i.AddActionItem("Write the runbook", null, slackAlice, t0.AddMinutes(6));
             i.SetImpactStarted(t0.AddMinutes(-30), slackAlice, t0.AddMinutes(7), TimeSpan.FromDays(7));
             i.IdentifiedAt = t0.AddMinutes(8);

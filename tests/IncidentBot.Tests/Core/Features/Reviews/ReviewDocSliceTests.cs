@@ -1,3 +1,4 @@
+using IncidentBot.Core.Access;
 using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Chat;
@@ -119,8 +120,8 @@ public class ReviewDocSliceTests
         Assert.DoesNotContain("found a second cause", frozen.Markdown);
         Assert.NotNull(frozen.ChangedSince);
 
-        var refused = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new ManageReview(CoreHarness.Alice, number, ReviewAction.Doc)));
-        Assert.Contains("facilitators", refused.Message);
+        var refused = await Assert.ThrowsAsync<PermissionDeniedException>(() => core.SendAsync(new ManageReview(CoreHarness.Alice, number, ReviewAction.Doc)));
+        Assert.Equal($"Only a facilitator can regenerate the review doc of INC-{number} once its agenda is fixed.", refused.Message);
         await core.SendAsync(new ManageReview(Fran, number, ReviewAction.Doc));
         Assert.Contains("found a second cause", (await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number))).Markdown);
     }
@@ -133,8 +134,8 @@ public class ReviewDocSliceTests
         await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: new FakeTimeProvider(Monday));
         var number = await ResolvedAsync(core);
 
-        var outsider = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new WriteReviewSection(CoreHarness.Carol, number, "impact", "x", Append: true)));
-        Assert.Contains("Only people in", outsider.Message);
+        var outsider = await Assert.ThrowsAsync<PermissionDeniedException>(() => core.SendAsync(new WriteReviewSection(CoreHarness.Carol, number, "impact", "x", Append: true)));
+        Assert.Equal($"Only members of INC-{number} or a facilitator can write in the review doc of INC-{number}.", outsider.Message);
         await core.SendAsync(new WriteReviewSection(Fran, number, "impact", "Checkout failed for 12% of EU users for 40 minutes.", Append: false));
 
         var unknown = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new WriteReviewSection(CoreHarness.Alice, number, "lessons", "x", Append: true)));
@@ -192,7 +193,7 @@ public class ReviewDocSliceTests
 
         var chat = await core.SendAsync(new RunChatCommand(CoreHarness.Bob, CommandInput.Plain($"INC-{incident.Number} key {spotted.EntryId}"), new ChatLocation("console")));
         Assert.Equal($"Entry #{spotted.EntryId} of INC-{incident.Number} is a key moment: it goes in the review doc's key timeline.", chat.Text);
-        var outsider = await Assert.ThrowsAsync<ReviewRuleException>(() => core.SendAsync(new MarkKeyMoment(CoreHarness.Carol, incident.Number, chatter.EntryId)));
+        var outsider = await Assert.ThrowsAsync<PermissionDeniedException>(() => core.SendAsync(new MarkKeyMoment(CoreHarness.Carol, incident.Number, chatter.EntryId)));
         Assert.Contains("key moments", outsider.Message);
         var details = await core.SendAsync(new GetIncident(CoreHarness.Alice, incident.Number));
         var statusEntry = details.Timeline.Single(e => e.Kind == IncidentBot.Core.Domain.TimelineKind.StatusChanged);

@@ -118,13 +118,15 @@ public class ReviewDocEscapingTests
     {
         var actions = new List<ActionItemView>
         {
-            new(1, "- [x] fake done\n# boom", new PersonView("slack:UE", "> Eve"), false, Carol, At(1, 0)),
+            new(1, "- [x] fake done\n# boom", new PersonView("slack:UE", "> Eve"), ActionItemStatus.Open, Carol, At(1, 0)),
         };
 
         var lines = Lines(Generate(Incident(actions: actions)));
 
-        Assert.Contains(@"- [ ] \- \[x\] fake done", lines);
-        Assert.Contains(@"\# boom — > Eve", lines);
+        // After the item's number the text is no longer at the start of the line: it can open no block there.
+        Assert.Contains(lines, l => l.StartsWith("- [ ] #1 ", StringComparison.Ordinal) && l.EndsWith("fake done", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("- [x] fake", StringComparison.Ordinal));
+        Assert.Contains(@"\# boom — open · owner > Eve", lines);
     }
 
     [Fact]

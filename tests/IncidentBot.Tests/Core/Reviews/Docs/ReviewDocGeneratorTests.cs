@@ -26,8 +26,8 @@ public class ReviewDocGeneratorTests
         Assert.Contains("- **commander:** Carol since 2026-03-29 03:30", lines);
         Assert.Contains("- **scribe:** Bob since 2026-03-29 01:43", lines);
         Assert.Contains("- 2026-03-29 03:30 commander handed over: Alice → Carol", lines);
-        Assert.Contains("- [ ] Alert on payment error rate — Dave", lines);
-        Assert.Contains("- [x] Document the config rollback", lines);
+        Assert.Contains("- [ ] #1 Alert on payment error rate — open · owner Dave · due 2026-03-20 · https://tracker.example.com/OPS-7", lines);
+        Assert.Contains("- [x] #2 Document the config rollback — done", lines);
         Assert.Contains(
             "**Status history:** investigating 2026-03-29 01:40 (Alice) → identified 2026-03-29 03:20 (Bob) → monitoring 2026-03-29 04:00 (Carol) → resolved 2026-03-29 05:10 (Carol)",
             lines);

@@ -82,8 +82,8 @@ internal static class ReviewDocTestData
             [Alice, Bob, Carol],
             actions ??
             [
-                new ActionItemView(1, "Alert on payment error rate", Dave, false, Carol, At(1, 35)),
-                new ActionItemView(2, "Document the config rollback", null, true, Carol, At(3, 0)),
+                new ActionItemView(1, "Alert on payment error rate", Dave, ActionItemStatus.Open, Carol, At(1, 35)) { DueOn = new DateOnly(2026, 3, 20), Link = "https://tracker.example.com/OPS-7" },
+                new ActionItemView(2, "Document the config rollback", null, ActionItemStatus.Done, Carol, At(3, 0)),
             ],
             timeline ?? Timeline(),
             channels ?? [new ChannelView("slack", "C0123", "inc-42-checkout"), new ChannelView("teams", "19:abc@thread.tacv2", null)]);
