@@ -88,6 +88,23 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
         Table.Add("RSS peak under load", peakRss, "MB", "≤ 300 MB", peakRss <= 300);
     }
 
+    /// <summary>
+    /// For profiling by hand: the stand-in and the bot as the ack suite starts them, and a request file for wrk; runs
+    /// until its standard input closes. Prints the bot's process id (for dotnet-trace) and the wrk command line.
+    /// </summary>
+    public async Task ServeAsync(int slackDelayMs)
+    {
+        await using var standIn = await StartStandInAsync();
+        standIn.SlackDelay = TimeSpan.FromMilliseconds(slackDelayMs);
+        await using var bot = await StartBotAsync(standIn, "serve");
+        var file = Requests.SlashCommands("/slack/commands", Path.Combine(work, "serve.txt"), quick ? 60_000 : 200_000, "list", standIn.BaseUrl);
+        var script = await Wrk.WriteScriptAsync(work);
+        Console.WriteLine($"bot pid {bot.Id} at {bot.BaseUrl}");
+        Console.WriteLine($"wrk -t1 -c64 -d10s --timeout 5s -s {script} {bot.BaseUrl} -- {file} 0");
+        using var status = new Timer(_ => Console.WriteLine($"replies {standIn.Replies}"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        await Console.In.ReadToEndAsync();
+    }
+
     /// <summary>Goal 3: the declare's critical path with Slack answering after 50 ms, and a burst of 200 declares.</summary>
     public async Task DeclareAsync()
     {
