@@ -14,10 +14,15 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     // A predicate string, not a lambda: on the ack path LiteDB's LINQ translation costs more than the index seek.
     private const string ByUniqueKey = "$.UniqueKey = @0";
 
+    // Parsed once, not per delivery: parsing the predicate and Exists' own projection made most of the ack path's
+    // garbage. Only the writer thread runs these methods, so one instance each, its parameter set per use, is safe.
+    private readonly BsonExpression _byUniqueKey = BsonExpression.Create(ByUniqueKey, new BsonDocument { ["0"] = BsonValue.Null });
+    private readonly BsonExpression _idOnly = BsonExpression.Create("{ _id: $._id }");
+
     /// <summary>A delivery: dropped (false) when an item with its unique key exists, whatever its state.</summary>
     public bool Accept(WriteScope scope, WorkItem item)
     {
-        if (item.UniqueKey is { } uniqueKey && work.Exists(ByUniqueKey, uniqueKey))
+        if (item.UniqueKey is { } uniqueKey && HasUniqueKey(uniqueKey))
         {
             return false;
         }
@@ -109,6 +114,12 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         item.LeaseUntil = null;
         work.Update(item);
         Track(scope, item);
+    }
+
+    private bool HasUniqueKey(string uniqueKey)
+    {
+        _byUniqueKey.Parameters["0"] = uniqueKey;
+        return work.Query().Where(_byUniqueKey).Select(_idOnly).Limit(1).ToDocuments().Any();
     }
 
     public List<WorkItem> Claim(WriteScope scope, string topic, string owner, DateTime now, TimeSpan lease, int max)
