@@ -100,11 +100,22 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
     public void Complete(WriteScope scope, WorkCompletion completion)
     {
+        if (!TryComplete(scope, completion))
+        {
+            throw LeaseLost(completion);
+        }
+    }
+
+    public static StoreConflictException LeaseLost(WorkCompletion completion) => new(StoreConflictKind.LeaseLost,
+        $"Work item {completion.Id} is no longer leased by {completion.Owner}; nothing was written.");
+
+    /// <summary>Completes the item; false, writing nothing, when this owner no longer holds its lease.</summary>
+    public bool TryComplete(WriteScope scope, WorkCompletion completion)
+    {
         var item = work.FindById(completion.Id);
         if (item is not { Status: WorkStatus.Pending } || item.LeaseOwner != completion.Owner || !(item.LeaseUntil >= scope.Now))
         {
-            throw new StoreConflictException(StoreConflictKind.LeaseLost,
-                $"Work item {completion.Id} is no longer leased by {completion.Owner}; nothing was written.");
+            return false;
         }
 
         item.Status = WorkStatus.Done;
@@ -114,6 +125,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         item.LeaseUntil = null;
         work.Update(item);
         Track(scope, item);
+        return true;
     }
 
     private bool HasUniqueKey(string uniqueKey)
