@@ -204,10 +204,17 @@ internal static class Wrk
         end
         """;
 
-    public static async Task<WrkResult> RunAsync(string baseUrl, string requestFile, int connections, int seconds, int pauseMs, string work)
+    /// <summary>Writes the Lua script wrk runs (arguments: the request file and the pause in ms) into <paramref name="work"/>.</summary>
+    public static async Task<string> WriteScriptAsync(string work)
     {
         var script = Path.Combine(work, "requests.lua");
         await File.WriteAllTextAsync(script, Script);
+        return script;
+    }
+
+    public static async Task<WrkResult> RunAsync(string baseUrl, string requestFile, int connections, int seconds, int pauseMs, string work)
+    {
+        var script = await WriteScriptAsync(work);
         var info = new ProcessStartInfo("wrk")
         {
             RedirectStandardOutput = true,

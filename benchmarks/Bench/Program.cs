@@ -6,6 +6,7 @@ using IncidentBot.Benchmarks;
 // processes it measures on 127.0.0.1, bounds its load in time and count, and adds figures to one table.
 //   Bench run <repo> <work> [--quick] [--only ack,declare,ingest,teams,doc]
 //   Bench ceiling <port>        (a bare Kestrel endpoint answering 200: the ceiling for the ack benchmark)
+//   Bench serve <repo> <work> [--quick] [slack delay ms]   (the stand-in and the bot, for profiling by hand)
 if (args.ElementAtOrDefault(0) == "ceiling")
 {
     var builder = WebApplication.CreateSlimBuilder();
@@ -14,6 +15,13 @@ if (args.ElementAtOrDefault(0) == "ceiling")
     var app = builder.Build();
     app.MapPost("/slack/commands", () => Results.Ok());
     await app.RunAsync();
+    return 0;
+}
+
+if (args.ElementAtOrDefault(0) == "serve")
+{
+    var delay = args.Skip(3).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(int.Parse).FirstOrDefault();
+    await new Suites(Path.GetFullPath(args[1]), Path.GetFullPath(args[2]), args.Contains("--quick"), null, null).ServeAsync(delay);
     return 0;
 }
 

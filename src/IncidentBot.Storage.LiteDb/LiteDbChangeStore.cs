@@ -19,6 +19,19 @@ internal sealed class LiteDbChangeStore(LiteDbDatabase database, LiteDbWriter wr
             return;
         }
 
+        if (change.OnlyCompletes)
+        {
+            // Most runs change nothing but their own item (a command that only answers): those completions are many
+            // and independent, so they share the accepts' group commit instead of taking one commit each.
+            var completion = change.Completes!;
+            if (!await writer.RunGroupedAsync(scope => work.TryComplete(scope, completion), cancellationToken))
+            {
+                throw WorkItemWriter.LeaseLost(completion);
+            }
+
+            return;
+        }
+
         await writer.RunAsync(scope =>
         {
             Apply(scope, change);

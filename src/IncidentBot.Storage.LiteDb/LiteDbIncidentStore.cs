@@ -42,14 +42,14 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     public Task<IncidentPage> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var total = Filter(query).Count();
+        var total = Filter(query).Select(LiteDbExpressions.Get("{ count: COUNT(*._id) }")).ToDocuments().Single()["count"].AsInt32;
         if (query.Take <= 0)
         {
             return Task.FromResult(new IncidentPage([], total));
         }
 
         var page = Filter(query)
-            .OrderByDescending("$.Number")
+            .OrderByDescending(LiteDbExpressions.Get("$.Number"))
             .Skip(Math.Max(0, query.Skip))
             .Limit(Math.Max(0, query.Take))
             .ToList()
@@ -94,42 +94,43 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     private IncidentChannel? FindChannel(string platform, string channelId) =>
         _database.Channels.Find(x => x.ChannelId == channelId).FirstOrDefault(c => c.Platform == platform);
 
+    /// <summary>The query's filters; run it at once, on this thread (see <see cref="LiteDbExpressions"/>).</summary>
     private ILiteQueryable<BsonDocument> Filter(IncidentQuery query)
     {
         var q = _database.Incidents.Query();
         if (!query.SeesEverything)
         {
-            q = q.Where("($.IsPrivate = false OR $.Viewers[*] ANY = @0)", query.ViewerKey);
+            q = q.Where(LiteDbExpressions.Get("($.IsPrivate = false OR $.Viewers[*] ANY = @0)", query.ViewerKey));
         }
 
         if (query.Open is { } open)
         {
-            q = q.Where("$.Open = @0", open);
+            q = q.Where(LiteDbExpressions.Get("$.Open = @0", open));
         }
 
         if (!string.IsNullOrWhiteSpace(query.Severity))
         {
-            q = q.Where("LOWER($.Severity) = @0", query.Severity.Trim().ToLowerInvariant());
+            q = q.Where(LiteDbExpressions.Get("LOWER($.Severity) = @0", query.Severity.Trim().ToLowerInvariant()));
         }
 
         if (query.Status is { } status)
         {
-            q = q.Where("$.Status = @0", status.ToString());
+            q = q.Where(LiteDbExpressions.Get("$.Status = @0", status.ToString()));
         }
 
         if (!string.IsNullOrWhiteSpace(query.Service))
         {
-            q = q.Where("LOWER($.Service) = @0", query.Service.Trim().ToLowerInvariant());
+            q = q.Where(LiteDbExpressions.Get("LOWER($.Service) = @0", query.Service.Trim().ToLowerInvariant()));
         }
 
         if (query.DeclaredFrom is { } from)
         {
-            q = q.Where("$.DeclaredAt >= @0", new BsonValue(LiteDbMapper.ToUtc(from)));
+            q = q.Where(LiteDbExpressions.Get("$.DeclaredAt >= @0", new BsonValue(LiteDbMapper.ToUtc(from))));
         }
 
         if (query.DeclaredBefore is { } before)
         {
-            q = q.Where("$.DeclaredAt < @0", new BsonValue(LiteDbMapper.ToUtc(before)));
+            q = q.Where(LiteDbExpressions.Get("$.DeclaredAt < @0", new BsonValue(LiteDbMapper.ToUtc(before))));
         }
 
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -137,8 +138,8 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
             var search = query.Search.Trim().ToLowerInvariant();
             const string Text = "INDEXOF(LOWER($.Title), @0) >= 0 OR INDEXOF(LOWER(COALESCE($.Service, '')), @0) >= 0";
             q = ReferencedNumber(search) is { } number
-                ? q.Where($"({Text} OR $.Number = @1)", search, number)
-                : q.Where($"({Text})", search);
+                ? q.Where(LiteDbExpressions.Get($"({Text} OR $.Number = @1)", search, number))
+                : q.Where(LiteDbExpressions.Get($"({Text})", search));
         }
 
         return q;

@@ -14,10 +14,15 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     // A predicate string, not a lambda: on the ack path LiteDB's LINQ translation costs more than the index seek.
     private const string ByUniqueKey = "$.UniqueKey = @0";
 
+    // Parsed once, not per delivery: parsing the predicate and Exists' own projection made most of the ack path's
+    // garbage. Only the writer thread runs these methods, so one instance each, its parameter set per use, is safe.
+    private readonly BsonExpression _byUniqueKey = BsonExpression.Create(ByUniqueKey, new BsonDocument { ["0"] = BsonValue.Null });
+    private readonly BsonExpression _idOnly = BsonExpression.Create("{ _id: $._id }");
+
     /// <summary>A delivery: dropped (false) when an item with its unique key exists, whatever its state.</summary>
     public bool Accept(WriteScope scope, WorkItem item)
     {
-        if (item.UniqueKey is { } uniqueKey && work.Exists(ByUniqueKey, uniqueKey))
+        if (item.UniqueKey is { } uniqueKey && HasUniqueKey(uniqueKey))
         {
             return false;
         }
@@ -95,11 +100,22 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
     public void Complete(WriteScope scope, WorkCompletion completion)
     {
+        if (!TryComplete(scope, completion))
+        {
+            throw LeaseLost(completion);
+        }
+    }
+
+    public static StoreConflictException LeaseLost(WorkCompletion completion) => new(StoreConflictKind.LeaseLost,
+        $"Work item {completion.Id} is no longer leased by {completion.Owner}; nothing was written.");
+
+    /// <summary>Completes the item; false, writing nothing, when this owner no longer holds its lease.</summary>
+    public bool TryComplete(WriteScope scope, WorkCompletion completion)
+    {
         var item = work.FindById(completion.Id);
         if (item is not { Status: WorkStatus.Pending } || item.LeaseOwner != completion.Owner || !(item.LeaseUntil >= scope.Now))
         {
-            throw new StoreConflictException(StoreConflictKind.LeaseLost,
-                $"Work item {completion.Id} is no longer leased by {completion.Owner}; nothing was written.");
+            return false;
         }
 
         item.Status = WorkStatus.Done;
@@ -109,6 +125,13 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         item.LeaseUntil = null;
         work.Update(item);
         Track(scope, item);
+        return true;
+    }
+
+    private bool HasUniqueKey(string uniqueKey)
+    {
+        _byUniqueKey.Parameters["0"] = uniqueKey;
+        return work.Query().Where(_byUniqueKey).Select(_idOnly).Limit(1).ToDocuments().Any();
     }
 
     public List<WorkItem> Claim(WriteScope scope, string topic, string owner, DateTime now, TimeSpan lease, int max)

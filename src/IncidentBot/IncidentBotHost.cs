@@ -68,12 +68,26 @@ public static class IncidentBotHost
     private static bool ContentRootIsSet(string[] args) =>
         new ConfigurationBuilder().AddEnvironmentVariables("ASPNETCORE_").AddEnvironmentVariables("DOTNET_").AddCommandLine(args).Build()[HostDefaults.ContentRootKey] is { Length: > 0 };
 
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
+
+    /// <summary>The platforms' delivery endpoints, which authenticate each request themselves.</summary>
+    internal static bool IsDelivery(PathString path) => path.StartsWithSegments("/slack") || path.StartsWithSegments("/api/messages");
+
     internal static void MapEndpoints(WebApplication app)
     {
         app.UseDeliveryTiming();
         app.UseIncidentForwardedHeaders();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // Deliveries prove themselves (Slack's signature, the Bot Framework's token) in their endpoints: asking every
+        // sign-in scheme about them first was work on every delivery, for a principal nothing reads.
+        app.UseWhen(http => !IsDelivery(http.Request.Path), pages =>
+        {
+            pages.UseAuthentication();
+            pages.UseAuthorization();
+        });
+        // Set inside the branch only, which would make the host add both again, in front, for every request.
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
+        ((IApplicationBuilder)app).Properties[AuthorizationMiddlewareSetKey] = true;
         // Liveness: the process answers. Readiness: its database is reachable (else 503) and its queue flows (else
         // Degraded, still 200: one poison delivery must not take every replica out of rotation).
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -47,9 +47,12 @@ public sealed class StoreChange
     /// <summary>Review documents to write (replacing the stored one of the incident).</summary>
     public List<ReviewDocument> Documents { get; } = [];
 
-    public bool IsEmpty =>
+    public bool IsEmpty => Completes is null && OnlyCompletes;
+
+    /// <summary>Nothing in it but, perhaps, the completion of the work item being run.</summary>
+    public bool OnlyCompletes =>
         Declared is null && Incidents.Count == 0 && NewEntries.Count == 0 && ChangedEntries.Count == 0 && Edits.Count == 0 &&
-        People.Count == 0 && Enqueued.Count == 0 && Cancelled.Count == 0 && Completes is null && Calendar is null && Documents.Count == 0;
+        People.Count == 0 && Enqueued.Count == 0 && Cancelled.Count == 0 && Calendar is null && Documents.Count == 0;
 }
 
 /// <summary>An incident document to write if the stored one still has <paramref name="ExpectedVersion"/>; the commit sets the next.</summary>

@@ -145,9 +145,14 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                     channel = found;
                 }
 
-                await api.SetPurposeAsync(channel.Id, $"INC-{s.Number} · {SlackText.Escape(s.Title)} {marker}", ct);
+                // The purpose and the bookmark do not depend on each other: together they cost one Slack round trip
+                // before the card instead of two. The channel is linked only after both, so a linked channel always
+                // carries its marker; a run cut short before the link adopts the channel again (by the marker, or by
+                // its reserved name while the purpose is still empty) and finds its bookmark already recorded.
+                await Task.WhenAll(
+                    api.SetPurposeAsync(channel.Id, $"INC-{s.Number} · {SlackText.Escape(s.Title)} {marker}", ct),
+                    BookmarkAsync(incidentId, s.Number, channel.Id, ct));
                 await mediator.Send(new LinkIncidentChannel(incidentId, Platform, channel.Id, channel.Name, null), ct);
-                await BookmarkAsync(incidentId, s.Number, channel.Id, ct);
                 return $"channel {channel.Id} #{channel.Name}";
             }
 
