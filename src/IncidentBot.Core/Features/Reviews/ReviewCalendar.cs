@@ -55,7 +55,7 @@ internal sealed class GetReviewCalendarHandler(IMediator mediator, IOptions<Revi
             return new CalendarEvent(CalendarEvent.SessionUid(s.StartUtc), s.StartUtc, s.EndUtc, summary,
                 description.Length == 0 ? "No incidents booked yet." : description.ToString().TrimEnd(), null, s.Cancelled, s.Items.Count + (s.Cancelled ? 100 : 0), now);
         }).ToList();
-        return ICalendarWriter.Write(events, "Incident reviews", reviews.Value.Meeting.Schedule.Zone);
+        return CalendarFile.Write(events, "Incident reviews", reviews.Value.Meeting.Schedule.Zone);
     }
 }
 
