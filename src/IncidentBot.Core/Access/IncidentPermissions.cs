@@ -85,6 +85,7 @@ public sealed class IncidentPermissions(IOptions<IncidentsOptions> incidents, IO
         IncidentAction.ReviewDoc => $"regenerate the review doc of {reference}",
         IncidentAction.RequestReview => $"book the review of {reference}",
         IncidentAction.ReviewSchedule => $"move, skip, extend or unbook the review of {reference}",
+        IncidentAction.ReviewNote => $"record the review meeting's notes on {reference}",
         _ => $"choose the presenter or notetaker of {reference}'s review",
     };
 }

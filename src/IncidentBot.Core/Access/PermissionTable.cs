@@ -35,6 +35,7 @@ public sealed class PermissionTable
         [IncidentAction.RequestReview] = [Grantee.Anyone],
         [IncidentAction.ReviewSchedule] = [Grantee.Facilitators],
         [IncidentAction.ReviewMeeting] = [Grantee.Facilitators],
+        [IncidentAction.ReviewNote] = [Grantee.Facilitators],
     };
 
     /// <summary>The words a setting may use, as typed: <c>anyone</c>, <c>members</c>, <c>declarer</c> …</summary>

@@ -99,6 +99,8 @@ public static class PermissionMatrix
             "Only a facilitator can move, skip, extend or unbook the review of INC-{n}."),
         new(IncidentAction.ReviewMeeting, MatrixVia.Command, "INC-{n} review presenter me", MatrixSetup.Booked, false, false, true,
             "Only a facilitator can choose the presenter or notetaker of INC-{n}'s review."),
+        new(IncidentAction.ReviewNote, MatrixVia.Command, "INC-{n} review note canaries for config changes too", MatrixSetup.Booked, false, false, true,
+            "Only a facilitator can record the review meeting's notes on INC-{n}."),
     ];
 
     public static MatrixRow Row(IncidentAction action) => Rows.Single(r => r.Action == action);

@@ -36,6 +36,8 @@ internal sealed class GetReviewCalendarHandler(IMediator mediator, IOptions<Revi
                     description.Append(CultureInfo.InvariantCulture, $" (presenter: {item.Presenter.Name})");
                 }
 
+                description.Append(CultureInfo.InvariantCulture, $"\nReady: {item.Readiness.Describe()}");
+
                 if (links.IncidentUrl(item.Number) is { } url)
                 {
                     description.Append(CultureInfo.InvariantCulture, $"\nDoc: {url}/review\nTimeline: {url}");

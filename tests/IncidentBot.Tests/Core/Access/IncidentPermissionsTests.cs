@@ -39,6 +39,7 @@ public sealed class IncidentPermissionsTests
         { IncidentAction.RequestReview, "anyone" },
         { IncidentAction.ReviewSchedule, "facilitators" },
         { IncidentAction.ReviewMeeting, "facilitators" },
+        { IncidentAction.ReviewNote, "facilitators" },
     };
 
     [Theory]
