@@ -55,7 +55,8 @@ internal sealed class GetReviewCalendarHandler(IMediator mediator, IOptions<Revi
                 : s.Items.Count == 0 && s.HiddenCount == 0 ? "Incident review (nothing booked yet)"
                 : $"Incident review: {string.Join(", ", s.Items.Select(i => i.Reference))}{(s.HiddenCount > 0 ? $" +{s.HiddenCount}" : string.Empty)}";
             return new CalendarEvent(CalendarEvent.SessionUid(s.StartUtc), s.StartUtc, s.EndUtc, summary,
-                description.Length == 0 ? "No incidents booked yet." : description.ToString().TrimEnd(), null, s.Cancelled, s.Items.Count + (s.Cancelled ? 100 : 0), now);
+                description.Length == 0 ? "No incidents booked yet." : description.ToString().TrimEnd(), null, s.Cancelled, s.Items.Count + (s.Cancelled ? 100 : 0), now,
+                Attendees: reviews.Value.Invitees());
         }).ToList();
         return CalendarFile.Write(events, "Incident reviews", reviews.Value.Meeting.Schedule.Zone);
     }
