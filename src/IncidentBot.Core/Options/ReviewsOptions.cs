@@ -49,7 +49,7 @@ public sealed class ReviewsOptions
 
     /// <summary>The sponsor and attendees with an e-mail address, as calendar invitees (the sponsor first).</summary>
     public IReadOnlyList<Reviews.Calendar.CalendarAttendee> Invitees() =>
-        (Sponsor is { Length: > 0 } sponsor ? new[] { sponsor } : []).Concat(Attendees)
+        (string.IsNullOrWhiteSpace(Sponsor) ? [] : new[] { Sponsor }).Concat(Attendees)
             .Select(Invitee).OfType<Reviews.Calendar.CalendarAttendee>()
             .DistinctBy(a => a.Email, StringComparer.OrdinalIgnoreCase).ToList();
 
@@ -158,7 +158,7 @@ internal sealed class ReviewsOptionsValidator(IOptions<IncidentsOptions> inciden
 
         foreach (var (entry, setting) in options.Attendees.Select((a, i) => ((string?)a, $"Reviews:Attendees:{i}")).Prepend((options.Sponsor, "Reviews:Sponsor")))
         {
-            if (entry is not null && ReviewsOptions.Invitee(entry) is null && !Domain.PersonKey.IsValid(entry.Trim()))
+            if (!string.IsNullOrWhiteSpace(entry) && ReviewsOptions.Invitee(entry) is null && !Domain.PersonKey.IsValid(entry.Trim()))
             {
                 errors.Add($"{setting} '{entry}' is neither an e-mail address (jane@example.com, or Jane Doe <jane@example.com>) nor a person key (slack:U…, teams:<id>, console:<name>).");
             }

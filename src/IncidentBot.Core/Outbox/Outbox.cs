@@ -69,6 +69,7 @@ public static class IntentTypes
         ["review.post"] = typeof(PostToReviewsChannel),
         ["review.doc"] = typeof(ScheduleIncidentReviewDoc),
         ["review.calendar"] = typeof(SyncReviewCalendarEvent),
+        ["review.presenter"] = typeof(RemindReviewPresenter),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);

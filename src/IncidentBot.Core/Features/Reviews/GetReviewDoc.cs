@@ -96,12 +96,29 @@ internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator
         var sb = new System.Text.StringBuilder("\n\n## Meeting notes\n");
         foreach (var note in incident.ReviewNotes)
         {
-            var text = note.Text.ReplaceLineEndings("\n  ");
+            var text = PlainText(note.Text).ReplaceLineEndings("\n  ");
             sb.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"\n- {(note.Decision ? "**Decision:** " : string.Empty)}{text} _({People.View(note.AuthorKey, names).Name}, {note.At:yyyy-MM-dd HH:mm} UTC)_");
+                $"\n- {(note.Decision ? "**Decision:** " : string.Empty)}{text} _({PlainText(People.View(note.AuthorKey, names).Name)}, {note.At:yyyy-MM-dd HH:mm} UTC)_");
         }
 
         return sb.Append('\n').ToString();
+    }
+
+    /// <summary>A note is plain text, not Markdown: every ASCII punctuation character is escaped, so it cannot make links or structure.</summary>
+    private static string PlainText(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (c is >= '!' and <= '/' or >= ':' and <= '@' or >= '[' and <= '`' or >= '{' and <= '~')
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
     }
 }
 

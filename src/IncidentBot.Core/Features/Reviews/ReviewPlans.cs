@@ -71,6 +71,13 @@ public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, 
 
             var session = Session(plan.StartUtc);
             var before = session.Bookings.ToDictionary(b => b.IncidentId);
+            foreach (var arrived in plan.Bookings.Where(b => !before.ContainsKey(b.IncidentId)))
+            {
+                // Booked into (or moved to) this session: its presenter is reminded before this session's agenda freezes.
+                var due = plan.StartUtc - Rules.AgendaFreeze - TimeSpan.FromHours(options.Value.PresenterReminderHours);
+                workspace.Enqueue(new Outbox.RemindReviewPresenter(arrived.IncidentId, plan.StartUtc, due));
+            }
+
             session.ExtraCapacity = plan.ExtraCapacity;
             session.Cancelled = plan.Cancelled;
             session.Bookings = plan.Bookings.Select((b, i) =>

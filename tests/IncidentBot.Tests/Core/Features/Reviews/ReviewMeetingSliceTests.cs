@@ -132,8 +132,8 @@ public class ReviewMeetingSliceTests
         var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, incident.Number));
         Assert.True(doc.Frozen);
         var notes = doc.Markdown.Split("## Meeting notes")[1];
-        Assert.Contains("- The canary did not cover config pushes. _(nora, 2026-11-24 15:10 UTC)_", notes);
-        Assert.Contains("- **Decision:** Config pushes go through the canary. _(fran, 2026-11-24 15:10 UTC)_", notes);
+        Assert.Contains("- The canary did not cover config pushes\\. _(nora, 2026-11-24 15:10 UTC)_", notes); // plain text: punctuation escaped
+        Assert.Contains("- **Decision:** Config pushes go through the canary\\. _(fran, 2026-11-24 15:10 UTC)_", notes);
         Assert.DoesNotContain("not the notetaker", doc.Markdown);
         var details = await core.SendAsync(new GetIncident(CoreHarness.Alice, incident.Number));
         Assert.Equal([false, true], details.ReviewNotes.Select(n => n.Decision));
@@ -168,5 +168,69 @@ public class ReviewMeetingSliceTests
         await core.SendAsync(new ManageReview(Fran, incident.Number, ReviewAction.Presenter, PersonKey: CoreHarness.Bob.PersonKey, PersonName: "bob"));
         var handedOver = Assert.Single((await core.SendAsync(new ListReviewSessions(Fran))).Single(s => s.StartUtc == Nov24).Items);
         Assert.False(handedOver.Readiness.PresenterConfirmed);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Presenter_IsRemindedOnce_PresenterReminderHoursBeforeTheFreeze_OnlyWhileSectionsAreEmpty(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Monday);
+        var recorder = new RecordingExecutor("chat");
+        var settings = new Dictionary<string, string?>(Settings) { ["Reviews:PresenterReminderHours"] = "24" };
+        await using var core = await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(recorder), settings, clock);
+        var empty = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
+        var filled = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Search slow", "SEV2"));
+        foreach (var number in new[] { empty.Number, filled.Number })
+        {
+            await core.SendAsync(new ResolveIncident(CoreHarness.Alice, number, "rolled back"));
+            await DrainAsync(core);
+            await core.SendAsync(new ManageReview(Fran, number, ReviewAction.Presenter, PersonKey: CoreHarness.Alice.PersonKey, PersonName: "alice"));
+        }
+
+        foreach (var section in new[] { "impact", "contributing-factors", "went-well", "was-hard", "open-questions" })
+        {
+            await core.SendAsync(new WriteReviewSection(CoreHarness.Alice, filled.Number, section, "written", Append: false));
+        }
+
+        List<PostToIncident> Reminders() => recorder.Ran.OfType<PostToIncident>().Where(p => p.Text.StartsWith("Reminder for", StringComparison.Ordinal)).ToList();
+
+        // Both are on Tuesday 2026-11-24 16:00 Berlin (15:00 UTC); its agenda freezes 48 h ahead, so the reminder is due at Sat 21 15:00 UTC.
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 21, 14, 59, 0, TimeSpan.Zero));
+        await DrainAsync(core);
+        Assert.Empty(Reminders());
+
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 21, 15, 0, 30, TimeSpan.Zero));
+        await DrainAsync(core);
+        var reminder = Assert.Single(Reminders());
+        Assert.Equal(empty.Id, reminder.IncidentId);
+        Assert.StartsWith($"Reminder for alice, presenting INC-{empty.Number} at the review on Tuesday 2026-11-24 16:00 Europe/Berlin: the doc has 0 of 5 sections filled, and its agenda is fixed at 2026-11-22 15:00 UTC.", reminder.Text);
+
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero));
+        await DrainAsync(core);
+        Assert.Single(Reminders());
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task CalendarFeed_InvitesTheSponsorAndAttendeesWithAnAddress(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Reviews:Sponsor"] = "Vera Sponsor <vera@example.com>",
+            ["Reviews:Attendees:0"] = "sre-leads@example.com",
+            ["Reviews:Attendees:1"] = "console:nora", // a chat person: no address to invite
+        };
+        await using var core = await CoreHarness.StartAsync(db, settings: settings, clock: new FakeTimeProvider(Monday));
+        var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
+        await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "rolled back"));
+        await DrainAsync(core);
+
+        var calendar = Ical.Net.Calendar.Load(await core.SendAsync(new GetReviewCalendar(Fran)))!;
+
+        Assert.All(calendar.Events, e => Assert.Equal(
+            ["mailto:vera@example.com Vera Sponsor", "mailto:sre-leads@example.com "],
+            e.Attendees.Select(a => $"{a.Value!.OriginalString} {a.CommonName}")));
     }
 }
