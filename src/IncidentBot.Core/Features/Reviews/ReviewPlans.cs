@@ -74,8 +74,12 @@ public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, 
             foreach (var arrived in plan.Bookings.Where(b => !before.ContainsKey(b.IncidentId)))
             {
                 // Booked into (or moved to) this session: its presenter is reminded before this session's agenda freezes.
+                // Booked later than that, the booking's own post already asks for the doc.
                 var due = plan.StartUtc - Rules.AgendaFreeze - TimeSpan.FromHours(options.Value.PresenterReminderHours);
-                workspace.Enqueue(new Outbox.RemindReviewPresenter(arrived.IncidentId, plan.StartUtc, due));
+                if (due > now)
+                {
+                    workspace.Enqueue(new Outbox.RemindReviewPresenter(arrived.IncidentId, plan.StartUtc, due));
+                }
             }
 
             session.ExtraCapacity = plan.ExtraCapacity;
