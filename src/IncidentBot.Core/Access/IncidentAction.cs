@@ -80,6 +80,9 @@ public enum IncidentAction
 
     /// <summary>Link a follow-up to its ticket.</summary>
     ActionItemLink,
+
+    /// <summary>Record the review meeting's notes and decisions (the session's notetaker always may).</summary>
+    ReviewNote,
 }
 
 /// <summary>Who a row of <c>Incidents:Permissions</c> lets act; the configured words are these names in lower case.</summary>

@@ -92,6 +92,7 @@ public sealed class IncidentPermissions(IOptions<IncidentsOptions> incidents, IO
         IncidentAction.CloseActionItem => $"close follow-ups of {reference}",
         IncidentAction.ReopenActionItem => $"reopen follow-ups of {reference}",
         IncidentAction.ActionItemDue => $"set due dates of {reference}'s follow-ups",
+        IncidentAction.ReviewNote => $"record the review meeting's notes on {reference}",
         _ => $"link {reference}'s follow-ups to tickets",
     };
 }

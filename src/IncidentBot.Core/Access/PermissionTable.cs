@@ -45,6 +45,7 @@ public sealed class PermissionTable
         [IncidentAction.ReopenActionItem] = Contributors,
         [IncidentAction.ActionItemDue] = Contributors,
         [IncidentAction.ActionItemLink] = Contributors,
+        [IncidentAction.ReviewNote] = [Grantee.Facilitators],
     };
 
     /// <summary>The words a setting may use, as typed: <c>anyone</c>, <c>members</c>, <c>declarer</c> …</summary>

@@ -196,6 +196,15 @@ public enum ReviewAction
 
     /// <summary><c>review write &lt;section&gt; &lt;text&gt;</c>: add a paragraph to a section of the review doc.</summary>
     Write,
+
+    /// <summary><c>review note &lt;text&gt;</c>: record a note of the review meeting.</summary>
+    Note,
+
+    /// <summary><c>review decision &lt;text&gt;</c>: record a decision of the review meeting.</summary>
+    Decision,
+
+    /// <summary><c>review present</c>: the presenter confirms they will present.</summary>
+    Present,
 }
 
 /// <summary>
@@ -211,7 +220,7 @@ public sealed record ReviewCommand(ReviewAction Action, DateOnly? Date, PersonTa
     /// <summary>The doc section named by <c>review write</c>.</summary>
     public string? Section { get; init; }
 
-    /// <summary>The text of <c>review write</c>.</summary>
+    /// <summary>The text of <c>review write</c>, <c>review note</c> and <c>review decision</c>.</summary>
     public string? Text { get; init; }
 
     public override bool RequiresIncident => Action != ReviewAction.Sessions;

@@ -45,6 +45,9 @@ public static class CommandHelp
         ("notetaker <person|me>", "choose the notetaker"),
         ("presenter <person|me>", "choose the presenter"),
         ("sessions", "list upcoming sessions and agendas"),
+        ("present", "confirm you present it"),
+        ("note <text>", "record a note of the review meeting"),
+        ("decision <text>", "record a decision of the review meeting"),
     ];
 
     /// <summary>The <c>review</c> subcommand keywords, in help order.</summary>

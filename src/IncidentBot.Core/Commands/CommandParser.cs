@@ -368,6 +368,9 @@ public static class CommandParser
                 "presenter" => ReviewPerson(ReviewAction.Presenter, "presenter"),
                 "sessions" => ReviewNoArguments(sub, ReviewAction.Sessions),
                 "write" => ReviewWrite(),
+                "note" => ReviewText(ReviewAction.Note, "note", "`review note <text>`, e.g. `review note the canary covers config pushes now`"),
+                "decision" => ReviewText(ReviewAction.Decision, "decision", "`review decision <text>`, e.g. `review decision config changes go through the canary`"),
+                "present" => ReviewNoArguments(sub, ReviewAction.Present),
                 _ => Fail("review", $"Unknown review subcommand '{TextScan.Echo(word)}'."
                     + (Spelling.Closest(word, CommandHelp.ReviewSubcommands) is { } near ? $" Did you mean {near}?" : string.Empty)
                     + $" Use one of: {CommandHelp.ReviewSubcommandWords}."),
@@ -381,6 +384,14 @@ public static class CommandParser
             return section.Length == 0 || more.Length == 0
                 ? Fail("review", "Write what, where? `review write <section> <text>`, e.g. `review write contributing-factors The retry storm ...`.")
                 : Ok(new ReviewCommand(ReviewAction.Write, null, null) { Section = section, Text = more });
+        }
+
+        private ParseResult ReviewText(ReviewAction action, string what, string usage)
+        {
+            var text = Rest();
+            return text.Length == 0
+                ? Fail("review", $"Which {what}? {usage}.")
+                : Ok(new ReviewCommand(action, null, null) { Text = text });
         }
 
         private ParseResult ReviewNoArguments(string subcommand, ReviewAction action) =>

@@ -166,6 +166,23 @@ public sealed class ReviewSectionEdit
     public DateTime At { get; set; }
 }
 
+/// <summary>One resolve: an incident reopened and resolved again keeps every earlier one with its summary.</summary>
+public sealed class ResolutionRecord
+{
+    public DateTime At { get; set; }
+    public required string ByKey { get; set; }
+    public string? Summary { get; set; }
+}
+
+/// <summary>A note or decision the review meeting recorded about the incident.</summary>
+public sealed class ReviewNote
+{
+    public required string Text { get; set; }
+    public bool Decision { get; set; }
+    public required string AuthorKey { get; set; }
+    public DateTime At { get; set; }
+}
+
 /// <summary>
 /// Where an incident lives on a platform (a Slack channel, a Teams channel or thread). Adapters write
 /// these; the core reads them to know which incident a command typed in a channel is about.

@@ -54,6 +54,12 @@ public sealed class Incident
     /// <summary>Every edit of the review doc's written sections, oldest first; a section's text is its last edit.</summary>
     public List<ReviewSectionEdit> ReviewSections { get; set; } = [];
 
+    /// <summary>Every resolve, oldest first; <see cref="Summary"/> is the latest summary given.</summary>
+    public List<ResolutionRecord> Resolutions { get; set; } = [];
+
+    /// <summary>What the review meeting noted and decided, oldest first.</summary>
+    public List<ReviewNote> ReviewNotes { get; set; } = [];
+
     public string Reference => $"INC-{Number}";
 
     public bool IsOpen => !Status.IsClosed();
@@ -150,6 +156,7 @@ public sealed class Incident
             Summary = summary;
         }
 
+        Resolutions.Add(new ResolutionRecord { At = now, ByKey = by.PersonKey, Summary = summary });
         return Record(TimelineKind.Resolved, by, now, Summary is null ? "Resolved" : $"Resolved: {Summary}", before.ToWord(), Status.ToWord());
     }
 
@@ -471,6 +478,16 @@ public sealed class Incident
         var edit = new ReviewSectionEdit { Section = section, Text = result, AuthorKey = by.PersonKey, At = now };
         ReviewSections.Add(edit);
         return edit;
+    }
+
+    /// <summary>Records a note (or a decision) of the review meeting; kept with who and when, never replaced.</summary>
+    public ReviewNote RecordReviewNote(string? text, bool decision, Actor by, DateTime now)
+    {
+        var cleaned = Blank(InputLimits.Apply(InputField.Text, text))
+            ?? throw new IncidentRuleException(decision ? "Say what was decided." : "Say what to note.");
+        var note = new ReviewNote { Text = cleaned, Decision = decision, AuthorKey = by.PersonKey, At = now };
+        ReviewNotes.Add(note);
+        return note;
     }
 
     /// <summary>Adds a membership reason; returns false when the person was already a member for that reason.</summary>

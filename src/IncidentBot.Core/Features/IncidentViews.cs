@@ -48,6 +48,10 @@ public sealed record ActionItemView(long Id, string Text, PersonView? Owner, Act
 
 public sealed record ChannelView(string Platform, string ChannelId, string? Name);
 
+public sealed record ResolutionView(DateTime At, PersonView By, string? Summary);
+
+public sealed record ReviewNoteView(DateTime At, PersonView Author, string Text, bool Decision);
+
 public sealed record IncidentDetails(
     IncidentSummary Summary,
     string? Description,
@@ -69,4 +73,10 @@ public sealed record IncidentDetails(
 {
     /// <summary>What the person who asked may do to the incident (<c>Incidents:Permissions</c>), so pages offer only that.</summary>
     public IReadOnlySet<Access.IncidentAction> Permitted { get; init; } = new HashSet<Access.IncidentAction>();
+
+    /// <summary>Every resolve with its summary, oldest first (a reopened incident resolved again has several).</summary>
+    public IReadOnlyList<ResolutionView> Resolutions { get; init; } = [];
+
+    /// <summary>The review meeting's notes and decisions, oldest first.</summary>
+    public IReadOnlyList<ReviewNoteView> ReviewNotes { get; init; } = [];
 }

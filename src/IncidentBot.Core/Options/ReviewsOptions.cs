@@ -43,6 +43,39 @@ public sealed class ReviewsOptions
     /// <summary>The Microsoft 365 recurring review meeting to write agendas into (needs <c>Teams:Graph:*</c>). Default: off.</summary>
     public ReviewGraphOptions Graph { get; set; } = new();
 
+    /// <summary>Who sponsors the reviews: <c>Name &lt;address&gt;</c>, an e-mail address or a person key. Invited to every session.</summary>
+    public string? Sponsor { get; set; }
+
+    /// <summary>Invited to every session: <c>Name &lt;address&gt;</c>, e-mail addresses or person keys (<c>slack:U…</c>).</summary>
+    public List<string> Attendees { get; set; } = [];
+
+    /// <summary>How long before the agenda freezes a presenter whose doc sections are empty is reminded. Default 24.</summary>
+    public double PresenterReminderHours { get; set; } = 24;
+
+    /// <summary>The sponsor and attendees with an e-mail address, as calendar invitees (the sponsor first).</summary>
+    public IReadOnlyList<Reviews.Calendar.CalendarAttendee> Invitees() =>
+        (string.IsNullOrWhiteSpace(Sponsor) ? [] : new[] { Sponsor }).Concat(Attendees)
+            .Select(Invitee).OfType<Reviews.Calendar.CalendarAttendee>()
+            .DistinctBy(a => a.Email, StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary><c>Jane Doe &lt;jane@example.com&gt;</c> or <c>jane@example.com</c>; null for a person key (no address known).</summary>
+    internal static Reviews.Calendar.CalendarAttendee? Invitee(string entry)
+    {
+        var text = entry.Trim();
+        var open = text.LastIndexOf('<');
+        if (open >= 0 && text.EndsWith('>'))
+        {
+            var address = text[(open + 1)..^1].Trim();
+            var name = text[..open].Trim().Trim('"');
+            return IsAddress(address) ? new(address, name.Length == 0 ? null : name) : null;
+        }
+
+        return IsAddress(text) ? new(text, null) : null;
+    }
+
+    private static bool IsAddress(string text) =>
+        text.Length <= 254 && text.IndexOf('@') is > 0 and var at && at < text.Length - 1 && !text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or ':' or '"');
+
     public ReviewRules Rules(IncidentsOptions incidents) => new(
         Meeting.Schedule,
         SessionCapacity,
@@ -131,6 +164,19 @@ internal sealed class ReviewsOptionsValidator(IOptions<IncidentsOptions> inciden
         if (Severities() is { } severities && severities.CanonicalSeverity(options.MinimumSeverity) is null)
         {
             errors.Add($"Reviews:MinimumSeverity '{options.MinimumSeverity}' is not one of Incidents:Severities ({string.Join(", ", severities.SeverityNames)}).");
+        }
+
+        foreach (var (entry, setting) in options.Attendees.Select((a, i) => ((string?)a, $"Reviews:Attendees:{i}")).Prepend((options.Sponsor, "Reviews:Sponsor")))
+        {
+            if (!string.IsNullOrWhiteSpace(entry) && ReviewsOptions.Invitee(entry) is null && !Domain.PersonKey.IsValid(entry.Trim()))
+            {
+                errors.Add($"{setting} '{entry}' is neither an e-mail address (jane@example.com, or Jane Doe <jane@example.com>) nor a person key (slack:U…, teams:<id>, console:<name>).");
+            }
+        }
+
+        if (options.PresenterReminderHours is < 0 or > 24 * 14)
+        {
+            errors.Add($"Reviews:PresenterReminderHours must be between 0 and 336 (got {options.PresenterReminderHours}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.Graph.MailboxUserId) != string.IsNullOrWhiteSpace(options.Graph.SeriesEventId))

@@ -77,6 +77,12 @@ public sealed record PostToReviewsChannel(long IncidentId, string Text) : IOutbo
     public string OrderingKey => "reviews";
 }
 
+/// <summary>
+/// Remind the presenter of the review booked for <see cref="SessionStartUtc"/>, at <see cref="DueUtc"/>
+/// (<c>Reviews:PresenterReminderHours</c> before the agenda freezes), if the doc's sections are still empty.
+/// </summary>
+public sealed record RemindReviewPresenter(long IncidentId, DateTime SessionStartUtc, DateTime DueUtc) : IOutboxIntent;
+
 /// <summary>Regenerate the resolved incident's review doc (after its timeline was edited).</summary>
 public sealed record ScheduleIncidentReviewDoc(long IncidentId) : IOutboxIntent;
 

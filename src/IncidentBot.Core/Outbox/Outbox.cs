@@ -74,6 +74,7 @@ public static class IntentTypes
         ["incident.channel.adopt"] = typeof(AdoptIncidentChannel),
         ["followups.overdue"] = typeof(RemindOverdueFollowUps),
         ["person.remind"] = typeof(RemindPerson),
+        ["review.presenter"] = typeof(RemindReviewPresenter),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -22,6 +22,9 @@ public sealed class ReviewBooking
     public int Slot { get; set; }
     public string? PresenterKey { get; set; }
     public DateTime BookedAt { get; set; }
+
+    /// <summary>When the presenter said they will present (<c>review present</c>); cleared when the presenter changes.</summary>
+    public DateTime? PresenterConfirmedAt { get; set; }
 }
 
 /// <summary>The incident's review document as last generated.</summary>

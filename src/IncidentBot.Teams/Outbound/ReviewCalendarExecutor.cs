@@ -42,8 +42,13 @@ public sealed class ReviewCalendarExecutor(IServiceScopeFactory scopes, IOptions
                 return $"occurrence {match.Id} cancelled";
             }
 
-            await client.UpdateEventBodyAsync(graph.MailboxUserId!, match.Id, sync.Agenda, cancellationToken);
-            return $"agenda written to occurrence {match.Id}";
+            // Reviews:Sponsor and Reviews:Attendees join whoever the occurrence already invites; nobody is removed.
+            var missing = reviews.Value.Invitees()
+                .Where(i => !match.Attendees.Any(a => string.Equals(a.Address, i.Email, StringComparison.OrdinalIgnoreCase)))
+                .Select(i => new TeamsGraphClient.GraphAttendee(i.Email, i.Name, "required"))
+                .ToList();
+            await client.UpdateEventBodyAsync(graph.MailboxUserId!, match.Id, sync.Agenda, missing.Count == 0 ? null : [.. match.Attendees, .. missing], cancellationToken);
+            return $"agenda written to occurrence {match.Id}" + (missing.Count == 0 ? string.Empty : $", {missing.Count} attendee(s) invited");
         }
         catch (TeamsRateLimitedException limited)
         {

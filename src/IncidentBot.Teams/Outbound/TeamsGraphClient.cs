@@ -88,26 +88,54 @@ public sealed class TeamsGraphClient(HttpClient http, ClientCredentialsTokenClie
         return json.RootElement.GetProperty("id").GetString()!;
     }
 
-    public sealed record CalendarOccurrence(string Id, DateTime StartUtc, bool IsCancelled);
+    public sealed record CalendarOccurrence(string Id, DateTime StartUtc, bool IsCancelled)
+    {
+        /// <summary>Who the occurrence invites now.</summary>
+        public IReadOnlyList<GraphAttendee> Attendees { get; init; } = [];
+    }
+
+    /// <summary>An invitee of a calendar event: address, display name, and <c>required</c> / <c>optional</c> / <c>resource</c>.</summary>
+    public sealed record GraphAttendee(string Address, string? Name, string Type);
 
     /// <summary>Occurrences of a recurring event between two instants (start times in UTC), earliest first.</summary>
     public async Task<IReadOnlyList<CalendarOccurrence>> OccurrencesAsync(string mailbox, string seriesId, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
     {
         var path = $"users/{Uri.EscapeDataString(mailbox)}/events/{Uri.EscapeDataString(seriesId)}/instances" +
-            $"?startDateTime={fromUtc:yyyy-MM-ddTHH:mm:ssZ}&endDateTime={toUtc:yyyy-MM-ddTHH:mm:ssZ}&$select=id,start,isCancelled";
+            $"?startDateTime={fromUtc:yyyy-MM-ddTHH:mm:ssZ}&endDateTime={toUtc:yyyy-MM-ddTHH:mm:ssZ}&$select=id,start,isCancelled,attendees";
         using var response = await SendAsync(HttpMethod.Get, path, null, "Graph event instances", cancellationToken);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         return json.RootElement.GetProperty("value").EnumerateArray().Select(e => new CalendarOccurrence(
                 e.GetProperty("id").GetString()!,
                 DateTime.SpecifyKind(DateTime.Parse(e.GetProperty("start").GetProperty("dateTime").GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal), DateTimeKind.Utc),
-                e.TryGetProperty("isCancelled", out var c) && c.ValueKind == JsonValueKind.True))
+                e.TryGetProperty("isCancelled", out var c) && c.ValueKind == JsonValueKind.True)
+            {
+                Attendees = e.TryGetProperty("attendees", out var attendees) && attendees.ValueKind == JsonValueKind.Array
+                    ? attendees.EnumerateArray()
+                        .Where(a => a.TryGetProperty("emailAddress", out var address) && address.TryGetProperty("address", out _))
+                        .Select(a => new GraphAttendee(
+                            a.GetProperty("emailAddress").GetProperty("address").GetString()!,
+                            a.GetProperty("emailAddress").TryGetProperty("name", out var name) ? name.GetString() : null,
+                            a.TryGetProperty("type", out var type) ? type.GetString() ?? "required" : "required"))
+                        .ToList()
+                    : [],
+            })
             .OrderBy(o => o.StartUtc)
             .ToList();
     }
 
-    public async Task UpdateEventBodyAsync(string mailbox, string eventId, string text, CancellationToken cancellationToken)
+    /// <summary>Writes the event's text; with <paramref name="attendees"/>, its whole attendee list too (Graph replaces it).</summary>
+    public async Task UpdateEventBodyAsync(string mailbox, string eventId, string text, IReadOnlyList<GraphAttendee>? attendees, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = text } };
+        if (attendees is not null)
+        {
+            body["attendees"] = new JsonArray([.. attendees.Select(a => (JsonNode)new JsonObject
+            {
+                ["type"] = a.Type,
+                ["emailAddress"] = a.Name is null ? new JsonObject { ["address"] = a.Address } : new JsonObject { ["address"] = a.Address, ["name"] = a.Name },
+            })]);
+        }
+
         using var _ = await SendAsync(HttpMethod.Patch, $"users/{Uri.EscapeDataString(mailbox)}/events/{Uri.EscapeDataString(eventId)}", body, "Graph update event", cancellationToken);
     }
 

@@ -109,6 +109,8 @@ public static class PermissionMatrix
         new(IncidentAction.ReopenActionItem, MatrixVia.Command, "INC-{n} action reopen 2", MatrixSetup.Open, true, true, true, null),
         new(IncidentAction.ActionItemDue, MatrixVia.Command, "INC-{n} action due 1 2027-01-15", MatrixSetup.Open, true, true, true, null),
         new(IncidentAction.ActionItemLink, MatrixVia.Command, "INC-{n} action link 1 https://tracker.example.com/OPS-1", MatrixSetup.Open, true, true, true, null),
+        new(IncidentAction.ReviewNote, MatrixVia.Command, "INC-{n} review note canaries for config changes too", MatrixSetup.Booked, false, false, true,
+            "Only a facilitator can record the review meeting's notes on INC-{n}."),
     ];
 
     public static MatrixRow Row(IncidentAction action) => Rows.Single(r => r.Action == action);

@@ -45,7 +45,15 @@ public sealed class ReviewCalendarGraphTests : IAsyncLifetime
             {
                 if (start >= from && start <= to)
                 {
-                    value.Add(new JsonObject { ["id"] = $"occ-{start:yyyyMMdd}", ["isCancelled"] = false, ["start"] = new JsonObject { ["dateTime"] = $"{start:yyyy-MM-ddTHH:mm:ss}.0000000", ["timeZone"] = "UTC" } });
+                    value.Add(new JsonObject
+                    {
+                        ["id"] = $"occ-{start:yyyyMMdd}", ["isCancelled"] = false,
+                        ["start"] = new JsonObject { ["dateTime"] = $"{start:yyyy-MM-ddTHH:mm:ss}.0000000", ["timeZone"] = "UTC" },
+                        ["attendees"] = new JsonArray(new JsonObject
+                        {
+                            ["type"] = "optional", ["emailAddress"] = new JsonObject { ["address"] = "olga@contoso.example", ["name"] = "Olga" },
+                        }),
+                    });
                 }
             }
 
@@ -79,6 +87,10 @@ public sealed class ReviewCalendarGraphTests : IAsyncLifetime
             ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
             ["Reviews:Graph:MailboxUserId"] = Mailbox,
             ["Reviews:Graph:SeriesEventId"] = Series,
+            ["Reviews:Sponsor"] = "Vera Sponsor <vera@contoso.example>",
+            ["Reviews:Attendees:0"] = "sre@contoso.example",
+            ["Reviews:Attendees:1"] = "OLGA@contoso.example",
+            ["Reviews:Attendees:2"] = "slack:U024BE7LH",
             ["Teams:LoginBaseUrl"] = Url + "/login/",
             ["Teams:Graph:TenantId"] = "7e2c1d94-3b5a-4f86-9c0d-1a2b3c4d5e6f",
             ["Teams:Graph:ClientId"] = "graph-client",
@@ -108,6 +120,12 @@ public sealed class ReviewCalendarGraphTests : IAsyncLifetime
         var patch = Assert.Single(_calls, c => c.Method == "PATCH");
         Assert.EndsWith("/events/occ-20261124", patch.Path);
         Assert.Contains("INC-1 · SEV2 · Checkout errors", JsonNode.Parse(patch.Body)!["body"]!["content"]!.GetValue<string>());
+
+        // The sponsor and attendees with an address join who the occurrence invited (Olga, already there, is kept as she was).
+        var attendees = JsonNode.Parse(patch.Body)!["attendees"]!.AsArray();
+        Assert.Equal(
+            ["olga@contoso.example optional Olga", "vera@contoso.example required Vera Sponsor", "sre@contoso.example required "],
+            attendees.Select(a => $"{a!["emailAddress"]!["address"]} {a["type"]} {a["emailAddress"]!["name"]?.GetValue<string>()}"));
         var cancel = Assert.Single(_calls, c => c.Method == "CANCEL");
         Assert.EndsWith("/events/occ-20261201/cancel", cancel.Path);
         Assert.All(_calls.Where(c => c.Method == "GET"), c => Assert.Equal("outlook.timezone=\"UTC\"", c.Body));

@@ -5,7 +5,6 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Reviews;
 using IncidentBot.Core.Features.Timeline;
-using IncidentBot.Core.Reviews.Calendar;
 using IncidentBot.Tests.Infrastructure;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -140,10 +139,9 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         var first = await Send(new CreateCalendarFeed(Actor.Console("alice")));
         var feed = await GetAsync($"/reviews/feed/{first}.ics", token: null);
         Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
-        var calendar = ICalendarReader.Parse(await feed.Content.ReadAsStringAsync());
-        var events = calendar.SelectMany(c => c.Components).Where(c => c.Name == "VEVENT").ToList();
+        var events = Ical.Net.Calendar.Load(await feed.Content.ReadAsStringAsync())!.Events;
         Assert.NotEmpty(events);
-        Assert.Contains(events, e => e.Properties.Any(p => p.Name == "SUMMARY" && p.Text.Contains("INC-1", StringComparison.Ordinal)));
+        Assert.Contains(events, e => e.Summary!.Contains("INC-1", StringComparison.Ordinal));
 
         var second = await Send(new CreateCalendarFeed(Actor.Console("alice")));
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync($"/reviews/feed/{first}.ics", token: null)).StatusCode);
@@ -151,5 +149,5 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/reviews/feed/made-up.ics", token: null)).StatusCode);
     }
 
-    private static string ICalText(string ics) => string.Join("\n", ICalendarReader.Parse(ics).SelectMany(c => c.Components).SelectMany(c => c.Properties).Select(p => p.Text));
+    private static string ICalText(string ics) => string.Join("\n", Ical.Net.Calendar.Load(ics)!.Events.SelectMany(e => new[] { e.Summary, e.Description }));
 }

@@ -63,4 +63,45 @@ public class ReviewDocBrowserTests
         await Assertions.Expect(page.GetByTestId("freshness")).ToContainTextAsync("up to date with the timeline");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath($"review-write-{name}.png"), FullPage = true });
     }
+
+    [SkippableTheory]
+    [InlineData(1200, "desktop")]
+    [InlineData(390, "phone")]
+    public async Task ReviewPage_RecordsAMeetingNoteAndADecision_TheyLandInTheDoc(int width, string name)
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        await using var bot = await KestrelBot.StartAsync(ConsoleBrowserTests.OpenConsole(("Reviews:Meeting:TimeZone", "Europe/Berlin"), ("Reviews:Facilitators:0", "console:fran")));
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+
+        await page.GotoAsync(bot.BaseUrl + "/");
+        await page.FillAsync("#name", "fran");
+        await page.ClickAsync("#set-name");
+        foreach (var command in new[] { "declare sev2 Checkout errors spike", "INC-1 resolve rolled back deploy 1432" })
+        {
+            await page.FillAsync("#command", command);
+            await page.ClickAsync("#run");
+            await Assertions.Expect(page.GetByTestId("reply")).ToBeVisibleAsync();
+        }
+
+        await page.GotoAsync(bot.BaseUrl + "/incidents/1/review");
+        var notes = page.GetByTestId("meeting-notes");
+        await notes.GetByTestId("note-text").FillAsync("The canary did not cover config pushes.");
+        await notes.GetByTestId("record-note").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("reply")).ToHaveTextAsync("Note recorded in INC-1's review doc (1 so far).");
+
+        await notes.GetByTestId("note-text").FillAsync("Config pushes go through the canary.");
+        await notes.GetByTestId("note-decision").CheckAsync();
+        await notes.GetByTestId("record-note").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("reply")).ToHaveTextAsync("Decision recorded in INC-1's review doc (2 so far).");
+
+        await Assertions.Expect(notes.GetByTestId("notes").Locator("li")).ToHaveCountAsync(2);
+        await Assertions.Expect(notes.GetByTestId("notes").Locator("li").Nth(1)).ToContainTextAsync("Decision: Config pushes go through the canary. (fran,");
+        var meetingNotes = page.Locator("xpath=//article[@data-testid='review-doc']//h2[normalize-space()='Meeting notes']/following-sibling::ul[1]");
+        await Assertions.Expect(meetingNotes.Locator("li")).ToHaveCountAsync(2);
+        await Assertions.Expect(meetingNotes.Locator("li").Nth(0)).ToContainTextAsync("The canary did not cover config pushes.");
+        await Assertions.Expect(meetingNotes.Locator("li strong")).ToHaveTextAsync("Decision:");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath($"review-meeting-notes-{name}.png"), FullPage = true });
+    }
 }

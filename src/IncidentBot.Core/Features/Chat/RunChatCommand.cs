@@ -216,6 +216,9 @@ internal sealed class RunChatCommandHandler(
             case ReviewCommand { Action: ReviewAction.Write } write:
                 return ChatReply.Private(await mediator.Send(new Reviews.WriteReviewSection(actor, n, write.Section!, write.Text!, Append: true), ct), number);
 
+            case ReviewCommand { Action: ReviewAction.Note or ReviewAction.Decision } note:
+                return ChatReply.Public(await mediator.Send(new Reviews.RecordReviewNote(actor, n, note.Text!, note.Action == ReviewAction.Decision), ct), number);
+
             case ReviewCommand review:
                 var (personKey, personName) = review.Person is null ? ((string?)null, (string?)null) : await ResolveAsync(review.Person, actor, ct);
                 var answer = await mediator.Send(new Reviews.ManageReview(actor, number, review.Action, review.Date, review.Next, personKey, personName), ct);

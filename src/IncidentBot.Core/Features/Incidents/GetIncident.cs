@@ -47,6 +47,8 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace, IncidentPe
         keys.AddRange(incident.Members.Select(m => m.PersonKey));
         keys.AddRange(incident.ActionItems.SelectMany(a => new[] { a.OwnerKey, a.CreatedBy }));
         keys.AddRange(timeline.Select(t => t.AuthorKey));
+        keys.AddRange(incident.Resolutions.Select(r => r.ByKey));
+        keys.AddRange(incident.ReviewNotes.Select(n => n.AuthorKey));
         keys.AddRange(timeline.Where(t => t.Kind == TimelineKind.RoleAssigned).SelectMany(t => new[] { t.Before, t.After }));
         var names = await People.NamesAsync(workspace.People, keys, cancellationToken);
 
@@ -79,6 +81,10 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace, IncidentPe
                 t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.Before) : t.Before,
                 t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.After) : t.After,
                 t.Link, t.Hidden, t.MergedFromNumber) { Key = incident.IsKeyMoment(t) }).ToList(),
-            incident.Channels.Select(c => new ChannelView(c.Platform, c.ChannelId, c.Name)).ToList());
+            incident.Channels.Select(c => new ChannelView(c.Platform, c.ChannelId, c.Name)).ToList())
+        {
+            Resolutions = incident.Resolutions.Select(r => new ResolutionView(r.At, People.View(r.ByKey, names), r.Summary)).ToList(),
+            ReviewNotes = incident.ReviewNotes.Select(n => new ReviewNoteView(n.At, People.View(n.AuthorKey, names), n.Text, n.Decision)).ToList(),
+        };
     }
 }

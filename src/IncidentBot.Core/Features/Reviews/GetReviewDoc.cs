@@ -60,7 +60,7 @@ internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator
     public static async Task<ReviewDocView> ViewAsync(IncidentWorkspace workspace, Incident incident, ReviewDocument doc, DateTime? lastChange, bool frozen,
         CancellationToken cancellationToken)
     {
-        var names = await People.NamesAsync(workspace.People, incident.ReviewSections.Select(e => e.AuthorKey), cancellationToken);
+        var names = await People.NamesAsync(workspace.People, incident.ReviewSections.Select(e => e.AuthorKey).Concat(incident.ReviewNotes.Select(n => n.AuthorKey)), cancellationToken);
         var texts = incident.ReviewSectionTexts();
         var sections = doc.Sections.Select(s => new ReviewSectionView(
             s.Name,
@@ -69,7 +69,7 @@ internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator
             texts.GetValueOrDefault(s.Name) ?? string.Empty,
             incident.ReviewSections.Where(e => e.Section == s.Name).Select(e => new ReviewSectionEditView(People.View(e.AuthorKey, names), e.At, e.Text)).ToList()))
             .ToList();
-        var markdown = ReviewDocSections.Compose(doc.Markdown, doc.Sections, texts);
+        var markdown = ReviewDocSections.Compose(doc.Markdown, doc.Sections, texts) + MeetingNotes(incident, names);
         var changedSince = lastChange is { } at && at > doc.GeneratedAt ? at : (DateTime?)null;
         if (changedSince is { } changed)
         {
@@ -80,6 +80,45 @@ internal sealed class GetReviewDocHandler(IncidentWorkspace workspace, IMediator
         }
 
         return new ReviewDocView(incident.Id, incident.Number, markdown, doc.GeneratedAt, doc.TemplateErrors, sections, changedSince, frozen);
+    }
+
+    /// <summary>
+    /// The meeting's notes and decisions, read live like the written sections: they are taken during the meeting,
+    /// after the doc froze with the agenda, and must still land in it.
+    /// </summary>
+    private static string MeetingNotes(Incident incident, IReadOnlyDictionary<string, string> names)
+    {
+        if (incident.ReviewNotes.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new System.Text.StringBuilder("\n\n## Meeting notes\n");
+        foreach (var note in incident.ReviewNotes)
+        {
+            var text = PlainText(note.Text).ReplaceLineEndings("\n  ");
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"\n- {(note.Decision ? "**Decision:** " : string.Empty)}{text} _({PlainText(People.View(note.AuthorKey, names).Name)}, {note.At:yyyy-MM-dd HH:mm} UTC)_");
+        }
+
+        return sb.Append('\n').ToString();
+    }
+
+    /// <summary>A note is plain text, not Markdown: every ASCII punctuation character is escaped, so it cannot make links or structure.</summary>
+    private static string PlainText(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (c is >= '!' and <= '/' or >= ':' and <= '@' or >= '[' and <= '`' or >= '{' and <= '~')
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
     }
 }
 

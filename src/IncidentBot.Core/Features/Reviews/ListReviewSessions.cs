@@ -15,7 +15,10 @@ public sealed record ListReviewSessions(Actor Actor, int Count = 8) : IRequest<I
 public sealed record ReviewSessionView(DateTime StartUtc, DateTime EndUtc, string Describe, bool Cancelled, bool Frozen, int Capacity,
     IReadOnlyList<ReviewAgendaItem> Items, int HiddenCount, PersonView? Notetaker);
 
-public sealed record ReviewAgendaItem(int Slot, int Number, string Reference, string Title, string Severity, PersonView? Presenter);
+public sealed record ReviewAgendaItem(int Slot, int Number, string Reference, string Title, string Severity, PersonView? Presenter)
+{
+    public ReviewReadiness Readiness { get; init; } = new(0, 0, false);
+}
 
 internal sealed class ListReviewSessionsHandler(IncidentWorkspace workspace, ReviewPlans plans, IReviewStore reviews) : IRequestHandler<ListReviewSessions, IReadOnlyList<ReviewSessionView>>
 {
@@ -31,6 +34,12 @@ internal sealed class ListReviewSessionsHandler(IncidentWorkspace workspace, Rev
             .Where(i => workspace.CanSee(i, request.Actor)).ToDictionary(i => i.Id);
         var names = await People.NamesAsync(workspace.People, stored.SelectMany(s => s.Bookings.Select(b => b.PresenterKey)).Append(null).Concat(stored.Select(s => s.NotetakerKey)), cancellationToken);
 
+        var readiness = new Dictionary<long, ReviewReadiness>();
+        foreach (var booking in stored.SelectMany(s => s.Bookings).Where(b => visible.ContainsKey(b.IncidentId)))
+        {
+            readiness[booking.IncidentId] = await ReviewReadiness.OfAsync(reviews, visible[booking.IncidentId], booking, cancellationToken);
+        }
+
         return starts.Select(start =>
         {
             var s = stored.FirstOrDefault(x => x.StartUtc == start);
@@ -39,7 +48,10 @@ internal sealed class ListReviewSessionsHandler(IncidentWorkspace workspace, Rev
             var items = bookings.Where(b => visible.ContainsKey(b.IncidentId)).Select(b =>
             {
                 var i = visible[b.IncidentId];
-                return new ReviewAgendaItem(b.Slot, i.Number, i.Reference, i.Title, i.Severity, b.PresenterKey is null ? null : People.View(b.PresenterKey, names));
+                return new ReviewAgendaItem(b.Slot, i.Number, i.Reference, i.Title, i.Severity, b.PresenterKey is null ? null : People.View(b.PresenterKey, names))
+                {
+                    Readiness = readiness[b.IncidentId],
+                };
             }).ToList();
             return new ReviewSessionView(start, rules.Meeting.EndOf(start), plans.Describe(start), plan.Cancelled || (bookings.Count == 0 && ReviewPlanner.IsFrozen(plan, rules, now)),
                 ReviewPlanner.IsFrozen(plan, rules, now), ReviewPlanner.CapacityOf(plan, rules), items, bookings.Count - items.Count,

@@ -84,6 +84,9 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
 
             case ReviewAction.Notetaker:
                 return SetNotetaker(incident, sessions, request);
+
+            case ReviewAction.Present:
+                return ConfirmPresenter(incident, sessions, request.Actor);
         }
 
         var session = ReviewPlanner.SessionOf(sessions, incident.Id)
@@ -152,6 +155,23 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
         return $"{request.PersonName ?? People.FallbackName(key)} presents {incident.Reference} at the review.";
     }
 
+    private string ConfirmPresenter(Incident incident, List<SessionPlan> sessions, Actor actor)
+    {
+        var plan = ReviewPlanner.SessionOf(sessions, incident.Id) ?? throw new ReviewRuleException($"{incident.Reference} has no review booked yet.");
+        var presenter = plan.Bookings.First(b => b.IncidentId == incident.Id).PresenterKey;
+        if (presenter != actor.PersonKey)
+        {
+            throw new ReviewRuleException(presenter is null
+                ? $"{incident.Reference} has no presenter yet: {Commands.ChatMarkup.Command("review presenter me")} makes you the presenter."
+                : $"Only {incident.Reference}'s presenter confirms they present; {Commands.ChatMarkup.Command("review presenter me")} makes you the presenter.");
+        }
+
+        var booking = plans.Session(plan.StartUtc).Bookings.First(b => b.IncidentId == incident.Id);
+        booking.PresenterConfirmedAt ??= plans.Now;
+        plans.Save(sessions);
+        return $"{actor.DisplayName} presents {incident.Reference} at the review on {plans.Describe(plan.StartUtc)}: confirmed.";
+    }
+
     private string SetNotetaker(Incident incident, List<SessionPlan> sessions, ManageReview request)
     {
         var plan = ReviewPlanner.SessionOf(sessions, incident.Id) ?? throw new ReviewRuleException($"{incident.Reference} has no review booked yet.");
@@ -177,7 +197,7 @@ internal sealed class ManageReviewHandler(IncidentWorkspace workspace, ReviewPla
             sb.Append(CultureInfo.InvariantCulture, $"\n{s.Describe}{state}");
             foreach (var item in s.Items)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"\n  {item.Slot}. {item.Reference} · {item.Severity} · {item.Title}");
+                sb.Append(CultureInfo.InvariantCulture, $"\n  {item.Slot}. {item.Reference} · {item.Severity} · {item.Title} — {item.Readiness.Describe()}");
             }
 
             if (s.HiddenCount > 0)

@@ -36,6 +36,8 @@ internal sealed class GetReviewCalendarHandler(IMediator mediator, IOptions<Revi
                     description.Append(CultureInfo.InvariantCulture, $" (presenter: {item.Presenter.Name})");
                 }
 
+                description.Append(CultureInfo.InvariantCulture, $"\nReady: {item.Readiness.Describe()}");
+
                 if (links.IncidentUrl(item.Number) is { } url)
                 {
                     description.Append(CultureInfo.InvariantCulture, $"\nDoc: {url}/review\nTimeline: {url}");
@@ -53,9 +55,10 @@ internal sealed class GetReviewCalendarHandler(IMediator mediator, IOptions<Revi
                 : s.Items.Count == 0 && s.HiddenCount == 0 ? "Incident review (nothing booked yet)"
                 : $"Incident review: {string.Join(", ", s.Items.Select(i => i.Reference))}{(s.HiddenCount > 0 ? $" +{s.HiddenCount}" : string.Empty)}";
             return new CalendarEvent(CalendarEvent.SessionUid(s.StartUtc), s.StartUtc, s.EndUtc, summary,
-                description.Length == 0 ? "No incidents booked yet." : description.ToString().TrimEnd(), null, s.Cancelled, s.Items.Count + (s.Cancelled ? 100 : 0), now);
+                description.Length == 0 ? "No incidents booked yet." : description.ToString().TrimEnd(), null, s.Cancelled, s.Items.Count + (s.Cancelled ? 100 : 0), now,
+                Attendees: reviews.Value.Invitees());
         }).ToList();
-        return ICalendarWriter.Write(events, "Incident reviews", reviews.Value.Meeting.Schedule.Zone);
+        return CalendarFile.Write(events, "Incident reviews", reviews.Value.Meeting.Schedule.Zone);
     }
 }
 

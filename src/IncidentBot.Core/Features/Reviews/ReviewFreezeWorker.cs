@@ -56,6 +56,7 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
         var workspace = scope.ServiceProvider.GetRequiredService<IncidentWorkspace>();
         var plans = scope.ServiceProvider.GetRequiredService<ReviewPlans>();
         var links = scope.ServiceProvider.GetRequiredService<IIncidentLinks>();
+        var reviews = scope.ServiceProvider.GetRequiredService<IReviewStore>();
         var now = plans.Now;
 
         // The checkpoint starts at the first run, so a new installation never announces sessions from before it existed.
@@ -88,7 +89,7 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
             session.AgendaSentAt = now;
             var text = cancelledForEmpty || plan.Bookings.Count == 0
                 ? $"The incident review on {plans.Describe(plan.StartUtc)} is cancelled: nothing is booked for it."
-                : await AgendaAsync(workspace, plans, links, plan, cancellationToken);
+                : await AgendaAsync(workspace, reviews, plans, links, plan, session, cancellationToken);
             workspace.Enqueue(new PostToReviewsChannel(0, text));
             workspace.Enqueue(new SyncReviewCalendarEvent(0, plan.StartUtc, text, cancelledForEmpty || plan.Bookings.Count == 0));
             announced++;
@@ -118,7 +119,8 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
         }
     }
 
-    private static async Task<string> AgendaAsync(IncidentWorkspace workspace, ReviewPlans plans, IIncidentLinks links, SessionPlan plan, CancellationToken cancellationToken)
+    private static async Task<string> AgendaAsync(IncidentWorkspace workspace, IReviewStore reviews, ReviewPlans plans, IIncidentLinks links, SessionPlan plan, ReviewSession session,
+        CancellationToken cancellationToken)
     {
         var ids = plan.Bookings.Select(b => b.IncidentId).ToList();
         var incidents = (await workspace.Store.FindManyAsync(ids, cancellationToken)).ToDictionary(i => i.Id);
@@ -132,7 +134,8 @@ public sealed class ReviewFreezeWorker(IServiceScopeFactory scopes, TimeProvider
             // The agenda goes to a shared channel: a private incident appears without its title.
             var title = incident.IsPrivate ? "(private incident)" : incident.Title;
             var presenter = booking.PresenterKey is null ? "presenter to be chosen" : $"presented by {People.View(booking.PresenterKey, names).Name}";
-            sb.Append(CultureInfo.InvariantCulture, $"\n{slot + 1}. {incident.Reference} · {incident.Severity} · {title} — {presenter}");
+            var readiness = await ReviewReadiness.OfAsync(reviews, incident, session.Bookings.FirstOrDefault(b => b.IncidentId == incident.Id), cancellationToken);
+            sb.Append(CultureInfo.InvariantCulture, $"\n{slot + 1}. {incident.Reference} · {incident.Severity} · {title} — {presenter} ({readiness.Describe()})");
             if (!incident.IsPrivate && links.IncidentUrl(incident.Number) is { } url)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"\n   doc: {url}/review · timeline: {url}");

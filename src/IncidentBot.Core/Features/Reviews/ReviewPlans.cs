@@ -70,15 +70,31 @@ public sealed class ReviewPlans(IReviewStore reviews, IIncidentStore incidents, 
             cancelled += plan.Cancelled && stored?.Cancelled != true ? 1 : 0;
 
             var session = Session(plan.StartUtc);
-            var bookedAt = session.Bookings.ToDictionary(b => b.IncidentId, b => b.BookedAt);
+            var before = session.Bookings.ToDictionary(b => b.IncidentId);
+            foreach (var arrived in plan.Bookings.Where(b => !before.ContainsKey(b.IncidentId)))
+            {
+                // Booked into (or moved to) this session: its presenter is reminded before this session's agenda freezes.
+                // Booked later than that, the booking's own post already asks for the doc.
+                var due = plan.StartUtc - Rules.AgendaFreeze - TimeSpan.FromHours(options.Value.PresenterReminderHours);
+                if (due > now)
+                {
+                    workspace.Enqueue(new Outbox.RemindReviewPresenter(arrived.IncidentId, plan.StartUtc, due));
+                }
+            }
+
             session.ExtraCapacity = plan.ExtraCapacity;
             session.Cancelled = plan.Cancelled;
-            session.Bookings = plan.Bookings.Select((b, i) => new ReviewBooking
+            session.Bookings = plan.Bookings.Select((b, i) =>
             {
-                IncidentId = b.IncidentId,
-                Slot = i + 1,
-                PresenterKey = b.PresenterKey,
-                BookedAt = bookedAt.TryGetValue(b.IncidentId, out var at) ? at : now,
+                var was = before.GetValueOrDefault(b.IncidentId);
+                return new ReviewBooking
+                {
+                    IncidentId = b.IncidentId,
+                    Slot = i + 1,
+                    PresenterKey = b.PresenterKey,
+                    BookedAt = was?.BookedAt ?? now,
+                    PresenterConfirmedAt = was is not null && was.PresenterKey == b.PresenterKey ? was.PresenterConfirmedAt : null,
+                };
             }).ToList();
         }
 

@@ -16,10 +16,18 @@ public sealed record CalendarEvent(
     bool Cancelled,
     int Sequence,
     DateTime StampUtc,
-    string? Location = null)
+    string? Location = null,
+    IReadOnlyList<CalendarAttendee>? Attendees = null)
 {
     /// <summary>A stable UID for the review session starting at <paramref name="sessionStartUtc"/>: the same input always gives the same UID.</summary>
     public static string SessionUid(DateTime sessionStartUtc, string domain = "incidentbot") =>
         string.Create(CultureInfo.InvariantCulture,
             $"incident-review-{ZoneMath.Utc(sessionStartUtc):yyyyMMdd'T'HHmmss'Z'}@{domain}");
+}
+
+/// <summary>Someone invited to a session: an ATTENDEE line (<c>mailto:</c> address, the name as CN).</summary>
+public sealed record CalendarAttendee(string Email, string? Name, string Role = CalendarAttendee.Required)
+{
+    public const string Required = "REQ-PARTICIPANT";
+    public const string Chair = "CHAIR";
 }

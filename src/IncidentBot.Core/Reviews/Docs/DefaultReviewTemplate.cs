@@ -17,6 +17,13 @@ _All times are {{zone}}. Generated {{generatedAt}}._
 
 ## Summary and impact
 
+{{#if earlierResolutions}}
+_Resolved before, then reopened:_
+{{#each earlierResolutions}}
+- {{at}} ({{by}}): {{#if summary}}{{summary}}{{else}}no summary{{/if}}
+{{/each}}
+
+{{/if}}
 {{#if incident.summary}}
 {{incident.summary}}
 {{else}}

@@ -108,6 +108,12 @@ internal static class ReviewDocSchema
             Field<ChannelView>("platform", c => TemplateValue.OfText(c.Platform)),
             Field<ChannelView>("name", c => TemplateValue.OfText(c.Name)),
             Field<ChannelView>("id", c => TemplateValue.OfText(c.ChannelId))),
+        new ListDef(
+            "earlierResolutions",
+            m => m.Incident.Resolutions.Count > 1 ? m.Incident.Resolutions.Take(m.Incident.Resolutions.Count - 1).ToList() : [],
+            Field<ResolutionView>("at", r => TemplateValue.OfTime(r.At)),
+            Field<ResolutionView>("by", r => TemplateValue.OfText(r.By.Name)),
+            Field<ResolutionView>("summary", r => TemplateValue.OfText(r.Summary))),
     }.ToDictionary(l => l.Name, StringComparer.Ordinal);
 
     private static ListDef History(string name, Func<ReviewDocModel, IReadOnlyList<StatusChange>> items) => new(

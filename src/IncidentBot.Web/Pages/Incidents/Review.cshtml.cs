@@ -45,6 +45,9 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
 
     public string? PreviewHtml { get; private set; }
 
+    /// <summary>The review meeting's notes and decisions so far.</summary>
+    public IReadOnlyList<Core.Features.ReviewNoteView> Notes { get; private set; } = [];
+
     [TempData]
     public string? Reply { get; set; }
 
@@ -101,6 +104,7 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
             "skip" => Core.Commands.ReviewAction.Skip,
             "extend" => Core.Commands.ReviewAction.Extend,
             "unbook" => Core.Commands.ReviewAction.Unbook,
+            "present" => Core.Commands.ReviewAction.Present,
             _ => Core.Commands.ReviewAction.Show,
         };
         try
@@ -113,6 +117,21 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
         }
 
         return Redirect($"/incidents/{number}/review");
+    }
+
+    /// <summary>Records a note or decision of the review meeting, as <c>/incident review note|decision …</c> does.</summary>
+    public async Task<IActionResult> OnPostNoteAsync(int number, string? text, bool decision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Reply = ConsoleCommands.Render(await mediator.Send(new RecordReviewNote(WebActor.Required(User), number, text ?? string.Empty, decision), cancellationToken));
+        }
+        catch (IncidentRuleException rule)
+        {
+            Reply = ConsoleCommands.Render(rule.Message);
+        }
+
+        return Redirect($"/incidents/{number}/review#meeting-notes");
     }
 
     public async Task<IActionResult> OnPostRegenerateAsync(int number, CancellationToken cancellationToken)
@@ -138,6 +157,7 @@ public sealed class ReviewModel(IMediator mediator, Microsoft.Extensions.Options
             IsFacilitator = facilitators.Value.IsFacilitator(actor.PersonKey);
             var incident = await mediator.Send(new Core.Features.Incidents.GetIncident(actor, number), cancellationToken);
             CanSteerSchedule = incident.Permitted.Contains(Core.Access.IncidentAction.ReviewSchedule);
+            Notes = incident.ReviewNotes;
             Booking = ConsoleCommands.Render(await mediator.Send(new ManageReview(actor, number, Core.Commands.ReviewAction.Show), cancellationToken));
             Html = Render(Doc.Markdown);
         }

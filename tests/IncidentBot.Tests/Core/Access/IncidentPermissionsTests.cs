@@ -46,6 +46,7 @@ public sealed class IncidentPermissionsTests
         { IncidentAction.ReopenActionItem, "members facilitators" },
         { IncidentAction.ActionItemDue, "members facilitators" },
         { IncidentAction.ActionItemLink, "members facilitators" },
+        { IncidentAction.ReviewNote, "facilitators" },
     };
 
     [Theory]

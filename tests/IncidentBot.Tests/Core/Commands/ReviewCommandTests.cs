@@ -6,7 +6,7 @@ namespace IncidentBot.Tests.Core.Commands;
 public class ReviewCommandTests
 {
     private static readonly string[] Subcommands =
-        ["schedule", "move", "skip", "unbook", "extend", "doc", "write", "notetaker", "presenter", "sessions"];
+        ["schedule", "move", "skip", "unbook", "extend", "doc", "write", "notetaker", "presenter", "sessions", "present", "note", "decision"];
 
     // ---- review alone and the subcommands without arguments ----
 
@@ -405,7 +405,10 @@ public class ReviewCommandTests
                 "/incident review write <section> <text> — add to a section of the review doc",
                 "/incident review notetaker <person|me> — choose the notetaker",
                 "/incident review presenter <person|me> — choose the presenter",
-                "/incident review sessions — list upcoming sessions and agendas"),
+                "/incident review sessions — list upcoming sessions and agendas",
+                "/incident review present — confirm you present it",
+                "/incident review note <text> — record a note of the review meeting",
+                "/incident review decision <text> — record a decision of the review meeting"),
             SlackContext.Render(CommandHelp.Usage("review", Grammar)));
     }
 
