@@ -73,7 +73,8 @@ public class OutboxTests
         Assert.StartsWith($"Review of INC-{number} booked for", healthy.Ran.OfType<PostToIncident>().Last().Text);
         Assert.Equal(0, await second.Work.DrainAsync(CancellationToken.None));
         var rows = await StoreProbe.ItemsAsync(second.Services, "outbox.");
-        Assert.All(rows, r => Assert.Equal(WorkStatus.Done, r.Status));
+        // The review's presenter reminder waits for its own time, days ahead; everything due has run.
+        Assert.All(rows.Where(r => r.DueAt <= clock.GetUtcNow().UtcDateTime), r => Assert.Equal(WorkStatus.Done, r.Status));
         Assert.Equal(2, rows.OrderBy(r => r.Id).First().Attempts);
         Assert.Contains("resolved after", healthy.Ran.OfType<PostToIncident>().First().Text);
     }
