@@ -61,10 +61,11 @@ public class OutboxTests
         }
 
         // Order is kept per key: the incident's own intents in the order written; the booking in the calendar's line.
+        // This executor takes every intent without delay, so the booking's presenter reminder runs at once too.
         Assert.Equal(
             [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
              typeof(RefreshStatusCard), typeof(PostToIncident), typeof(AnnounceIncident), typeof(CloseIncidentChannel),
-             typeof(PostToIncident)],
+             typeof(RemindReviewPresenter), typeof(PostToIncident)],
             healthy.Ran.Where(i => i.OrderingKey == $"incident:{i.IncidentId}").Select(i => i.GetType()));
         Assert.Single(healthy.Ran.OfType<ScheduleIncidentReview>());
         Assert.True(
