@@ -73,7 +73,7 @@ internal static class BenchmarkIncident
                 new RoleHistoryView("scribe", People[2], People[0], declared.AddMinutes(3), null),
             ],
             People,
-            [.. Enumerable.Range(1, 25).Select(i => new ActionItemView(i, $"Follow-up {i}: {Said[i % Said.Length]}", People[i % People.Length], i % 3 == 0, People[0], declared.AddMinutes(i)))],
+            [.. Enumerable.Range(1, 25).Select(i => new ActionItemView(i, $"Follow-up {i}: {Said[i % Said.Length]}", People[i % People.Length], i % 3 == 0 ? ActionItemStatus.Done : ActionItemStatus.Open, People[0], declared.AddMinutes(i)))],
             timeline,
             [new ChannelView("slack", "C0INC4242", "inc-4242-card-payments")]);
     }
