@@ -46,6 +46,28 @@ internal static class LiteDbSchema
                 db.UserVersion = stepVersion;
             }
         }
+
+        CreateMissingCollections(db);
+    }
+
+    /// <summary>
+    /// Every collection exists before anyone reads or writes: LiteDB adds a collection inside the first transaction
+    /// that writes to it, and a read snapshot opened on another thread meanwhile can find the new collection's page
+    /// not yet a collection page ("page type must be collection page"), which stops the engine for good.
+    /// </summary>
+    private static void CreateMissingCollections(LiteDatabase db)
+    {
+        // An explicit string id, so no collection's Int64 id sequence moves.
+        var placeholder = new BsonValue("incidentbot:create");
+        foreach (var name in new[] { Incidents, Timeline, Edits, Channels, People, Conversations, Messages, Work, Sessions, Calendar, Documents, Feeds })
+        {
+            if (!db.CollectionExists(name))
+            {
+                var collection = db.GetCollection(name);
+                collection.Insert(new BsonDocument { ["_id"] = placeholder });
+                collection.Delete(placeholder);
+            }
+        }
     }
 
     /// <summary>Follow-ups had a <c>Done</c> flag; they have a status now (open, done, won't do).</summary>
