@@ -173,8 +173,11 @@ public sealed class WorkDispatcher : BackgroundService
 
     private async Task RunOneAsync(IWorkRunner runner, WorkItem item, CancellationToken stoppingToken)
     {
-        using var lease = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        _running[item.Id] = lease;
+        // Two sources, so that a lease lost just as the host stops is still known as lost: a lost item is not ours
+        // to give back, whatever the stopping token says by the time the run unwinds.
+        using var lostLease = new CancellationTokenSource();
+        using var lease = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lostLease.Token);
+        _running[item.Id] = lostLease;
         using var span = WorkTrace.StartRun(item);
         _metrics.Started(item, Now);
         var outcome = "done";
@@ -193,7 +196,7 @@ public sealed class WorkDispatcher : BackgroundService
                 span?.AddException(ex);
                 _logger.LogWarning(ex, "{Item} was applied, but a later step failed; not running it again", Describe(item));
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && !lostLease.IsCancellationRequested)
             {
                 outcome = "shutdown";
                 await GiveBackAsync(new WorkRetry(item.Id, Owner, Now, "shut down while running", CountsAsAttempt: false));
