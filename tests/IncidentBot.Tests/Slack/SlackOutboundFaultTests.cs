@@ -85,7 +85,11 @@ public sealed class SlackOutboundFaultTests
     [Fact]
     public async Task ReactionWhileSlacksCircuitIsOpen_WaitsForIt_AndIsCapturedOnceSlackRecovers()
     {
-        await using var h = await SlackHarness.StartAsync(FastPolicies());
+        // The break runs on real time: long enough that a slow machine's settles stay inside one break (a half-open
+        // probe meeting the 500 would count an attempt), short enough to wait out below.
+        var policies = FastPolicies();
+        policies["Outbound:BreakDuration"] = "00:00:05";
+        await using var h = await SlackHarness.StartAsync(policies);
         Assert.Equal(HttpStatusCode.OK, (await h.CommandAsync("declare sev2 Checkout errors spike")).StatusCode);
         await h.SettleAsync();
         var channel = Assert.Single((await h.IncidentAsync(1)).Channels, c => c.Platform == "slack").ChannelId;
