@@ -19,15 +19,36 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// replica locked meanwhile is skipped; one it leased and committed meanwhile fails the lease test on recheck; and
     /// the next item of a key whose head another replica just took is still behind that (due, pending) head.
     /// </summary>
+    /// <remarks>
+    /// The claim reads per key, never per pending item: testing each item against the items before it cost a probe per
+    /// item, so a backlog of thousands on one key (a busy incident channel) made every claim scan all of it. Here the
+    /// distinct keys are walked down the pending-keyed index (a loose index scan), each key contributes the first of its
+    /// items that blocks the rest (running, due or holding the key; earlier ones are waiting on a later retry time and do
+    /// not count), and that item is a candidate when it is itself due and free. Keyless items come from their own index
+    /// (migration 0007). <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong
+    /// index while a fresh table has no statistics yet.
+    /// </remarks>
     private const string ClaimSql =
-        "WITH picked AS (" +
+        "WITH RECURSIVE keys(key) AS (" +
+        " (SELECT k.key FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key IS NOT NULL ORDER BY k.key LIMIT 1)" +
+        " UNION ALL" +
+        " SELECT (SELECT k.key FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key > keys.key ORDER BY k.key LIMIT 1)" +
+        " FROM keys WHERE keys.key IS NOT NULL)," +
+        " candidates AS (" +
+        " SELECT head.id FROM keys CROSS JOIN LATERAL (" +
+        "  SELECT y.id, y.due_at, y.lease_until FROM work_items y" +
+        "  WHERE y.topic = @topic AND y.status = 0 AND y.key = keys.key" +
+        "  AND (y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)" +
+        "  ORDER BY y.id LIMIT 1) head" +
+        " WHERE keys.key IS NOT NULL AND head.due_at <= @now AND (head.lease_until IS NULL OR head.lease_until < @now)" +
+        " UNION ALL" +
+        " (SELECT w.id FROM work_items w" +
+        "  WHERE w.topic = @topic AND w.status = 0 AND w.key IS NULL AND w.due_at <= @now" +
+        "  AND (w.lease_until IS NULL OR w.lease_until < @now)" +
+        "  ORDER BY w.due_at, w.id LIMIT @max))," +
+        " picked AS (" +
         " SELECT w.id FROM work_items w" +
-        " WHERE w.topic = @topic AND w.status = 0 AND w.due_at <= @now" +
-        " AND (w.lease_until IS NULL OR w.lease_until < @now)" +
-        " AND (w.key IS NULL OR NOT EXISTS (" +
-        "  SELECT 1 FROM work_items y" +
-        "  WHERE y.topic = w.topic AND y.status = 0 AND y.key = w.key AND y.id < w.id" +
-        "  AND (y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)))" +
+        " WHERE w.id = ANY(ARRAY(SELECT id FROM candidates)) AND w.status = 0 AND (w.lease_until IS NULL OR w.lease_until < @now)" +
         " ORDER BY w.due_at, w.id" +
         " LIMIT @max" +
         " FOR UPDATE OF w SKIP LOCKED)" +
