@@ -154,9 +154,9 @@ public sealed class IncidentWorkspace(
         }
 
         _change = new StoreChange();
-        foreach (var topic in change.Enqueued.Where(i => i.DueAt <= Now).Select(i => i.Topic).Distinct(StringComparer.Ordinal))
+        foreach (var (topic, key) in change.Enqueued.Where(i => i.DueAt <= Now).Select(i => (i.Topic, i.Key)).Distinct())
         {
-            signal.Raise(topic);
+            signal.Raise(topic, key);
         }
     }
 

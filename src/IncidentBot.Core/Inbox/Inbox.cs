@@ -43,7 +43,7 @@ public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkS
         metrics.Acked(source, kind, duplicate: !accepted, arrival);
         if (accepted)
         {
-            signal.Raise(item.Topic);
+            signal.Raise(item.Topic, item.Key);
         }
 
         return accepted;

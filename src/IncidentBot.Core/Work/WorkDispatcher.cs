@@ -125,6 +125,7 @@ public sealed class WorkDispatcher : BackgroundService
                         // Registered before it starts: a run that finishes at once must still free its slot.
                         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                         runs[item.Id] = finished.Task;
+                        _signal.RunStarted(topic, item.Key);
                         _ = Task.Run(async () =>
                         {
                             try
@@ -135,7 +136,7 @@ public sealed class WorkDispatcher : BackgroundService
                             {
                                 runs.TryRemove(item.Id, out _);
                                 finished.TrySetResult();
-                                _signal.Raise(topic); // a slot is free, and its key may have a next item
+                                _signal.RunFinished(topic, item.Key);
                             }
                         }, CancellationToken.None);
                     }

@@ -5,10 +5,27 @@ namespace IncidentBot.Core.Work;
 /// of at the next poll. Per topic: a claim is a write on the embedded store, so waking loops with nothing to do
 /// would queue needless writes behind the deliveries being acknowledged.
 /// </summary>
+/// <remarks>
+/// Work queued for a key that has a run in progress here cannot be claimed until that run ends, and its end wakes the
+/// loop anyway, so such a raise is dropped: a burst of deliveries into one busy channel used to wake a claim per
+/// delivery, each finding nothing, and those claims took the time the channel's own run needed.
+/// </remarks>
 public sealed class WorkSignal(TimeProvider clock) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SemaphoreSlim> _waiters = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Topic, string Key), int> _running = [];
+
+    /// <summary>Wakes the topic's loop for work of <paramref name="key"/>, unless a run of that key is in progress here.</summary>
+    public void Raise(string topic, string? key)
+    {
+        if (key is not null && IsRunning(topic, key))
+        {
+            return;
+        }
+
+        Raise(topic);
+    }
 
     public void Raise(string topic)
     {
@@ -39,6 +56,54 @@ public sealed class WorkSignal(TimeProvider clock) : IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         return false;
+    }
+
+    /// <summary>True while a run of <paramref name="key"/> in <paramref name="topic"/> is in progress in this process.</summary>
+    public bool IsRunning(string topic, string key)
+    {
+        lock (_gate)
+        {
+            return _running.ContainsKey((topic, key));
+        }
+    }
+
+    /// <summary>A run of the item's key starts here; until <see cref="RunFinished"/>, raises for that key are dropped.</summary>
+    public void RunStarted(string topic, string? key)
+    {
+        if (key is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _running[(topic, key)] = _running.GetValueOrDefault((topic, key)) + 1;
+        }
+    }
+
+    /// <summary>
+    /// A run ended: its slot is free and its key may have a next item, so the loop wakes. The key is released before
+    /// the raise, so work queued for it from now on raises for itself.
+    /// </summary>
+    public void RunFinished(string topic, string? key)
+    {
+        if (key is not null)
+        {
+            lock (_gate)
+            {
+                var left = _running.GetValueOrDefault((topic, key)) - 1;
+                if (left > 0)
+                {
+                    _running[(topic, key)] = left;
+                }
+                else
+                {
+                    _running.Remove((topic, key));
+                }
+            }
+        }
+
+        Raise(topic);
     }
 
     private SemaphoreSlim WaiterOf(string topic)

@@ -30,6 +30,7 @@ public sealed class WorkDispatcherUnitTests : IAsyncDisposable
     private readonly Mock<IWorkRunner> _runner = new();
     private readonly ConcurrentQueue<WorkItem> _claimable = new();
     private readonly ServiceProvider _services;
+    private readonly WorkSignal _signal;
     private readonly WorkDispatcher _dispatcher;
 
     public WorkDispatcherUnitTests()
@@ -45,9 +46,10 @@ public sealed class WorkDispatcherUnitTests : IAsyncDisposable
             .AddSingleton(_changes.Object)
             .AddScoped<WorkContext>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        _signal = new WorkSignal(_clock);
         _dispatcher = new WorkDispatcher(
             _services.GetRequiredService<IServiceScopeFactory>(), _queue.Object, [_runner.Object], [], [],
-            new WorkSignal(_clock), _clock,
+            _signal, _clock,
             Microsoft.Extensions.Options.Options.Create(new OutboxOptions { LeaseDuration = Lease }),
             Microsoft.Extensions.Options.Options.Create(new StorageOptions()),
             new WorkMetrics(),
@@ -235,6 +237,39 @@ public sealed class WorkDispatcherUnitTests : IAsyncDisposable
 
         VerifyNeverCompleted();
         VerifyNeverGivenBack();
+    }
+
+    /// <summary>
+    /// While an item of a key runs, work queued for that key does not wake the loop (it could not be claimed); the end of
+    /// the run releases the key and wakes the loop for its next item.
+    /// </summary>
+    [Fact]
+    public async Task RunningItem_MarksItsKeyBusyInTheSignal_UntilItsRunEnds_WhichWakesTheLoop()
+    {
+        var item = Claimable();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _runner.Setup(r => r.RunAsync(item, It.IsAny<IServiceProvider>(), It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                started.TrySetResult();
+                await release.Task;
+                return "done";
+            });
+        var claims = 0;
+        _queue.Setup(q => q.ClaimAsync(Topic.Name, WorkDispatcher.Owner, It.IsAny<DateTime>(), Lease, It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Callback(() => Interlocked.Increment(ref claims))
+            .ReturnsAsync(() => _claimable.TryDequeue(out var next) ? [next] : []);
+
+        await _dispatcher.StartAsync(None);
+        await started.Task.WaitAsync(Bound);
+        Assert.True(_signal.IsRunning(Topic.Name, item.Key!));
+        var claimsWhileRunning = Volatile.Read(ref claims);
+
+        release.SetResult();
+        await TestTime.UntilAsync(() => !_signal.IsRunning(Topic.Name, item.Key!), "the run released its key");
+        await TestTime.UntilAsync(() => Volatile.Read(ref claims) > claimsWhileRunning, "the end of the run woke the loop to claim");
+        await _dispatcher.StopAsync(None);
     }
 
     [Fact]
