@@ -224,14 +224,18 @@ public sealed class SlackInboxProcessor(
             return; // reactions outside incident channels are none of our business
         }
 
-        var message = await api.MessageAsync(channel, ts, cancellationToken);
-        if (message is null)
+        // Both need only the channel and ts: asked together, a reaction costs one round trip to Slack before it is
+        // stored instead of two, and reactions into one channel are applied one after the other.
+        var reading = api.MessageAsync(channel, ts, cancellationToken);
+        var linking = api.PermalinkAsync(channel, ts, cancellationToken);
+        await Task.WhenAll(reading, linking);
+        if (await reading is not { } message)
         {
             logger.LogInformation("Reacted message {Channel}/{Ts} not found (deleted?)", channel, ts);
             return;
         }
 
-        await CaptureAsync(user, channel, message, team, null, cancellationToken);
+        await CaptureAsync(user, channel, message, team, await linking, cancellationToken);
     }
 
     /// <summary>
