@@ -60,6 +60,9 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
                 // Each replica calls Slack on its own base URL, so Slack's calls say which replica made them.
                 var settings = ProcessSlack.Settings(_slack.ApiBaseUrlFor(name), Storage(connection));
                 settings["Outbox:LeaseDuration"] = Lease.ToString("c", CultureInfo.InvariantCulture);
+                // A's held call must outlast B's start-up and two leases even on a loaded machine: at the default ten
+                // seconds it timed out first, A gave the item back, and the lease owner checked below was nobody's.
+                settings["Outbound:AttemptTimeout"] = "00:00:30";
                 return settings;
             }
 
