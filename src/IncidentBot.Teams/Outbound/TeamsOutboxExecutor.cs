@@ -413,8 +413,9 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             return $"not reminded: Teams refused the message ({(int)refused.Status} {refused.Code})".TrimEnd();
         }
 
-        // A refusal is an answer: sending the same request again tomorrow may work (the app installed meanwhile), again now will not.
-        static bool Refused(TeamsApiException e) => (int)e.Status is >= 400 and < 500;
+        // A refusal about the person is an answer: the same request tomorrow may work (the app installed meanwhile), again
+        // now will not. A 401 is about the bot's own credentials: it fails the intent, to be retried and parked for an admin.
+        static bool Refused(TeamsApiException e) => (int)e.Status is >= 400 and < 500 && e.Status != System.Net.HttpStatusCode.Unauthorized;
     }
 
     private static string? NameOf(IncidentDetails incident, string personKey) => incident.Members.FirstOrDefault(m => m.Key == personKey)?.Name;

@@ -99,6 +99,26 @@ public sealed class TeamsReminderTests : IAsyncLifetime
         Assert.Equal("not reminded: the bot never saw them on Teams (no tenant known)", run.Result);
     }
 
+    [Fact]
+    public async Task AnOwnerTeamsWillNotOpenAChatWith_IsNotRetried_TheOutcomeSaysWhy()
+    {
+        var thread = await DeclareAsync();
+        await _h.SayAsync("action Alert on the checkout error rate", conversationId: thread,
+            mentions: [(TeamsActivities.DefaultUserAadObjectId, TeamsActivities.DefaultUserName)]);
+        await _h.SayAsync($"action due 1 {Today().AddDays(-1):yyyy-MM-dd}", conversationId: thread);
+        await _h.SettleAsync();
+        _h.Teams.FailNext(FakeTeamsRoutes.CreateConversation, 1,
+            FakeTeamsServices.GraphError(System.Net.HttpStatusCode.Forbidden, "Forbidden", "The bot is not part of the conversation roster."));
+
+        await PassToNextReminderTimeAsync();
+
+        Assert.Single(Opened());
+        Assert.Empty(Reminders());
+        var run = Assert.Single(await StoreProbe.ItemsAsync(_h.Bot.Services, "outbox.teams"), i => i.Kind == "person.remind");
+        Assert.Equal((WorkStatus.Done, 1), (run.Status, run.Attempts));
+        Assert.Equal("not reminded: Teams would not open a personal chat (403 Forbidden)", run.Result);
+    }
+
     private async Task<string> DeclareAsync()
     {
         await _h.SayAsync("declare sev2 Checkout errors spike");
