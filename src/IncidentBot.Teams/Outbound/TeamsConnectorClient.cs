@@ -28,7 +28,7 @@ public sealed class TeamsApiException(string what, HttpStatusCode status, string
 }
 
 /// <summary>
-/// The Bot Connector REST API (<c>{serviceUrl}v3/…</c>): send, reply, update, new thread in a channel. It only talks
+/// The Bot Connector REST API (<c>{serviceUrl}v3/…</c>): send, reply, update, new thread in a channel, personal chat. It only talks
 /// to service URLs that arrived in accepted activities (stored as conversation references) and that
 /// <see cref="TeamsServiceUrls"/> allows, and sends the bot's client-credentials token when the bot has an App ID.
 /// </summary>
