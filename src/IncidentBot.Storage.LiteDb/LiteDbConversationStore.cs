@@ -27,6 +27,7 @@ internal sealed class LiteDbConversationStore(LiteDbDatabase database, LiteDbWri
             stored.TeamId = reference.TeamId ?? stored.TeamId;
             stored.TeamAadGroupId = reference.TeamAadGroupId ?? stored.TeamAadGroupId;
             stored.ChannelId = reference.ChannelId ?? stored.ChannelId;
+            stored.PersonKey = reference.PersonKey ?? stored.PersonKey;
             stored.UpdatedAt = updatedAt;
             database.Conversations.Update(stored);
             scope.AfterCommit(() => reference.Id = stored.Id);
@@ -55,6 +56,17 @@ internal sealed class LiteDbConversationStore(LiteDbDatabase database, LiteDbWri
 
         IReadOnlyList<ConversationReference> found = query.OrderByDescending("$.UpdatedAt").Limit(MaxReferences).ToList();
         return Task.FromResult(found);
+    }
+
+    public Task<ConversationReference?> FindPersonalAsync(string platform, string personKey, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = database.Conversations.Query()
+            .Where("$.PersonKey = @0", personKey)
+            .Where("$.Platform = @0", platform)
+            .OrderByDescending("$.UpdatedAt")
+            .FirstOrDefault();
+        return Task.FromResult<ConversationReference?>(found);
     }
 
     /// <summary>Exact, or equal but for a trailing slash (the same service written two ways).</summary>

@@ -114,6 +114,7 @@ internal static class LiteDbSchema
         conversations.EnsureIndex("ConversationId", "$.ConversationId");
         conversations.EnsureIndex("ServiceUrl", "$.ServiceUrl");
         conversations.EnsureIndex("Platform", "$.Platform");
+        conversations.EnsureIndex("PersonKey", "$.PersonKey");
 
         db.GetCollection(Messages).EnsureIndex("IncidentId", "$.IncidentId");
 

@@ -11,8 +11,8 @@ internal sealed class PostgresConversationStore(NpgsqlDataSource dataSource, Tim
 
     private const string RememberSql =
         "INSERT INTO conversation_references (platform, conversation_id, service_url, tenant_id, conversation_type, team_id, " +
-        "team_aad_group_id, channel_id, updated_at) VALUES (@platform, @conversation_id, @service_url, @tenant_id, " +
-        "@conversation_type, @team_id, @team_aad_group_id, @channel_id, @updated_at) " +
+        "team_aad_group_id, channel_id, person_key, updated_at) VALUES (@platform, @conversation_id, @service_url, @tenant_id, " +
+        "@conversation_type, @team_id, @team_aad_group_id, @channel_id, @person_key, @updated_at) " +
         "ON CONFLICT (platform, conversation_id) DO UPDATE SET " +
         "service_url = COALESCE(excluded.service_url, conversation_references.service_url), " +
         "tenant_id = COALESCE(excluded.tenant_id, conversation_references.tenant_id), " +
@@ -20,15 +20,22 @@ internal sealed class PostgresConversationStore(NpgsqlDataSource dataSource, Tim
         "team_id = COALESCE(excluded.team_id, conversation_references.team_id), " +
         "team_aad_group_id = COALESCE(excluded.team_aad_group_id, conversation_references.team_aad_group_id), " +
         "channel_id = COALESCE(excluded.channel_id, conversation_references.channel_id), " +
+        "person_key = COALESCE(excluded.person_key, conversation_references.person_key), " +
         "updated_at = excluded.updated_at RETURNING id";
 
+    private const string Columns =
+        "id, platform, conversation_id, service_url, tenant_id, conversation_type, team_id, team_aad_group_id, channel_id, updated_at, person_key";
+
     private const string FindSql =
-        "SELECT id, platform, conversation_id, service_url, tenant_id, conversation_type, team_id, team_aad_group_id, channel_id, updated_at " +
-        "FROM conversation_references WHERE platform = @platform " +
+        "SELECT " + Columns + " FROM conversation_references WHERE platform = @platform " +
         "AND (@conversation_id IS NULL OR conversation_id = @conversation_id) " +
         "AND (@channel_id IS NULL OR channel_id = @channel_id OR conversation_id = @channel_id) " +
         "AND (@tenant_id IS NULL OR tenant_id = @tenant_id) " +
         "ORDER BY updated_at DESC, id DESC LIMIT @take";
+
+    private const string FindPersonalSql =
+        "SELECT " + Columns + " FROM conversation_references WHERE platform = @platform AND person_key = @person_key " +
+        "ORDER BY updated_at DESC, id DESC LIMIT 1";
 
     private const string KnowsSql =
         "SELECT EXISTS (SELECT 1 FROM conversation_references WHERE platform = @platform AND service_url IN (@url, @other))";
@@ -60,6 +67,7 @@ internal sealed class PostgresConversationStore(NpgsqlDataSource dataSource, Tim
             .AddText("team_id", reference.TeamId)
             .AddText("team_aad_group_id", reference.TeamAadGroupId)
             .AddText("channel_id", reference.ChannelId)
+            .AddText("person_key", reference.PersonKey)
             .AddTime("updated_at", reference.UpdatedAt);
         reference.Id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -77,23 +85,34 @@ internal sealed class PostgresConversationStore(NpgsqlDataSource dataSource, Tim
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            references.Add(new ConversationReference
-            {
-                Id = reader.GetInt64(0),
-                Platform = reader.GetString(1),
-                ConversationId = reader.GetString(2),
-                ServiceUrl = reader.GetString(3),
-                TenantId = reader.GetNullableString(4),
-                ConversationType = reader.GetNullableString(5),
-                TeamId = reader.GetNullableString(6),
-                TeamAadGroupId = reader.GetNullableString(7),
-                ChannelId = reader.GetNullableString(8),
-                UpdatedAt = PostgresTime.Read(reader, 9),
-            });
+            references.Add(Read(reader));
         }
 
         return references;
     }
+
+    public async Task<ConversationReference?> FindPersonalAsync(string platform, string personKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FindPersonalSql);
+        command.Parameters.AddText("platform", platform).AddText("person_key", personKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static ConversationReference Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        Platform = reader.GetString(1),
+        ConversationId = reader.GetString(2),
+        ServiceUrl = reader.GetString(3),
+        TenantId = reader.GetNullableString(4),
+        ConversationType = reader.GetNullableString(5),
+        TeamId = reader.GetNullableString(6),
+        TeamAadGroupId = reader.GetNullableString(7),
+        ChannelId = reader.GetNullableString(8),
+        UpdatedAt = PostgresTime.Read(reader, 9),
+        PersonKey = reader.GetNullableString(10),
+    };
 
     public async Task<bool> KnowsServiceUrlAsync(string platform, string serviceUrl, CancellationToken cancellationToken)
     {

@@ -24,5 +24,8 @@ public sealed class ConversationReference
     /// <summary>Teams: the channel (<c>19:…</c>) a channel conversation belongs to.</summary>
     public string? ChannelId { get; set; }
 
+    /// <summary>Teams: in a personal (1:1) conversation with the bot, the person it is with, so the bot can write to them later.</summary>
+    public string? PersonKey { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }

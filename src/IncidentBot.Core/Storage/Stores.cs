@@ -107,6 +107,9 @@ public interface IConversationStore
     Task<IReadOnlyList<ConversationReference>> FindAsync(string platform, string? conversationId, string? channelId, string? tenantId,
         CancellationToken cancellationToken);
 
+    /// <summary>The newest personal (1:1) conversation with <paramref name="personKey"/>, if one is known.</summary>
+    Task<ConversationReference?> FindPersonalAsync(string platform, string personKey, CancellationToken cancellationToken);
+
     /// <summary>True when a reference with this service URL exists (Teams replies only to URLs learned from verified activities).</summary>
     Task<bool> KnowsServiceUrlAsync(string platform, string serviceUrl, CancellationToken cancellationToken);
 

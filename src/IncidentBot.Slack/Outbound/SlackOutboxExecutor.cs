@@ -32,6 +32,9 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
     /// <summary>What a reminder whose ephemeral post is in doubt is recorded as: shown (it cannot be looked for).</summary>
     private const string EphemeralInDoubt = "ephemeral";
 
+    /// <summary>What a direct message to one person whose post is in doubt is recorded as: shown (it cannot be looked for).</summary>
+    private const string DirectInDoubt = "direct";
+
     private static readonly HashSet<Type> Handled =
     [
         typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
@@ -80,10 +83,7 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
                 SendNudge i => await run.NudgeAsync(i, cancellationToken),
                 BriefRole i => await run.BriefAsync(i, cancellationToken),
                 AdoptIncidentChannel i => await run.AdoptChannelAsync(i, cancellationToken),
-                // A message to a user id lands in the person's direct messages with the app.
-                RemindPerson i => i.PersonKey.StartsWith(Platform + ":", StringComparison.Ordinal)
-                    ? await run.PostToChannelAsync(0, i.PersonKey[(Platform.Length + 1)..], i.Text, cancellationToken)
-                    : "not a Slack person",
+                RemindPerson i => await run.PostToPersonAsync(i, cancellationToken),
                 _ => "not a Slack intent",
             };
         }
@@ -263,6 +263,38 @@ public sealed class SlackOutboxExecutor(IServiceScopeFactory scopes, IOptions<Sl
         {
             await PostOnceAsync(incidentId, SlackPostMark.OfIntent(intentId, "review"), channel, SlackText.Escape(text), null, null, ct);
             return "posted to the review channel";
+        }
+
+        /// <summary>
+        /// A message to one person in their direct messages with the app: <c>chat.postMessage</c> with the user id as the
+        /// channel posts to the user's App Home messages, which <c>chat:write</c> allows (opening the DM first with
+        /// <c>conversations.open</c> would need <c>im:write</c>). Reading a DM back needs <c>im:history</c>, which the app does
+        /// not ask for, so a post in doubt cannot be looked for: like a reminder in a channel it counts as shown, since the
+        /// next one follows the next day (ADR 9).
+        /// </summary>
+        public async Task<string> PostToPersonAsync(RemindPerson intent, CancellationToken ct)
+        {
+            if (SlackUser(intent.PersonKey) is not { } user)
+            {
+                return $"{intent.PersonKey} is not a Slack user: not reminded on Slack";
+            }
+
+            var text = SlackText.Escape(intent.Text);
+            var mark = SlackPostMark.OfIntent(intentId, "direct");
+            try
+            {
+                var ts = await once.SendAsync(0, mark, user, _ => Task.FromResult<string?>(DirectInDoubt),
+                    () => api.PostMessageAsync(user, text, null, mark, ct), ct);
+                return ts == DirectInDoubt ? "reminded (an earlier try may have reached them; not sent again)" : $"reminded ({ts})";
+            }
+            catch (SlackApiException e) when (e.Error is "channel_not_found" or "messages_tab_disabled" or "restricted_action")
+            {
+                // Slack's answer about this person or the app's messages tab, not a passing failure: the same request
+                // now would get the same answer, so the reminder is not retried (tomorrow's is sent as usual).
+                owner.Logger.LogWarning("Reminder to {User} not sent: {Error}{Hint}", user, e.Error,
+                    e.Error == "messages_tab_disabled" ? " (turn on App Home > Messages Tab in the Slack app's settings)" : string.Empty);
+                return $"not reminded: {e.Error}";
+            }
         }
 
         public async Task<string> CloseAsync(long incidentId, CancellationToken ct)

@@ -67,8 +67,9 @@ public sealed class TeamsInbound(
             }
         }
 
+        // A personal chat is the person's own conversation with the bot: remembered as theirs, it is where reminders go.
         await mediator.Send(new RememberConversation(Source, activity.ConversationId, activity.ServiceUrl, activity.TenantId, activity.ConversationType,
-            activity.TeamId, activity.TeamAadGroupId, activity.TeamsChannelId), cancellationToken);
+            activity.TeamId, activity.TeamAadGroupId, activity.TeamsChannelId, activity.ConversationType == "personal" ? activity.PersonKey : null), cancellationToken);
         if (activity.TeamsChannelId is { } channel && activity.ConversationType == "channel" && channel != activity.ConversationId)
         {
             // The channel itself, so the bot can start threads there (announcements, incident threads) later.

@@ -28,7 +28,7 @@ public sealed class TeamsApiException(string what, HttpStatusCode status, string
 }
 
 /// <summary>
-/// The Bot Connector REST API (<c>{serviceUrl}v3/…</c>): send, reply, update, new thread in a channel. It only talks
+/// The Bot Connector REST API (<c>{serviceUrl}v3/…</c>): send, reply, update, new thread in a channel, personal chat. It only talks
 /// to service URLs that arrived in accepted activities (stored as conversation references) and that
 /// <see cref="TeamsServiceUrls"/> allows, and sends the bot's client-credentials token when the bot has an App ID.
 /// </summary>
@@ -70,6 +70,37 @@ public sealed class TeamsConnectorClient(HttpClient http, ClientCredentialsToken
         var id = json.RootElement.GetProperty("id").GetString()!;
         var activityId = json.RootElement.TryGetProperty("activityId", out var a) ? a.GetString() : null;
         return (id, activityId ?? (id.Contains(";messageid=", StringComparison.Ordinal) ? id[(id.IndexOf(";messageid=", StringComparison.Ordinal) + 11)..] : string.Empty));
+    }
+
+    /// <summary>
+    /// Opens (or finds again) the personal chat between the bot and one person and returns its conversation id
+    /// (<c>a:…</c>). <paramref name="memberId"/> is the person's <c>29:</c> id or their Microsoft Entra object id; Teams
+    /// needs the tenant, and accepts the call only when the app is installed for the person or in a team they are in.
+    /// </summary>
+    /// <remarks>
+    /// Safe to repeat: no activity goes with it, so it posts nothing, and Teams answers the same conversation id for the
+    /// same person every time. A call whose answer was lost is simply made again (unlike a post, see
+    /// <see cref="Outbound.TeamsSendOnce"/>).
+    /// </remarks>
+    public async Task<string> OpenPersonalChatAsync(string serviceUrl, string memberId, string tenantId, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["isGroup"] = false,
+            ["members"] = new JsonArray(new JsonObject { ["id"] = memberId }),
+            ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = tenantId } },
+            ["tenantId"] = tenantId,
+        };
+        if (options.Value.Authenticated)
+        {
+            body["bot"] = new JsonObject { ["id"] = "28:" + options.Value.AppId };
+        }
+
+        using var response = await SendRawAsync(HttpMethod.Post, serviceUrl, "v3/conversations", body, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } conversation
+            ? conversation
+            : throw new InvalidOperationException("The Bot Connector opened a personal chat but its answer named no conversation id.");
     }
 
     /// <summary>The members of a conversation (to map a mention's channel account id to the person's AAD object id).</summary>

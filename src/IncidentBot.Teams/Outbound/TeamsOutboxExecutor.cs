@@ -4,6 +4,7 @@ using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Options;
 using IncidentBot.Core.Outbox;
+using IncidentBot.Core.Storage;
 using IncidentBot.Teams.Cards;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,8 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
 
     public bool Handles(Type intentType) =>
         (!string.IsNullOrWhiteSpace(teams.Value.IncidentsChannelId) && Handled.Contains(intentType))
-        || (intentType == typeof(PostToReviewsChannel) && !string.IsNullOrWhiteSpace(reviews.Value.TeamsChannelId));
+        || (intentType == typeof(PostToReviewsChannel) && !string.IsNullOrWhiteSpace(reviews.Value.TeamsChannelId))
+        || (intentType == typeof(RemindPerson) && (teams.Value.Authenticated || !string.IsNullOrWhiteSpace(teams.Value.IncidentsChannelId)));
 
     public async Task<string?> ExecuteAsync(IOutboxIntent intent, long intentId, CancellationToken cancellationToken)
     {
@@ -53,6 +55,7 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
                 SendNudge i => await NudgeAsync(mediator, connector, once, i, intentId, cancellationToken),
                 BriefRole i => await BriefAsync(mediator, connector, once, i, intentId, cancellationToken),
                 AdoptIncidentChannel i => await AdoptChannelAsync(mediator, connector, once, scope.ServiceProvider, i, intentId, cancellationToken),
+                RemindPerson i => await RemindAsync(mediator, connector, once, scope.ServiceProvider.GetRequiredService<IPeopleStore>(), i, intentId, cancellationToken),
                 _ => "not a Teams intent",
             };
         }
@@ -353,6 +356,66 @@ public sealed class TeamsOutboxExecutor(IServiceScopeFactory scopes, IOptions<Te
             $"teams:{m.Id}", Core.Domain.PersonKey.Create(Platform, m.UserId), m.UserName, Inbound.TeamsMessages.PlainText(m.Html), m.CreatedAt.UtcDateTime,
             m.WebUrl is { } url && url.StartsWith("https://", StringComparison.Ordinal) ? url : null)).ToList();
         return (await mediator.Send(new Core.Features.Timeline.ImportChannelHistory(intent.IncidentId, imported), ct), null);
+    }
+
+    /// <summary>
+    /// A message to one person in their personal chat with the bot: the one they wrote to the bot in, or the one opened
+    /// for an earlier reminder; otherwise it is opened now (<see cref="TeamsConnectorClient.OpenPersonalChatAsync"/>) in
+    /// the tenant the person was seen in, through a service URL of that tenant, and remembered, so the next reminder is one
+    /// call. Someone the bot cannot reach (never seen on Teams, or Teams refuses: the app is not installed for them) is
+    /// not retried: the outcome and the log say why. The post itself is at least once like every Teams post (ADR 7).
+    /// </summary>
+    private async Task<string> RemindAsync(IMediator mediator, TeamsConnectorClient connector, TeamsSendOnce once, IPeopleStore people,
+        RemindPerson intent, long intentId, CancellationToken ct)
+    {
+        if (!PersonKey.TryParse(intent.PersonKey, out var platform, out var memberId) || platform != Platform)
+        {
+            return $"{intent.PersonKey} is not a Teams user: not reminded on Teams";
+        }
+
+        var chat = await mediator.Send(new FindPersonalConversation(Platform, intent.PersonKey), ct);
+        if (chat is null)
+        {
+            var tenant = (await people.FindByNameAsync(Platform, memberId, 5, ct)).FirstOrDefault(p => p.Key == intent.PersonKey)?.TenantId;
+            var known = tenant is null ? [] : await mediator.Send(new FindConversations(Platform, TenantId: tenant), ct);
+            var serviceUrl = known.Count > 0 ? known[0].ServiceUrl : null;
+            if (tenant is null || serviceUrl is null)
+            {
+                var why = tenant is null ? "the bot never saw them on Teams (no tenant known)" : $"the bot knows no conversation in their tenant {tenant}";
+                logger.LogWarning("Reminder to {Person} not sent: {Reason}", intent.PersonKey, why);
+                return $"not reminded: {why}";
+            }
+
+            try
+            {
+                var opened = await connector.OpenPersonalChatAsync(serviceUrl, memberId, tenant, ct);
+                await mediator.Send(new RememberConversation(Platform, opened, serviceUrl, tenant, "personal", null, null, null, intent.PersonKey), ct);
+                chat = new ConversationReference { Platform = Platform, ConversationId = opened, ServiceUrl = serviceUrl, TenantId = tenant, PersonKey = intent.PersonKey };
+            }
+            catch (TeamsApiException refused) when (Refused(refused))
+            {
+                logger.LogWarning("Reminder to {Person} not sent: Teams would not open a personal chat ({Status} {Code}); the app must be installed for them or in a team they are in",
+                    intent.PersonKey, (int)refused.Status, refused.Code);
+                return $"not reminded: Teams would not open a personal chat ({(int)refused.Status} {refused.Code})".TrimEnd();
+            }
+        }
+
+        try
+        {
+            var (_, activityId) = await once.SendAsync(0, $"{intentId}:reminder", chat.ConversationId,
+                async () => (chat.ConversationId, await connector.SendAsync(chat.ServiceUrl, chat.ConversationId, TeamsConnectorClient.PlainMessage(intent.Text), ct)), ct);
+            return $"reminded in {chat.ConversationId} ({activityId})";
+        }
+        catch (TeamsApiException refused) when (Refused(refused))
+        {
+            logger.LogWarning("Reminder to {Person} not sent: Teams refused the message in their personal chat ({Status} {Code}); they may have removed the app",
+                intent.PersonKey, (int)refused.Status, refused.Code);
+            return $"not reminded: Teams refused the message ({(int)refused.Status} {refused.Code})".TrimEnd();
+        }
+
+        // A refusal about the person is an answer: the same request tomorrow may work (the app installed meanwhile), again
+        // now will not. A 401 is about the bot's own credentials: it fails the intent, to be retried and parked for an admin.
+        static bool Refused(TeamsApiException e) => (int)e.Status is >= 400 and < 500 && e.Status != System.Net.HttpStatusCode.Unauthorized;
     }
 
     private static string? NameOf(IncidentDetails incident, string personKey) => incident.Members.FirstOrDefault(m => m.Key == personKey)?.Name;

@@ -412,7 +412,9 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
                 return WithChannel(form, c => c.Pins.Add(form["timestamp"]));
             case "conversations.history":
-                return History(form);
+                // A user id posts to the app's DM (chat.postMessage) but names no conversation to read; reading the DM
+                // itself would need im:history, which the app does not have.
+                return form["channel"] is ['U' or 'W', ..] ? Fail("channel_not_found") : History(form);
             case "conversations.replies":
                 return Replies(form);
             case "bookmarks.add":

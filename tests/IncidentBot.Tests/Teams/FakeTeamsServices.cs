@@ -256,6 +256,10 @@ public sealed class FakeTeamsServices : IAsyncDisposable
         }
     }
 
+    /// <summary>The personal chat id (<c>a:…</c>) the fake answers when the bot opens a 1:1 with <paramref name="memberId"/>.</summary>
+    public static string PersonalConversationIdFor(string memberId) =>
+        "a:1" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(memberId)))[..40].ToLowerInvariant();
+
     /// <summary>Puts an activity into a conversation as if it had been posted earlier (so it can be updated).</summary>
     public PostedActivity SeedActivity(string conversationId, string activityId, JsonObject activity)
     {
@@ -545,8 +549,18 @@ public sealed class FakeTeamsServices : IAsyncDisposable
         }
         else
         {
-            var memberId = request["members"]?[0]?["id"]?.ToString() ?? id;
-            conversationId = "a:1" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(memberId)))[..40].ToLowerInvariant();
+            // A personal chat, as Teams opens one: not a group, exactly one member, the tenant named; the same member always
+            // gets the same conversation id, so opening it again is harmless.
+            var members = request["members"] as JsonArray;
+            var tenant = request["tenantId"]?.GetValueKind() == JsonValueKind.String ? request["tenantId"]!.GetValue<string>() : null;
+            if (request["isGroup"]?.GetValueKind() == JsonValueKind.True || members is not { Count: 1 } || members[0]?["id"]?.GetValueKind() != JsonValueKind.String
+                || string.IsNullOrEmpty(tenant))
+            {
+                return WriteJsonAsync(context, HttpStatusCode.BadRequest, ErrorBody("BadSyntax", "Incorrect conversation creation parameters"));
+            }
+
+            var memberId = members[0]!["id"]!.GetValue<string>();
+            conversationId = PersonalConversationIdFor(memberId);
         }
 
         var response = new JsonObject { ["id"] = conversationId };

@@ -86,7 +86,12 @@ internal sealed class SendOverdueRemindersHandler(IncidentWorkspace workspace, I
         }
 
         await workspace.SaveAsync(cancellationToken);
-        return $"reminded {overdue.Select(o => o.Item.OwnerKey).Distinct(StringComparer.Ordinal).Count()} owner(s) of {overdue.Count} overdue follow-up(s)";
+        var owners = overdue.Select(o => o.Item.OwnerKey!).Distinct(StringComparer.Ordinal).ToList();
+        var outcome = $"{overdue.Count} overdue follow-up(s): a reminder each for {owners.Count} owner(s)";
+
+        // Only chat platforms deliver messages: someone known only from the web console has nowhere to be reminded.
+        var unreachable = owners.Where(o => PersonKey.PlatformOf(o) == "console").ToList();
+        return unreachable.Count == 0 ? outcome : $"{outcome}; {string.Join(", ", unreachable)} only on the web console: no chat to remind them in";
     }
 
     private string Text(List<(Incident Incident, ActionItem Item)> items, DateOnly today)

@@ -75,6 +75,39 @@ public class PeopleAndConversationStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task FindPersonal_FindsThePersonsOwnChat_NewestFirst_AndARefreshWithoutAPersonKeepsIt(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        await s.Store.Conversations.RememberAsync(new ConversationReference
+        {
+            Platform = "teams", ConversationId = "a:old", ServiceUrl = "https://smba.example/emea/", TenantId = "T1", ConversationType = "personal",
+            PersonKey = "teams:dana", UpdatedAt = s.Now,
+        }, None);
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        await s.Store.Conversations.RememberAsync(new ConversationReference
+        {
+            Platform = "teams", ConversationId = "a:new", ServiceUrl = "https://smba.example/emea/", TenantId = "T1", ConversationType = "personal",
+            PersonKey = "teams:dana", UpdatedAt = s.Now,
+        }, None);
+        await s.Store.Conversations.RememberAsync(new ConversationReference
+        {
+            Platform = "teams", ConversationId = "19:thread", ServiceUrl = "https://smba.example/emea/", TenantId = "T1", ConversationType = "channel", UpdatedAt = s.Now,
+        }, None);
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        await s.Store.Conversations.RememberAsync(new ConversationReference
+        {
+            Platform = "teams", ConversationId = "a:new", ServiceUrl = "https://smba.example/emea2/", UpdatedAt = s.Now,
+        }, None);
+
+        var dana = await s.Store.Conversations.FindPersonalAsync("teams", "teams:dana", None);
+
+        Assert.Equal(("a:new", "teams:dana", "https://smba.example/emea2/", "T1"), (dana?.ConversationId, dana?.PersonKey, dana?.ServiceUrl, dana?.TenantId));
+        Assert.Null(await s.Store.Conversations.FindPersonalAsync("teams", "teams:lee", None));
+        Assert.Null(await s.Store.Conversations.FindPersonalAsync("slack", "teams:dana", None));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task FindConversations_FiltersByConversationChannelAndTenant_NewestFirst(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);
