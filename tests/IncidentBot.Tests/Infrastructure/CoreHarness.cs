@@ -60,6 +60,14 @@ public sealed class CoreHarness : IAsyncDisposable
     /// <summary>The work queue's runner, driven by the test (no background loops run in a harness).</summary>
     public WorkDispatcher Work => Services.GetRequiredService<WorkDispatcher>();
 
+    /// <summary>Runs due work until none is left, including what that work queued for now.</summary>
+    public async Task RunAllDueAsync()
+    {
+        while (await Work.DrainAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
     public IWorkQueueStore Queue => Services.GetRequiredService<IWorkQueueStore>();
 
     public IIncidentStore Incidents => Services.GetRequiredService<IIncidentStore>();

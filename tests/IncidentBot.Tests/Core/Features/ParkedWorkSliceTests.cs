@@ -64,12 +64,7 @@ public class ParkedWorkSliceTests
             return scene;
         }
 
-        public async Task DrainAsync()
-        {
-            while (await Core.Work.DrainAsync(CancellationToken.None) > 0)
-            {
-            }
-        }
+        public Task DrainAsync() => Core.RunAllDueAsync();
 
         public async Task<WorkItem> AnnounceOfAsync(IncidentSummary incident) =>
             (await StoreProbe.ItemsAsync(Core.Services, "outbox.chat")).Single(i => i.Kind == "incident.announce" && i.IncidentId == incident.Id);

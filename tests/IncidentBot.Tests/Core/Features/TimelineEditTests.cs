@@ -21,17 +21,13 @@ public class TimelineEditTests
         var typo = await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, incident.Number, "db fialover at 14:02"));
         var noise = await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, incident.Number, "lunch?"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "fixed"));
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await core.RunAllDueAsync();
 
         await Assert.ThrowsAsync<PermissionDeniedException>(() => core.SendAsync(new EditTimelineEntry(CoreHarness.Alice, incident.Number, noise.EntryId, Hidden: true)));
         await core.SendAsync(new EditTimelineEntry(fran, incident.Number, noise.EntryId, Hidden: true));
         await core.SendAsync(new EditTimelineEntry(fran, incident.Number, typo.EntryId, NewText: "db failover at 14:02"));
         core.Clock.Advance(TimeSpan.FromMinutes(1)); // the doc is regenerated once the edits settle
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await core.RunAllDueAsync();
 
         var asAlice = await core.SendAsync(new GetIncident(CoreHarness.Alice, incident.Number, IncludeHidden: true));
         var asFran = await core.SendAsync(new GetIncident(fran, incident.Number, IncludeHidden: true));

@@ -25,9 +25,7 @@ public class FollowUpSliceTests
     private static async Task AtAsync(CoreHarness core, DateTimeOffset utc)
     {
         core.Clock.SetUtcNow(utc);
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await core.RunAllDueAsync();
     }
 
     private static Task<ChatReply> ChatAsync(CoreHarness core, Actor actor, string line) =>

@@ -27,9 +27,7 @@ public class ReviewBookingSliceTests
     {
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, title, severity, Service: service));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "fixed"));
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await core.RunAllDueAsync();
 
         return incident.Number;
     }

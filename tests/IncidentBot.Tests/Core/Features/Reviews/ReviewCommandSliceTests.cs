@@ -27,9 +27,7 @@ public sealed class ReviewCommandSliceTests : IAsyncLifetime
             await _core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "fixed"));
         }
 
-        while (await _core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await _core.RunAllDueAsync();
     }
 
     public async Task DisposeAsync()

@@ -32,18 +32,12 @@ public class ReviewDocSliceTests
 
     private static readonly Actor Fran = Actor.Console("fran");
 
-    private static async Task DrainAsync(CoreHarness core)
-    {
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
 
     private static async Task<int> ResolvedAsync(CoreHarness core)
     {
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "bad deploy rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         return incident.Number;
     }
 
@@ -66,7 +60,7 @@ public class ReviewDocSliceTests
         await core.SendAsync(new ReopenIncident(CoreHarness.Alice, number));
         await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, number, "errors are back"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, number, "config fixed"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Bob, number));
         Assert.Contains("The deploy skipped the **canary**.\n\nA retry storm made it worse.", doc.Markdown);
@@ -103,7 +97,7 @@ public class ReviewDocSliceTests
         Assert.Equal(0, await core.Work.DrainAsync(CancellationToken.None)); // not due yet
 
         clock.Advance(ReviewsExecutorDelay);
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         var fresh = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number));
         Assert.Null(fresh.ChangedSince);
         Assert.Contains("rollback took 20 minutes", fresh.Markdown);
@@ -112,7 +106,7 @@ public class ReviewDocSliceTests
         clock.SetUtcNow(AfterFreeze);
         await core.SendAsync(new AddTimelineEntry(CoreHarness.Alice, number, "found a second cause"));
         clock.Advance(ReviewsExecutorDelay);
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         var done = await core.Queue.ListAsync("outbox.reviews", WorkStatus.Done, 100, CancellationToken.None);
         Assert.Equal("doc frozen with the agenda", done.Where(i => i.Kind == "review.doc").OrderBy(i => i.Id).Last().Result);
         var frozen = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, number));
@@ -171,7 +165,7 @@ public class ReviewDocSliceTests
         await core.SendAsync(new ChangeStatus(CoreHarness.Bob, incident.Number, IncidentStatus.Monitoring));
         clock.Advance(TimeSpan.FromMinutes(30));
         await core.SendAsync(new ResolveIncident(CoreHarness.Bob, incident.Number, "rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, incident.Number));
         Assert.Contains("From the start of impact: to detect **1h 30m** · to acknowledge **1h 35m** · to mitigate **2h** · to resolve **2h 30m**", doc.Markdown);
@@ -201,7 +195,7 @@ public class ReviewDocSliceTests
         await core.SendAsync(new MarkKeyMoment(CoreHarness.Alice, incident.Number, statusEntry.Id)); // the web page's star toggles it off
 
         await core.SendAsync(new ResolveIncident(CoreHarness.Bob, incident.Number, "config rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         var doc = (await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, incident.Number))).Markdown;
         var key = doc[doc.IndexOf("## Key timeline", StringComparison.Ordinal)..doc.IndexOf("## Action items", StringComparison.Ordinal)];
         Assert.Contains("error rate 40% on /pay", key);

@@ -22,9 +22,7 @@ public class ReviewFreezeTests
         await using var second = provider == "Postgres" ? await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(recorder), settings, clock) : null;
         var incident = await first.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await first.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "rolled back"));
-        while (await first.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await first.RunAllDueAsync();
 
         var freeze = first.Services.GetRequiredService<ReviewFreezeWorker>();
         var freeze2 = (second ?? first).Services.GetRequiredService<ReviewFreezeWorker>();
@@ -40,9 +38,7 @@ public class ReviewFreezeTests
         clock.SetUtcNow(new DateTimeOffset(2026, 11, 29, 15, 1, 0, TimeSpan.Zero));
         Assert.Equal(1, await freeze.RunDueAsync(CancellationToken.None));
         Assert.Equal(0, await freeze.RunDueAsync(CancellationToken.None));
-        while (await first.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await first.RunAllDueAsync();
 
         var posts = recorder.Ran.OfType<PostToReviewsChannel>().Select(p => p.Text).ToList();
         Assert.Equal(2, posts.Count);

@@ -30,12 +30,6 @@ public class ReviewMeetingSliceTests
 
     private static readonly Actor Fran = Actor.Console("fran");
 
-    private static async Task DrainAsync(CoreHarness core)
-    {
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
 
     private static async Task<IReadOnlyList<int>> AgendaAsync(CoreHarness core, DateTime start) =>
         (await core.SendAsync(new ListReviewSessions(Fran))).Single(s => s.StartUtc == start).Items.Select(i => i.Number).ToList();
@@ -48,11 +42,11 @@ public class ReviewMeetingSliceTests
         await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: new FakeTimeProvider(Monday));
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "bad deploy rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         await core.SendAsync(new ReopenIncident(Fran, incident.Number));
         await core.SendAsync(new ResolveIncident(Fran, incident.Number, "config fixed too"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         var doc = await core.SendAsync(new GetReviewDoc(CoreHarness.Alice, incident.Number));
         Assert.Contains("bad deploy rolled back", doc.Markdown.Split("## Key times")[0]);
@@ -72,11 +66,11 @@ public class ReviewMeetingSliceTests
         await using var core = await CoreHarness.StartAsync(db, s => s.AddSingleton<IOutboxExecutor>(recorder), Settings, new FakeTimeProvider(Monday));
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         Assert.Equal([incident.Number], await AgendaAsync(core, Nov24));
 
         await core.SendAsync(new ReopenIncident(CoreHarness.Alice, incident.Number));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         Assert.Empty(await AgendaAsync(core, Nov24));
         Assert.Contains(recorder.Ran.OfType<PostToReviewsChannel>(), p =>
@@ -85,7 +79,7 @@ public class ReviewMeetingSliceTests
         Assert.Equal($"INC-{incident.Number} is investigating; its review is booked when it is resolved.", show);
 
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "really fixed"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         Assert.Equal([incident.Number], await AgendaAsync(core, Nov24));
     }
 
@@ -98,11 +92,11 @@ public class ReviewMeetingSliceTests
         await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         clock.SetUtcNow(new DateTimeOffset(2026, 11, 22, 15, 30, 0, TimeSpan.Zero));
         await core.SendAsync(new ReopenIncident(CoreHarness.Alice, incident.Number));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         Assert.Equal([incident.Number], await AgendaAsync(core, Nov24)); // the agenda went out: the meeting discusses it as planned
     }
@@ -116,7 +110,7 @@ public class ReviewMeetingSliceTests
         await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: clock);
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         var nora = Actor.Console("nora");
         await core.SendAsync(new ManageReview(Fran, incident.Number, ReviewAction.Notetaker, PersonKey: nora.PersonKey, PersonName: "nora"));
 
@@ -147,7 +141,7 @@ public class ReviewMeetingSliceTests
         await using var core = await CoreHarness.StartAsync(db, settings: Settings, clock: new FakeTimeProvider(Monday));
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         await core.SendAsync(new ManageReview(Fran, incident.Number, ReviewAction.Presenter, PersonKey: CoreHarness.Alice.PersonKey, PersonName: "alice"));
 
         var before = Assert.Single((await core.SendAsync(new ListReviewSessions(Fran))).Single(s => s.StartUtc == Nov24).Items);
@@ -184,7 +178,7 @@ public class ReviewMeetingSliceTests
         foreach (var number in new[] { empty.Number, filled.Number })
         {
             await core.SendAsync(new ResolveIncident(CoreHarness.Alice, number, "rolled back"));
-            await DrainAsync(core);
+            await core.RunAllDueAsync();
             await core.SendAsync(new ManageReview(Fran, number, ReviewAction.Presenter, PersonKey: CoreHarness.Alice.PersonKey, PersonName: "alice"));
         }
 
@@ -197,17 +191,17 @@ public class ReviewMeetingSliceTests
 
         // Both are on Tuesday 2026-11-24 16:00 Berlin (15:00 UTC); its agenda freezes 48 h ahead, so the reminder is due at Sat 21 15:00 UTC.
         clock.SetUtcNow(new DateTimeOffset(2026, 11, 21, 14, 59, 0, TimeSpan.Zero));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         Assert.Empty(Reminders());
 
         clock.SetUtcNow(new DateTimeOffset(2026, 11, 21, 15, 0, 30, TimeSpan.Zero));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         var reminder = Assert.Single(Reminders());
         Assert.Equal(empty.Id, reminder.IncidentId);
         Assert.StartsWith($"Reminder for alice, presenting INC-{empty.Number} at the review on Tuesday 2026-11-24 16:00 Europe/Berlin: the doc has 0 of 5 sections filled, and its agenda is fixed at 2026-11-22 15:00 UTC.", reminder.Text);
 
         clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
         Assert.Single(Reminders());
     }
 
@@ -225,7 +219,7 @@ public class ReviewMeetingSliceTests
         await using var core = await CoreHarness.StartAsync(db, settings: settings, clock: new FakeTimeProvider(Monday));
         var incident = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors", "SEV2"));
         await core.SendAsync(new ResolveIncident(CoreHarness.Alice, incident.Number, "rolled back"));
-        await DrainAsync(core);
+        await core.RunAllDueAsync();
 
         var calendar = Ical.Net.Calendar.Load(await core.SendAsync(new GetReviewCalendar(Fran)))!;
 

@@ -43,18 +43,14 @@ public class SeededReviewDocTests
         await At(12, () => core.SendAsync(new ChangeStatus(alice, n, IncidentStatus.Monitoring)));
         await At(1, () => core.SendAsync(new IncidentBot.Core.Features.ActionItems.AddActionItem(alice, n, "Alert on payment error rate above 5%", "console:bob", "bob")));
         await At(20, () => core.SendAsync(new ResolveIncident(alice, n, "Config 1432 rolled back; error rate back to 0.2%.")));
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await core.RunAllDueAsync();
 
         await core.SendAsync(new MarkKeyMoment(bob, n, spotted!.EntryId));
         await core.SendAsync(new WriteReviewSection(alice, n, "impact", "About 31% of card checkouts in the EU failed for 76 minutes (~4,100 orders).", Append: false));
         await core.SendAsync(new WriteReviewSection(bob, n, "contributing-factors", "- Config push 1432 lowered the gateway timeout to 2 s\n- The config pipeline has no canary stage", Append: false));
         await core.SendAsync(new WriteReviewSection(alice, n, "went-well", "The rollback took 12 minutes once the push was found.", Append: false));
         clock.Advance(TimeSpan.FromMinutes(1));
-        while (await core.Work.DrainAsync(CancellationToken.None) > 0)
-        {
-        }
+        await core.RunAllDueAsync();
 
         var doc = await core.SendAsync(new GetReviewDoc(alice, n));
         await File.WriteAllTextAsync(Browser.ScreenshotPath("seeded-review-doc.md"), doc.Markdown);
