@@ -3,8 +3,8 @@ using IncidentBot.Core.Storage;
 namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
-/// The pending work items in memory (topic → keyless items in due order, and topic → key → id order), so a claim
-/// visits each key's head and not the whole collection. One process owns the file, so the index is exact: it is loaded at open
+/// The pending work items in memory (topic → keyless items in due order, and topic → key → id order, with the keys of
+/// each family of lanes), so a claim visits each key's head and not the whole collection. One process owns the file, so the index is exact: it is loaded at open
 /// and every committed write of a work item is applied to it (by the writer, after the commit).
 /// </summary>
 internal sealed class PendingWorkIndex
@@ -64,9 +64,9 @@ internal sealed class PendingWorkIndex
                 }
             }
 
-            foreach (var key in queue.ByKey.Values)
+            foreach (var (key, items) in queue.ByKey)
             {
-                if (Head(key, now) is { } head)
+                if (Head(items, now) is { } head && !WaitsForRelated(queue, key, head.Id, now))
                 {
                     Offer(head);
                 }
@@ -158,6 +158,28 @@ internal sealed class PendingWorkIndex
         return null;
     }
 
+    /// <summary>
+    /// True when an item of <paramref name="key"/> must wait for an earlier item (before <paramref name="id"/>) of a key
+    /// its key waits for: a lane for its family's whole, the whole for its lanes (<see cref="OrderingKeys"/>).
+    /// </summary>
+    private static bool WaitsForRelated(TopicQueue queue, string key, long id, DateTime now)
+    {
+        if (!key.Contains(OrderingKeys.Separator, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var related in OrderingKeys.WaitsFor(key, family => queue.Families.TryGetValue(family, out var keys) ? keys : []))
+        {
+            if (queue.ByKey.TryGetValue(related, out var items) && items.Values.TakeWhile(e => e.Id < id).Any(e => e.IsRunning(now) || e.DueAt <= now || e.HoldsKey))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void Add(Entry entry)
     {
         _byId[entry.Id] = entry;
@@ -175,6 +197,15 @@ internal sealed class PendingWorkIndex
             if (!queue.ByKey.TryGetValue(entry.Key, out var key))
             {
                 queue.ByKey[entry.Key] = key = [];
+                if (OrderingKeys.Parse(entry.Key) is (var family, _))
+                {
+                    if (!queue.Families.TryGetValue(family, out var keys))
+                    {
+                        queue.Families[family] = keys = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    keys.Add(entry.Key);
+                }
             }
 
             key[entry.Id] = entry;
@@ -199,6 +230,14 @@ internal sealed class PendingWorkIndex
             if (key.Count == 0)
             {
                 queue.ByKey.Remove(entry.Key);
+                if (OrderingKeys.Parse(entry.Key) is (var family, _) && queue.Families.TryGetValue(family, out var keys))
+                {
+                    keys.Remove(entry.Key);
+                    if (keys.Count == 0)
+                    {
+                        queue.Families.Remove(family);
+                    }
+                }
             }
         }
 
@@ -221,6 +260,9 @@ internal sealed class PendingWorkIndex
     {
         public SortedSet<Entry> Keyless { get; } = new(DueOrder.Instance);
         public Dictionary<string, SortedDictionary<long, Entry>> ByKey { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Family → its keys that have items (<see cref="OrderingKeys"/>).</summary>
+        public Dictionary<string, HashSet<string>> Families { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class DueOrder : IComparer<Entry>

@@ -13,11 +13,17 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         "INSERT INTO work_items (" + WorkItemRows.InsertColumns + ") VALUES (" + WorkItemRows.InsertValues + ") " +
         "ON CONFLICT (unique_key) DO NOTHING RETURNING id";
 
+    /// <summary>An earlier pending item <c>y</c> that the later items of its key wait for: running, due, or holding the key.</summary>
+    private const string Blocking = "(y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)";
+
     /// <summary>
     /// A pending item of the topic whose lease is free (or ran out) runs when it is due and no earlier pending item of
-    /// its key is running, due, or holding the key. Keys go in the order their runnable item fell due. A row another
-    /// replica locked meanwhile is skipped; one it leased and committed meanwhile fails the lease test on recheck; and
-    /// the next item of a key whose head another replica just took is still behind that (due, pending) head.
+    /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. Three probes:
+    /// its own key (by the index); for a lane <c>F/L</c> or the whole <c>F/*</c>, the whole and the bare <c>F</c> (by the
+    /// index); for the whole, every <c>F/…</c> (a scan of the topic's pending items, only for a whole: an incident
+    /// channel's making or archive). Keys go in the order their runnable item fell due. A row another replica locked
+    /// meanwhile is skipped; one it leased and committed meanwhile fails the lease test on recheck; and the next item of
+    /// a key whose head another replica just took is still behind that (due, pending) head.
     /// </summary>
     private const string ClaimSql =
         "WITH picked AS (" +
@@ -27,7 +33,17 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " AND (w.key IS NULL OR NOT EXISTS (" +
         "  SELECT 1 FROM work_items y" +
         "  WHERE y.topic = w.topic AND y.status = 0 AND y.key = w.key AND y.id < w.id" +
-        "  AND (y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)))" +
+        "  AND " + Blocking + "))" +
+        " AND (w.key IS NULL OR strpos(w.key, '/') = 0 OR NOT EXISTS (" +
+        "  SELECT 1 FROM work_items y" +
+        "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
+        "  AND y.key IN (split_part(w.key, '/', 1), split_part(w.key, '/', 1) || '/*')" +
+        "  AND " + Blocking + "))" +
+        " AND (w.key IS NULL OR right(w.key, 2) <> '/*' OR NOT EXISTS (" +
+        "  SELECT 1 FROM work_items y" +
+        "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
+        "  AND left(y.key, length(w.key) - 1) = left(w.key, length(w.key) - 1)" +
+        "  AND " + Blocking + "))" +
         " ORDER BY w.due_at, w.id" +
         " LIMIT @max" +
         " FOR UPDATE OF w SKIP LOCKED)" +
