@@ -16,38 +16,13 @@ public static class OrderingKeys
 
     public static string Lane(string family, string lane) => $"{family}{Separator}{lane}";
 
-    /// <summary>The family of a key with lanes and the lane it names (<see cref="WholeLane"/> for the whole); null for a key of its own.</summary>
+    /// <summary>
+    /// The family of a key with lanes and the lane it names (<see cref="WholeLane"/> for the whole); null for a key of its
+    /// own. Items written before lanes existed carry the bare family name (<c>F</c>): they count as the whole.
+    /// </summary>
     public static (string Family, string Lane)? Parse(string key)
     {
         var at = key.IndexOf(Separator, StringComparison.Ordinal);
         return at < 0 ? null : (key[..at], key[(at + 1)..]);
-    }
-
-    /// <summary>
-    /// The keys whose earlier items an item of <paramref name="key"/> waits for besides its own, given the lanes of its
-    /// family that have items (<paramref name="lanes"/>, asked only for the whole). Items written before lanes existed
-    /// carry the bare family name: they count as the whole.
-    /// </summary>
-    public static IEnumerable<string> WaitsFor(string key, Func<string, IEnumerable<string>> lanes)
-    {
-        if (Parse(key) is not (var family, var lane))
-        {
-            yield break;
-        }
-
-        yield return family;
-        if (lane != WholeLane)
-        {
-            yield return Whole(family);
-            yield break;
-        }
-
-        foreach (var other in lanes(family))
-        {
-            if (other != key)
-            {
-                yield return other;
-            }
-        }
     }
 }

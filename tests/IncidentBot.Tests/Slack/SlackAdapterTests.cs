@@ -263,9 +263,9 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     {
         var (channel, _) = await DeclareAsync();
 
-        // Slack is slow: the first change's card update is still in flight when the second change commits, so the
-        // first announcement is sent after the incident already is SEV4.
-        var slow = Slack.Hold("chat.update");
+        // Slack is slow: the first change's announcement (its headline's update) is still in flight when the second
+        // change commits, so its thread line is sent after the incident already is SEV4.
+        var slow = Slack.Hold("chat.update", c => c["channel"] == SlackHarness.Announcements);
         var replies = Slack.Responses.Count;
         await _h.CommandAsync("severity sev3", channel.Id);
         await slow.Arrived.WaitAsync(TimeSpan.FromSeconds(15));
