@@ -3,15 +3,19 @@ using IncidentBot.Core.Storage;
 namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
-/// The pending work items in memory (topic → keyless items in due order, and topic → key → id order), so a claim
-/// visits each key's head and not the whole collection. One process owns the file, so the index is exact: it is loaded at open
-/// and every committed write of a work item is applied to it (by the writer, after the commit).
+/// The pending work items in memory (topic → keyless items in due order, and topic → key → id order, with the keys of
+/// each family of lanes), so a claim visits each key's head and not the whole collection. One process owns the file, so
+/// the index is exact: it is loaded at open and every committed write of a work item is applied to it (by the writer,
+/// after the commit).
 /// </summary>
 internal sealed class PendingWorkIndex
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Entry> _byId = [];
     private readonly Dictionary<string, TopicQueue> _topics = new(StringComparer.Ordinal);
+
+    /// <summary>Per family, during a claim: the first item its lanes wait for (of its whole) and the first its whole waits for (of its lanes).</summary>
+    private readonly Dictionary<string, (long Whole, long Lanes)> _firstBlocking = new(StringComparer.Ordinal);
 
     public void Load(IEnumerable<WorkItem> pending)
     {
@@ -64,12 +68,22 @@ internal sealed class PendingWorkIndex
                 }
             }
 
-            foreach (var key in queue.ByKey.Values)
+            FindFirstBlocking(queue, now);
+            foreach (var (key, items) in queue.ByKey)
             {
-                if (Head(key, now) is { } head)
+                if (Head(items, now) is not { } head)
                 {
-                    Offer(head);
+                    continue;
                 }
+
+                // A lane waits for an earlier item of its whole; the whole (whose own first is its head) for one of its lanes.
+                if (queue.FamilyOf.TryGetValue(key, out var member) && _firstBlocking[member.Family] is var (whole, lanes)
+                    && (member.IsWhole ? Math.Min(whole, lanes) : whole) < head.Id)
+                {
+                    continue;
+                }
+
+                Offer(head);
             }
 
             foreach (var entry in queue.Keyless)
@@ -158,6 +172,49 @@ internal sealed class PendingWorkIndex
         return null;
     }
 
+    /// <summary>
+    /// Fills <see cref="_firstBlocking"/>: for each family of lanes (<see cref="OrderingKeys"/>), the first item of its
+    /// whole (items queued under the bare family name count as the whole) and of its lanes that is running, due or holds
+    /// its key. Each family's keys are visited once per claim, not once per key that waits for them.
+    /// </summary>
+    private void FindFirstBlocking(TopicQueue queue, DateTime now)
+    {
+        _firstBlocking.Clear();
+        foreach (var (family, keys) in queue.Families)
+        {
+            var whole = queue.ByKey.TryGetValue(family, out var bare) ? FirstBlocking(bare, now) : long.MaxValue;
+            var lanes = long.MaxValue;
+            foreach (var key in keys)
+            {
+                var first = FirstBlocking(queue.ByKey[key], now);
+                if (queue.FamilyOf[key].IsWhole)
+                {
+                    whole = Math.Min(whole, first);
+                }
+                else
+                {
+                    lanes = Math.Min(lanes, first);
+                }
+            }
+
+            _firstBlocking[family] = (whole, lanes);
+        }
+    }
+
+    /// <summary>The id of the key's first item that the later ones wait for (running, due, or holding the key).</summary>
+    private static long FirstBlocking(SortedDictionary<long, Entry> key, DateTime now)
+    {
+        foreach (var item in key.Values)
+        {
+            if (item.IsRunning(now) || item.DueAt <= now || item.HoldsKey)
+            {
+                return item.Id;
+            }
+        }
+
+        return long.MaxValue;
+    }
+
     private void Add(Entry entry)
     {
         _byId[entry.Id] = entry;
@@ -175,6 +232,16 @@ internal sealed class PendingWorkIndex
             if (!queue.ByKey.TryGetValue(entry.Key, out var key))
             {
                 queue.ByKey[entry.Key] = key = [];
+                if (OrderingKeys.Parse(entry.Key) is (var family, var lane))
+                {
+                    if (!queue.Families.TryGetValue(family, out var keys))
+                    {
+                        queue.Families[family] = keys = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    keys.Add(entry.Key);
+                    queue.FamilyOf[entry.Key] = (family, lane == OrderingKeys.WholeLane);
+                }
             }
 
             key[entry.Id] = entry;
@@ -199,6 +266,14 @@ internal sealed class PendingWorkIndex
             if (key.Count == 0)
             {
                 queue.ByKey.Remove(entry.Key);
+                if (queue.FamilyOf.Remove(entry.Key, out var member) && queue.Families.TryGetValue(member.Family, out var keys))
+                {
+                    keys.Remove(entry.Key);
+                    if (keys.Count == 0)
+                    {
+                        queue.Families.Remove(member.Family);
+                    }
+                }
             }
         }
 
@@ -221,6 +296,12 @@ internal sealed class PendingWorkIndex
     {
         public SortedSet<Entry> Keyless { get; } = new(DueOrder.Instance);
         public Dictionary<string, SortedDictionary<long, Entry>> ByKey { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Family → its keys that have items (<see cref="OrderingKeys"/>).</summary>
+        public Dictionary<string, HashSet<string>> Families { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Key of a family → the family, and whether the key is its whole.</summary>
+        public Dictionary<string, (string Family, bool IsWhole)> FamilyOf { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class DueOrder : IComparer<Entry>

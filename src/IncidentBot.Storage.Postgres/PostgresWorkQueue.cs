@@ -13,20 +13,27 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         "INSERT INTO work_items (" + WorkItemRows.InsertColumns + ") VALUES (" + WorkItemRows.InsertValues + ") " +
         "ON CONFLICT (unique_key) DO NOTHING RETURNING id";
 
+    /// <summary>An earlier pending item <c>y</c> that the later items of its key wait for: running, due, or holding the key.</summary>
+    private const string Blocking = "(y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)";
+
     /// <summary>
     /// A pending item of the topic whose lease is free (or ran out) runs when it is due and no earlier pending item of
-    /// its key is running, due, or holding the key. Keys go in the order their runnable item fell due. A row another
-    /// replica locked meanwhile is skipped; one it leased and committed meanwhile fails the lease test on recheck; and
-    /// the next item of a key whose head another replica just took is still behind that (due, pending) head.
+    /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. Keys go in
+    /// the order their runnable item fell due. A row another replica locked meanwhile is skipped; one it leased and
+    /// committed meanwhile fails the lease test on recheck; and the next item of a key whose head another replica just
+    /// took is still behind that (due, pending) head.
     /// </summary>
     /// <remarks>
     /// The claim reads per key, never per pending item: testing each item against the items before it cost a probe per
     /// item, so a backlog of thousands on one key (a busy incident channel) made every claim scan all of it. Here the
     /// distinct keys are walked down the pending-keyed index (a loose index scan), each key contributes the first of its
     /// items that blocks the rest (running, due or holding the key; earlier ones are waiting on a later retry time and do
-    /// not count), and that item is a candidate when it is itself due and free. Keyless items come from their own index
-    /// (migration 0007). <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong
-    /// index while a fresh table has no statistics yet.
+    /// not count), and that item is a candidate when it is itself due and free. Only the candidates, one per key, are then
+    /// tested against the keys they wait for: a lane <c>F/L</c> or the whole <c>F/*</c> against the whole and the bare
+    /// <c>F</c> (by the index); the whole against every <c>F/…</c> (a scan of the topic's pending items, only for a whole:
+    /// an incident channel's making or archive). Keyless items come from their own index (migration 0007).
+    /// <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong index while a
+    /// fresh table has no statistics yet.
     /// </remarks>
     private const string ClaimSql =
         "WITH RECURSIVE keys(key) AS (" +
@@ -37,8 +44,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " candidates AS (" +
         " SELECT head.id FROM keys CROSS JOIN LATERAL (" +
         "  SELECT y.id, y.due_at, y.lease_until FROM work_items y" +
-        "  WHERE y.topic = @topic AND y.status = 0 AND y.key = keys.key" +
-        "  AND (y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)" +
+        "  WHERE y.topic = @topic AND y.status = 0 AND y.key = keys.key AND " + Blocking +
         "  ORDER BY y.id LIMIT 1) head" +
         " WHERE keys.key IS NOT NULL AND head.due_at <= @now AND (head.lease_until IS NULL OR head.lease_until < @now)" +
         " UNION ALL" +
@@ -49,6 +55,16 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " picked AS (" +
         " SELECT w.id FROM work_items w" +
         " WHERE w.id = ANY(ARRAY(SELECT id FROM candidates)) AND w.status = 0 AND (w.lease_until IS NULL OR w.lease_until < @now)" +
+        " AND (w.key IS NULL OR strpos(w.key, '/') = 0 OR NOT EXISTS (" +
+        "  SELECT 1 FROM work_items y" +
+        "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
+        "  AND y.key IN (split_part(w.key, '/', 1), split_part(w.key, '/', 1) || '/*')" +
+        "  AND " + Blocking + "))" +
+        " AND (w.key IS NULL OR right(w.key, 2) <> '/*' OR NOT EXISTS (" +
+        "  SELECT 1 FROM work_items y" +
+        "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
+        "  AND left(y.key, length(w.key) - 1) = left(w.key, length(w.key) - 1)" +
+        "  AND " + Blocking + "))" +
         " ORDER BY w.due_at, w.id" +
         " LIMIT @max" +
         " FOR UPDATE OF w SKIP LOCKED)" +

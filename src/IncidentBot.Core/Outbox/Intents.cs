@@ -1,5 +1,6 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
+using IncidentBot.Core.Storage;
 
 namespace IncidentBot.Core.Outbox;
 
@@ -13,18 +14,49 @@ public interface IOutboxIntent
     /// <summary>The incident it is about; 0 for intents about no one incident.</summary>
     long IncidentId { get; }
 
-    /// <summary>Intents with the same key run one after another, in the order written. Default: per incident.</summary>
-    string OrderingKey => $"incident:{IncidentId}";
+    /// <summary>
+    /// Intents with the same key run one after another, in the order written (<see cref="OrderingKeys"/> for
+    /// lanes). Default: the whole incident, after everything written before it and before everything after it.
+    /// </summary>
+    string OrderingKey => IncidentLanes.Whole(IncidentId);
+}
+
+/// <summary>
+/// An incident's intents are one family of ordering keys. Its channel (made, adopted, archived) is the whole: nothing
+/// goes into a channel before it exists. Once it does, what the channel shows, who is in it and what the announcements
+/// channel says do not depend on one another, so each keeps its own order without waiting for the others: a slow
+/// invite never holds up the status card.
+/// </summary>
+public static class IncidentLanes
+{
+    public static string Whole(long incidentId) => OrderingKeys.Whole(Family(incidentId));
+
+    /// <summary>Messages in the incident's channel, in the order written: the card first, then the updates after it.</summary>
+    public static string Posts(long incidentId) => OrderingKeys.Lane(Family(incidentId), "posts");
+
+    /// <summary>Who is in the channel, and what is told to them alone there (a role's briefing follows its invite).</summary>
+    public static string Members(long incidentId) => OrderingKeys.Lane(Family(incidentId), "members");
+
+    /// <summary>The incident's announcement and its thread, in the order of the changes they tell.</summary>
+    public static string Announcements(long incidentId) => OrderingKeys.Lane(Family(incidentId), "announcements");
+
+    private static string Family(long incidentId) => $"incident:{incidentId}";
 }
 
 /// <summary>Create (or find again) the incident's channel and record it.</summary>
 public sealed record EnsureIncidentChannel(long IncidentId) : IOutboxIntent;
 
 /// <summary>Bring people into the incident's channel.</summary>
-public sealed record InviteToIncident(long IncidentId, IReadOnlyList<string> PersonKeys) : IOutboxIntent;
+public sealed record InviteToIncident(long IncidentId, IReadOnlyList<string> PersonKeys) : IOutboxIntent
+{
+    public string OrderingKey => IncidentLanes.Members(IncidentId);
+}
 
 /// <summary>Post the status card, or update it in place when it exists.</summary>
-public sealed record RefreshStatusCard(long IncidentId) : IOutboxIntent;
+public sealed record RefreshStatusCard(long IncidentId) : IOutboxIntent
+{
+    public string OrderingKey => IncidentLanes.Posts(IncidentId);
+}
 
 public enum AnnouncementKind
 {
@@ -44,6 +76,8 @@ public enum AnnouncementKind
 /// </summary>
 public sealed record AnnounceIncident(long IncidentId, AnnouncementKind Kind, string? Text, AnnouncedState At) : IOutboxIntent
 {
+    public string OrderingKey => IncidentLanes.Announcements(IncidentId);
+
     /// <summary>The incident as it is now (title, privacy, reference), with the state of the announced change.</summary>
     public IncidentSummary Describe(IncidentSummary now) => now with { Severity = At.Severity, Status = At.Status, Lead = At.Lead };
 }
@@ -52,7 +86,10 @@ public sealed record AnnounceIncident(long IncidentId, AnnouncementKind Kind, st
 public sealed record AnnouncedState(string Severity, IncidentStatus Status, PersonView? Lead);
 
 /// <summary>Post a message in the incident's channel (an update, the resolution summary).</summary>
-public sealed record PostToIncident(long IncidentId, string Text, string? AuthorKey) : IOutboxIntent;
+public sealed record PostToIncident(long IncidentId, string Text, string? AuthorKey) : IOutboxIntent
+{
+    public string OrderingKey => IncidentLanes.Posts(IncidentId);
+}
 
 /// <summary>
 /// The incident closed: a platform may archive its channel (Slack after <c>Slack:ArchiveAfter</c>); executors defer
@@ -125,10 +162,17 @@ public enum NudgeKind
 /// Nudge in the incident's channel: privately to <see cref="PersonKey"/> where the platform can (a reminder to the
 /// commander), or to everyone there when it is null. Platforms offer <see cref="Features.Nudges.NudgeTexts.SnoozeChoices"/> on it.
 /// </summary>
-public sealed record SendNudge(long IncidentId, NudgeKind Kind, string? PersonKey, string Text) : IOutboxIntent;
+public sealed record SendNudge(long IncidentId, NudgeKind Kind, string? PersonKey, string Text) : IOutboxIntent
+{
+    public string OrderingKey => IncidentLanes.Posts(IncidentId);
+}
 
 /// <summary>Tell the person who took a role, privately where the platform can, what the role does.</summary>
-public sealed record BriefRole(long IncidentId, string PersonKey, string Role, string Text) : IOutboxIntent;
+public sealed record BriefRole(long IncidentId, string PersonKey, string Role, string Text) : IOutboxIntent
+{
+    /// <summary>After the invite that brings its person into the channel.</summary>
+    public string OrderingKey => IncidentLanes.Members(IncidentId);
+}
 
 /// <summary>
 /// The incident was declared in an existing channel that is to be its channel: the platform joins and links it, and

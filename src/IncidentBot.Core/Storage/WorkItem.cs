@@ -20,7 +20,8 @@ public enum WorkStatus
 /// refresh) or timed work (an archive, an agenda freeze, a reminder). The queue's rules:
 /// <list type="number">
 /// <item>Items of one <see cref="Topic"/> and <see cref="Key"/> run one at a time, oldest first, among those due now;
-/// items without a key are independent.</item>
+/// items without a key are independent. A lane of a family (<see cref="OrderingKeys"/>) also waits for the earlier
+/// items of the family's whole, and the whole for the earlier items of every lane; lanes do not wait for each other.</item>
 /// <item>Work due later never blocks its key, except an item that was rate limited (<see cref="HoldsKey"/>): the
 /// channel is throttled, so what follows it waits with it.</item>
 /// <item>A failure is retried with backoff out of line (the next item of the key runs meanwhile), unless its effect is
@@ -105,8 +106,8 @@ public interface IWorkQueueStore
     /// <summary>
     /// Claims up to <paramref name="max"/> items of <paramref name="topic"/> for <paramref name="owner"/> until
     /// <paramref name="now"/> + <paramref name="lease"/>, following the queue's rules (see <see cref="WorkItem"/>):
-    /// per key only the oldest item due now, none behind an earlier item of its key that is running or holds the key,
-    /// keys in the order their head fell due. Each claimed item's <see cref="WorkItem.Attempts"/> goes up by one.
+    /// per key only the oldest item due now, none behind an earlier item of its key (or of the keys its key waits for,
+    /// <see cref="OrderingKeys"/>) that is running, due or holds the key, keys in the order their head fell due. Each claimed item's <see cref="WorkItem.Attempts"/> goes up by one.
     /// </summary>
     Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max, CancellationToken cancellationToken);
 

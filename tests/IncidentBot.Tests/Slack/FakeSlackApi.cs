@@ -270,6 +270,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            hold.Abandon();
             return; // the caller is gone (killed, or it gave up waiting)
         }
 
@@ -636,6 +637,7 @@ public sealed class SlackHold
     private readonly Func<SlackCall, bool> _when;
     private readonly TaskCompletionSource<SlackCall> _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private int _left;
     private int _count;
@@ -662,6 +664,9 @@ public sealed class SlackHold
 
     internal Task Released => _released.Task;
 
+    /// <summary>Completes when a caller went away from a held call without its answer (it gave up waiting, or died).</summary>
+    public Task Abandoned => _abandoned.Task;
+
     /// <summary>Answers the calls held now, and lets later ones through.</summary>
     public void Release() => _released.TrySetResult();
 
@@ -686,4 +691,6 @@ public sealed class SlackHold
     }
 
     internal void Arrive(SlackCall call) => _arrived.TrySetResult(call);
+
+    internal void Abandon() => _abandoned.TrySetResult();
 }

@@ -69,6 +69,32 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Declare_PostsTheCard_WhileTheInviteIsStillInFlight_AndLaterPostsFollowTheCard()
+    {
+        // The invite and the card both need the channel, not each other: Slack holding the invite must not hold the card.
+        var invite = Slack.Hold("conversations.invite");
+        await _h.CommandAsync("declare sev2 Checkout errors spike");
+        await invite.Arrived.WaitAsync(TimeSpan.FromSeconds(15));
+        var channel = Slack.ChannelNamed("inc-1-checkout-errors-spike")!;
+        await TestTime.UntilAsync(() => Slack.CallsTo("chat.postMessage").Any(c => c["channel"] == channel.Id), "the card posted");
+        Assert.False(invite.Abandoned.IsCompleted, "the card waited until the bot gave up on the invite");
+
+        // A later post in the channel still comes after the card, whatever the invite does meanwhile.
+        await _h.CommandAsync("update rolling back the deploy", channel.Id);
+        await TestTime.UntilAsync(() => Slack.CallsTo("chat.postMessage").Count(c => c["channel"] == channel.Id) == 2, "the update posted");
+        Assert.False(invite.Abandoned.IsCompleted, "the update waited until the bot gave up on the invite");
+        invite.Release();
+        await _h.SettleAsync();
+
+        var posts = Slack.CallsTo("chat.postMessage").Where(c => c["channel"] == channel.Id).ToList();
+        Assert.Equal(2, posts.Count);
+        Assert.Equal("INC-1 · Checkout errors spike", posts[0].Json("blocks")!.AsArray()[0]!["text"]!["text"]!.GetValue<string>());
+        Assert.Contains("rolling back the deploy", posts[1]["text"], StringComparison.Ordinal);
+        Assert.Contains("U2CERLKJA", channel.Members);
+        Assert.Single(Slack.CallsTo("conversations.invite"));
+    }
+
+    [Fact]
     public async Task Declare_WithoutText_OpensTheForm_AndItsSubmissionDeclares()
     {
         var ack = await _h.CommandAsync("declare", trigger: "trigger-123");
@@ -237,9 +263,9 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     {
         var (channel, _) = await DeclareAsync();
 
-        // Slack is slow: the first change's card update is still in flight when the second change commits, so the
-        // first announcement is sent after the incident already is SEV4.
-        var slow = Slack.Hold("chat.update");
+        // Slack is slow: the first change's announcement (its headline's update) is still in flight when the second
+        // change commits, so its thread line is sent after the incident already is SEV4.
+        var slow = Slack.Hold("chat.update", c => c["channel"] == SlackHarness.Announcements);
         var replies = Slack.Responses.Count;
         await _h.CommandAsync("severity sev3", channel.Id);
         await slow.Arrived.WaitAsync(TimeSpan.FromSeconds(15));

@@ -60,13 +60,20 @@ public class OutboxTests
         {
         }
 
-        // Order is kept per key: the incident's own intents in the order written; the booking in the calendar's line.
-        // This executor takes every intent without delay, so the booking's presenter reminder runs at once too.
-        Assert.Equal(
-            [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident),
-             typeof(RefreshStatusCard), typeof(PostToIncident), typeof(AnnounceIncident), typeof(CloseIncidentChannel),
-             typeof(RemindReviewPresenter), typeof(PostToIncident)],
-            healthy.Ran.Where(i => i.OrderingKey == $"incident:{i.IncidentId}").Select(i => i.GetType()));
+        // Order is kept per key: each of the incident's lanes in the order written, its channel's making before them all and
+        // its archive after everything written before it; the booking in the calendar's line. This executor takes every
+        // intent without delay, so the booking's presenter reminder runs at once too.
+        var ran = healthy.Ran.ToList();
+        Type[] Lane(string key) => ran.Where(i => i.OrderingKey == key).Select(i => i.GetType()).ToArray();
+        var id = ran.OfType<EnsureIncidentChannel>().Single().IncidentId;
+        Assert.Equal([typeof(EnsureIncidentChannel), typeof(CloseIncidentChannel), typeof(RemindReviewPresenter)], Lane(IncidentLanes.Whole(id)));
+        Assert.Equal([typeof(RefreshStatusCard), typeof(RefreshStatusCard), typeof(PostToIncident), typeof(PostToIncident)], Lane(IncidentLanes.Posts(id)));
+        Assert.Equal([typeof(InviteToIncident)], Lane(IncidentLanes.Members(id)));
+        Assert.Equal([typeof(AnnounceIncident), typeof(AnnounceIncident)], Lane(IncidentLanes.Announcements(id)));
+        var incidentsOwn = ran.Where(i => i.OrderingKey.StartsWith($"incident:{id}/", StringComparison.Ordinal)).ToList();
+        Assert.IsType<EnsureIncidentChannel>(incidentsOwn[0]);
+        var close = incidentsOwn.FindIndex(i => i is CloseIncidentChannel);
+        Assert.Equal([typeof(CloseIncidentChannel), typeof(RemindReviewPresenter), typeof(PostToIncident)], incidentsOwn[close..].Select(i => i.GetType()));
         Assert.Single(healthy.Ran.OfType<ScheduleIncidentReview>());
         Assert.True(
             healthy.Ran.ToList().FindIndex(i => i is ScheduleIncidentReview) < healthy.Ran.ToList().FindLastIndex(i => i is PostToIncident),
@@ -109,7 +116,11 @@ public class OutboxTests
         {
         }
 
-        Assert.Equal([typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)], executor.Ran.Select(i => i.GetType()));
+        // The channel first; then its lanes, which do not wait for one another.
+        Assert.IsType<EnsureIncidentChannel>(executor.Ran.First());
+        Assert.Equal(
+            new[] { typeof(AnnounceIncident), typeof(InviteToIncident), typeof(RefreshStatusCard) },
+            executor.Ran.Skip(1).Select(i => i.GetType()).OrderBy(t => t.Name, StringComparer.Ordinal));
         var head = (await StoreProbe.ItemsAsync(core.Services, "outbox.")).OrderBy(o => o.Id).First();
         Assert.Equal((WorkStatus.Done, 1), (head.Status, head.Attempts));
     }

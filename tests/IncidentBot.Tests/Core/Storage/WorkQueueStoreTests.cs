@@ -151,6 +151,71 @@ public class WorkQueueStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Claim_LanesWaitForTheirFamilysWhole_AndTheWholeForItsLanes_ButLanesNotForEachOther(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        await AcceptAllAsync(s.Store,
+            Work("make channel", "incident:1/*", s.Now),
+            Work("invite", "incident:1/members", s.Now),
+            Work("card", "incident:1/posts", s.Now),
+            Work("update", "incident:1/posts", s.Now),
+            Work("archive", "incident:1/*", s.Now),
+            Work("late post", "incident:1/posts", s.Now),
+            Work("other incident's card", "incident:2/posts", s.Now));
+
+        var first = await ClaimAsync(s);
+        Assert.Equal(new[] { "make channel", "other incident's card" }, Names(first));
+        Assert.Empty(await ClaimAsync(s)); // nothing goes into the channel while it is being made
+        await CompleteAsync(s.Store, first.Single(i => i.Payload == "make channel"));
+
+        var lanes = await ClaimAsync(s);
+        Assert.Equal(new[] { "card", "invite" }, Names(lanes));
+        await CompleteAsync(s.Store, lanes.Single(i => i.Payload == "card"));
+
+        // The invite is still running: the posts go on, the archive waits for both lanes.
+        var update = Assert.Single(await ClaimAsync(s));
+        Assert.Equal("update", update.Payload);
+        await CompleteAsync(s.Store, update);
+        Assert.Empty(await ClaimAsync(s));
+        await CompleteAsync(s.Store, lanes.Single(i => i.Payload == "invite"));
+
+        var archive = Assert.Single(await ClaimAsync(s));
+        Assert.Equal("archive", archive.Payload);
+        Assert.Empty(await ClaimAsync(s));
+        await CompleteAsync(s.Store, archive);
+        Assert.Equal("late post", Assert.Single(await ClaimAsync(s)).Payload);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Claim_LaneWaitsForTheWholeHoldingItsKey_NotForTheWholeDueLater_NorForItemsQueuedBeforeLanesOnceDone(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        await AcceptAllAsync(s.Store,
+            Work("queued before lanes", "incident:1", s.Now),
+            Work("archive in 7 days", "incident:1/*", s.Now, dueAt: s.Now.AddDays(7)),
+            Work("card", "incident:1/posts", s.Now));
+
+        // An item written under the bare family name counts as the whole.
+        var before = Assert.Single(await ClaimAsync(s));
+        Assert.Equal("queued before lanes", before.Payload);
+        await CompleteAsync(s.Store, before);
+
+        var card = Assert.Single(await ClaimAsync(s));
+        Assert.Equal("card", card.Payload);
+        await CompleteAsync(s.Store, card);
+
+        // A whole that is rate limited holds its family's lanes.
+        await AcceptAllAsync(s.Store, Work("make channel", "incident:2/*", s.Now), Work("card 2", "incident:2/posts", s.Now));
+        var make = Assert.Single(await ClaimAsync(s));
+        Assert.True(await s.Store.Queue.RetryAsync(new WorkRetry(make.Id, "owner-1", s.Now.AddSeconds(30), "ratelimited", HoldsKey: true, CountsAsAttempt: false), None));
+        Assert.Empty(await ClaimAsync(s));
+        s.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal("make channel", Assert.Single(await ClaimAsync(s)).Payload);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Retry_FailedItemLater_LetsTheNextItemOfItsKeyRun(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);

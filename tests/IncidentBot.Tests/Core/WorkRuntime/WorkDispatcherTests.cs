@@ -192,8 +192,13 @@ public class WorkDispatcherTests
         var first = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout errors"));
         hungIncident = first.Id; // read once the loops start, below
         var second = await core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Search slow"));
-        Type[] declared = [typeof(EnsureIncidentChannel), typeof(InviteToIncident), typeof(RefreshStatusCard), typeof(AnnounceIncident)];
-        IEnumerable<Type> Ran(RecordingExecutor executor, long incident) => executor.Ran.Where(i => i.IncidentId == incident).Select(i => i.GetType());
+        // The channel first, then its lanes (members, posts, announcements), which finish in any order.
+        Type[] declared = [typeof(EnsureIncidentChannel), typeof(AnnounceIncident), typeof(InviteToIncident), typeof(RefreshStatusCard)];
+        IEnumerable<Type> Ran(RecordingExecutor executor, long incident)
+        {
+            var ran = executor.Ran.Where(i => i.IncidentId == incident).Select(i => i.GetType()).ToList();
+            return ran.Take(1).Concat(ran.Skip(1).OrderBy(t => t.Name, StringComparer.Ordinal));
+        }
 
         await using (await RunningAsync(core))
         {
