@@ -35,7 +35,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong index while a
     /// fresh table has no statistics yet.
     /// </remarks>
-    private const string ClaimSql =
+    internal const string ClaimSql =
         "WITH RECURSIVE keys(key) AS (" +
         " (SELECT k.key FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key IS NOT NULL ORDER BY k.key LIMIT 1)" +
         " UNION ALL" +
