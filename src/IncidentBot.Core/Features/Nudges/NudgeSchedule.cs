@@ -8,11 +8,17 @@ using IncidentBot.Core.Telemetry;
 namespace IncidentBot.Core.Features.Nudges;
 
 /// <summary>
-/// Keeps each open incident's nudge checks scheduled as it changes, in the change that changes it: any activity pushes
-/// the quiet-incident check back, an update (or a declare, a status or severity change, a reopen) restarts the update
-/// reminder's clock, and closing the incident calls both off. A check is a timed work item of topic
-/// <see cref="Topic"/> named per incident and kind, so each reschedule moves the one pending item (ADR 9).
+/// Keeps each open incident's nudge checks scheduled as it changes, in the change that changes it: an update (or a
+/// declare, a status or severity change, a reopen) restarts the update reminder's clock and puts the quiet-incident
+/// check back, and closing the incident calls both off. A check is a timed work item of topic <see cref="Topic"/> named
+/// per incident and kind, so each reschedule moves the one pending item (ADR 9).
 /// </summary>
+/// <remarks>
+/// Other activity (a captured message, a note, a role taken) leaves the quiet-incident check where it is: the check
+/// reads the last activity when it runs and, finding some, moves itself to a whole quiet period after it (see
+/// <see cref="RunNudgeCheck"/>). Moving it on every capture cost a queue write per message, the larger part of
+/// what a busy channel's reactions and pins wrote beyond their timeline rows.
+/// </remarks>
 internal static class NudgeSchedule
 {
     public const string Topic = "timer.nudges";
@@ -53,12 +59,17 @@ internal static class NudgeSchedule
             return;
         }
 
+        if (!added.Any(e => UpdateKinds.Contains(e.Kind)))
+        {
+            return;
+        }
+
         if (options.StaleAfter is { } quiet)
         {
             Schedule(change, incident.Id, NudgeKind.Stale, quiet, now);
         }
 
-        if (added.Any(e => UpdateKinds.Contains(e.Kind)) && options.UpdateReminderFor(incident.Severity) is { } every)
+        if (options.UpdateReminderFor(incident.Severity) is { } every)
         {
             Schedule(change, incident.Id, NudgeKind.UpdateReminder, every, now);
         }
