@@ -16,16 +16,22 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// <summary>An earlier pending item <c>y</c> that the later items of its key wait for: running, due, or holding the key.</summary>
     private const string Blocking = "(y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)";
 
+    /// <summary>The keys a lane <c>w.key</c> = <c>F/L</c> waits for besides its own: <c>F</c> and <c>F/*</c>.</summary>
+    private const string LaneWaitsFor = "ARRAY[split_part(w.key, '/', 1), split_part(w.key, '/', 1) || '/*']";
+
+    /// <summary>The keys the whole <c>w.key</c> = <c>F/*</c> waits for besides its own: <c>F</c> and each lane <c>F/L</c>.</summary>
+    private static readonly string WholeWaitsFor =
+        $"ARRAY[split_part(w.key, '/', 1), {string.Join(", ", OrderingKeys.Lanes.Select(lane => $"split_part(w.key, '/', 1) || '/{lane}'"))}]";
+
     /// <summary>
     /// A pending item of the topic whose lease is free (or ran out) runs when it is due and no earlier pending item of
-    /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. Three probes:
-    /// its own key (by the index); for a lane <c>F/L</c> or the whole <c>F/*</c>, the whole and the bare <c>F</c> (by the
-    /// index); for the whole, every <c>F/…</c> (a scan of the topic's pending items, only for a whole: an incident
-    /// channel's making or archive). Keys go in the order their runnable item fell due. A row another replica locked
-    /// meanwhile is skipped; one it leased and committed meanwhile fails the lease test on recheck; and the next item of
-    /// a key whose head another replica just took is still behind that (due, pending) head.
+    /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. Two probes,
+    /// both by the index: its own key, and for a key with a <c>/</c> the keys it waits for. Keys go in the order their
+    /// runnable item fell due. A row another replica locked meanwhile is skipped; one it leased and committed meanwhile
+    /// fails the lease test on recheck; and the next item of a key whose head another replica just took is still behind
+    /// that (due, pending) head.
     /// </summary>
-    private const string ClaimSql =
+    private static readonly string ClaimSql =
         "WITH picked AS (" +
         " SELECT w.id FROM work_items w" +
         " WHERE w.topic = @topic AND w.status = 0 AND w.due_at <= @now" +
@@ -37,12 +43,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " AND (w.key IS NULL OR strpos(w.key, '/') = 0 OR NOT EXISTS (" +
         "  SELECT 1 FROM work_items y" +
         "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
-        "  AND y.key IN (split_part(w.key, '/', 1), split_part(w.key, '/', 1) || '/*')" +
-        "  AND " + Blocking + "))" +
-        " AND (w.key IS NULL OR right(w.key, 2) <> '/*' OR NOT EXISTS (" +
-        "  SELECT 1 FROM work_items y" +
-        "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
-        "  AND left(y.key, length(w.key) - 1) = left(w.key, length(w.key) - 1)" +
+        "  AND y.key = ANY(CASE WHEN right(w.key, 2) = '/*' THEN " + WholeWaitsFor + " ELSE " + LaneWaitsFor + " END)" +
         "  AND " + Blocking + "))" +
         " ORDER BY w.due_at, w.id" +
         " LIMIT @max" +
