@@ -77,7 +77,7 @@ internal sealed class PendingWorkIndex
                 }
 
                 // A lane waits for an earlier item of its whole; the whole (whose own first is its head) for one of its lanes.
-                if (queue.FamilyOf.TryGetValue(key, out var member) && _firstBlocking[member.Family] is var (whole, lanes)
+                if (queue.FamilyOf.Count > 0 && queue.FamilyOf.TryGetValue(key, out var member) && _firstBlocking[member.Family] is var (whole, lanes)
                     && (member.IsWhole ? Math.Min(whole, lanes) : whole) < head.Id)
                 {
                     continue;

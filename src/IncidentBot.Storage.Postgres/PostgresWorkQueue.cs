@@ -16,6 +16,13 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// <summary>An earlier pending item <c>y</c> that the later items of its key wait for: running, due, or holding the key.</summary>
     private const string Blocking = "(y.lease_until >= @now OR y.due_at <= @now OR y.holds_key)";
 
+    /// <summary>The keys a lane <c>keys.key</c> = <c>F/L</c> waits for besides its own: <c>F</c> and <c>F/*</c>.</summary>
+    private const string LaneWaitsFor = "ARRAY[split_part(keys.key, '/', 1), split_part(keys.key, '/', 1) || '/*']";
+
+    /// <summary>The keys the whole <c>keys.key</c> = <c>F/*</c> waits for besides its own: <c>F</c> and each lane <c>F/L</c>.</summary>
+    private static readonly string WholeWaitsFor =
+        $"ARRAY[split_part(keys.key, '/', 1), {string.Join(", ", OrderingKeys.Lanes.Select(lane => $"split_part(keys.key, '/', 1) || '/{lane}'"))}]";
+
     /// <summary>
     /// A pending item of the topic whose lease is free (or ran out) runs when it is due and no earlier pending item of
     /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. Keys go in
@@ -28,14 +35,16 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// item, so a backlog of thousands on one key (a busy incident channel) made every claim scan all of it. Here the
     /// distinct keys are walked down the pending-keyed index (a loose index scan), each key contributes the first of its
     /// items that blocks the rest (running, due or holding the key; earlier ones are waiting on a later retry time and do
-    /// not count), and that item is a candidate when it is itself due and free. Only the candidates, one per key, are then
-    /// tested against the keys they wait for: a lane <c>F/L</c> or the whole <c>F/*</c> against the whole and the bare
-    /// <c>F</c> (by the index); the whole against every <c>F/…</c> (a scan of the topic's pending items, only for a whole:
-    /// an incident channel's making or archive). Keyless items come from their own index (migration 0007).
-    /// <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong index while a
-    /// fresh table has no statistics yet.
+    /// not count), and that item is a candidate when it is itself due and free and no earlier item of a key it waits for
+    /// blocks it (one probe per key, by the index, by exact key). Keyless items come from their own index (migration
+    /// 0007). The picked rows are then locked by their ids; their status is rechecked as <c>status + 0 = 0</c> because a
+    /// plain <c>status = 0</c> matches the pending index's predicate, and without statistics the planner read that whole
+    /// index to find the few ids instead of looking them up by the primary key. For the same reason a key's first
+    /// blocking item is looked up as <c>key &gt;= k AND key &lt;= k ORDER BY key, id</c>: with <c>key = k</c> the order
+    /// reduces to the id's, and the planner walked the primary key past every other item to find it. <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong index while
+    /// a fresh table has no statistics yet.
     /// </remarks>
-    internal const string ClaimSql =
+    internal static readonly string ClaimSql =
         "WITH RECURSIVE keys(key) AS (" +
         " (SELECT k.key FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key IS NOT NULL ORDER BY k.key LIMIT 1)" +
         " UNION ALL" +
@@ -44,9 +53,14 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " candidates AS (" +
         " SELECT head.id FROM keys CROSS JOIN LATERAL (" +
         "  SELECT y.id, y.due_at, y.lease_until FROM work_items y" +
-        "  WHERE y.topic = @topic AND y.status = 0 AND y.key = keys.key AND " + Blocking +
-        "  ORDER BY y.id LIMIT 1) head" +
+        "  WHERE y.topic = @topic AND y.status = 0 AND y.key >= keys.key AND y.key <= keys.key AND " + Blocking +
+        "  ORDER BY y.key, y.id LIMIT 1) head" +
         " WHERE keys.key IS NOT NULL AND head.due_at <= @now AND (head.lease_until IS NULL OR head.lease_until < @now)" +
+        " AND (strpos(keys.key, '/') = 0 OR NOT EXISTS (" +
+        "  SELECT 1 FROM work_items y" +
+        "  WHERE y.topic = @topic AND y.status = 0 AND y.id < head.id" +
+        "  AND y.key = ANY(CASE WHEN right(keys.key, 2) = '/*' THEN " + WholeWaitsFor + " ELSE " + LaneWaitsFor + " END)" +
+        "  AND " + Blocking + "))" +
         " UNION ALL" +
         " (SELECT w.id FROM work_items w" +
         "  WHERE w.topic = @topic AND w.status = 0 AND w.key IS NULL AND w.due_at <= @now" +
@@ -54,17 +68,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         "  ORDER BY w.due_at, w.id LIMIT @max))," +
         " picked AS (" +
         " SELECT w.id FROM work_items w" +
-        " WHERE w.id = ANY(ARRAY(SELECT id FROM candidates)) AND w.status = 0 AND (w.lease_until IS NULL OR w.lease_until < @now)" +
-        " AND (w.key IS NULL OR strpos(w.key, '/') = 0 OR NOT EXISTS (" +
-        "  SELECT 1 FROM work_items y" +
-        "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
-        "  AND y.key IN (split_part(w.key, '/', 1), split_part(w.key, '/', 1) || '/*')" +
-        "  AND " + Blocking + "))" +
-        " AND (w.key IS NULL OR right(w.key, 2) <> '/*' OR NOT EXISTS (" +
-        "  SELECT 1 FROM work_items y" +
-        "  WHERE y.topic = w.topic AND y.status = 0 AND y.id < w.id" +
-        "  AND left(y.key, length(w.key) - 1) = left(w.key, length(w.key) - 1)" +
-        "  AND " + Blocking + "))" +
+        " WHERE w.id = ANY(ARRAY(SELECT id FROM candidates)) AND w.status + 0 = 0 AND (w.lease_until IS NULL OR w.lease_until < @now)" +
         " ORDER BY w.due_at, w.id" +
         " LIMIT @max" +
         " FOR UPDATE OF w SKIP LOCKED)" +

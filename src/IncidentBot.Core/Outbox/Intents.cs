@@ -32,13 +32,13 @@ public static class IncidentLanes
     public static string Whole(long incidentId) => OrderingKeys.Whole(Family(incidentId));
 
     /// <summary>Messages in the incident's channel, in the order written: the card first, then the updates after it.</summary>
-    public static string Posts(long incidentId) => OrderingKeys.Lane(Family(incidentId), "posts");
+    public static string Posts(long incidentId) => OrderingKeys.Lane(Family(incidentId), OrderingKeys.PostsLane);
 
     /// <summary>Who is in the channel, and what is told to them alone there (a role's briefing follows its invite).</summary>
-    public static string Members(long incidentId) => OrderingKeys.Lane(Family(incidentId), "members");
+    public static string Members(long incidentId) => OrderingKeys.Lane(Family(incidentId), OrderingKeys.MembersLane);
 
     /// <summary>The incident's announcement and its thread, in the order of the changes they tell.</summary>
-    public static string Announcements(long incidentId) => OrderingKeys.Lane(Family(incidentId), "announcements");
+    public static string Announcements(long incidentId) => OrderingKeys.Lane(Family(incidentId), OrderingKeys.AnnouncementsLane);
 
     private static string Family(long incidentId) => $"incident:{incidentId}";
 }

@@ -11,10 +11,21 @@ public static class OrderingKeys
 {
     public const char Separator = '/';
     public const string WholeLane = "*";
+    public const string PostsLane = "posts";
+    public const string MembersLane = "members";
+    public const string AnnouncementsLane = "announcements";
+
+    /// <summary>
+    /// The lanes there are, by name: few and known, so a store finds the earlier items a whole waits for by their exact
+    /// keys (an index lookup) instead of by a prefix, which a database's collation need not keep together.
+    /// </summary>
+    public static IReadOnlyList<string> Lanes { get; } = [PostsLane, MembersLane, AnnouncementsLane];
 
     public static string Whole(string family) => $"{family}{Separator}{WholeLane}";
 
-    public static string Lane(string family, string lane) => $"{family}{Separator}{lane}";
+    public static string Lane(string family, string lane) => Lanes.Contains(lane)
+        ? $"{family}{Separator}{lane}"
+        : throw new ArgumentException($"'{lane}' is not one of the lanes ({string.Join(", ", Lanes)}).", nameof(lane));
 
     /// <summary>
     /// The family of a key with lanes and the lane it names (<see cref="WholeLane"/> for the whole); null for a key of its

@@ -40,7 +40,7 @@ public sealed class WorkItem
     /// <summary>Who runs it: <c>inbox.slack</c>, <c>outbox.teams</c>, <c>timer.reviews</c> …</summary>
     public required string Topic { get; set; }
 
-    /// <summary>The ordering key within the topic (a channel, an incident's card); null: no order to keep.</summary>
+    /// <summary>The ordering key within the topic (a channel, an incident's posts: <see cref="OrderingKeys"/>); null: no order to keep.</summary>
     public string? Key { get; set; }
 
     /// <summary>What it is, for its runner (<c>command</c>, <c>incident.card.refresh</c> …).</summary>
