@@ -23,53 +23,6 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     private static readonly string WholeWaitsFor =
         $"ARRAY[split_part(keys.key, '/', 1), {string.Join(", ", OrderingKeys.Lanes.Select(lane => $"split_part(keys.key, '/', 1) || '/{lane}'"))}]";
 
-    /// <summary>The keys the item <c>y</c> below waits for, as <see cref="LaneWaitsFor"/> and <see cref="WholeWaitsFor"/> for <c>w.key</c>.</summary>
-    private static readonly string WaitsForOfW =
-        "CASE WHEN right(w.key, 2) = '/*' THEN " + WholeWaitsFor.Replace("keys.key", "w.key", StringComparison.Ordinal) +
-        " ELSE " + LaneWaitsFor.Replace("keys.key", "w.key", StringComparison.Ordinal) + " END";
-
-    /// <summary>How many of the earliest due, free items the first pass of a claim looks at.</summary>
-    internal const int Window = 256;
-
-    /// <summary>
-    /// The first pass of a claim: the <see cref="Window"/> earliest due, free items, each runnable when it is the first
-    /// blocking item of its key (looked up as in <see cref="KeyClaimSql"/>) and nothing of a key it waits for blocks it. Cheap when there are many keys with short
-    /// queues (a burst of declares); blind to what lies past the window.
-    /// </summary>
-    internal static readonly string ScanClaimSql =
-        "WITH win AS (" +
-        " SELECT v.id, v.key FROM work_items v" +
-        " WHERE v.topic = @topic AND v.status = 0 AND v.due_at <= @now AND (v.lease_until IS NULL OR v.lease_until < @now)" +
-        " ORDER BY v.due_at, v.id LIMIT @window)," +
-        " scanned AS (" +
-        " SELECT w.id FROM win w" +
-        " WHERE (w.key IS NULL OR w.id = (" +
-        "  SELECT y.id FROM work_items y" +
-        "  WHERE y.topic = @topic AND y.status = 0 AND y.key >= w.key AND y.key <= w.key AND " + Blocking +
-        "  ORDER BY y.key, y.id LIMIT 1))" +
-        " AND (w.key IS NULL OR strpos(w.key, '/') = 0 OR NOT EXISTS (" +
-        "  SELECT 1 FROM work_items y" +
-        "  WHERE y.topic = @topic AND y.status = 0 AND y.id < w.id AND y.key = ANY(" + WaitsForOfW + ") AND " + Blocking + ")))," +
-        " picked AS (" +
-        " SELECT w.id FROM work_items w" +
-        " WHERE w.id = ANY(ARRAY(SELECT id FROM scanned)) AND w.status + 0 = 0 AND (w.lease_until IS NULL OR w.lease_until < @now)" +
-        " ORDER BY w.due_at, w.id" +
-        " LIMIT @max" +
-        " FOR UPDATE OF w SKIP LOCKED)" +
-        " UPDATE work_items t SET lease_owner = @owner, lease_until = @until, attempts = t.attempts + 1" +
-        " FROM picked WHERE t.id = picked.id" +
-        " RETURNING " + Returned;
-
-    /// <summary>True when the window of the first pass was full: runnable work may lie past it.</summary>
-    private const string WindowFullSql =
-        "SELECT count(*) >= @window FROM (SELECT 1 FROM work_items" +
-        " WHERE topic = @topic AND status = 0 AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)" +
-        " LIMIT @window) due";
-
-    private const string Returned =
-        "t.id, t.topic, t.key, t.kind, t.payload, t.unique_key, t.incident_id, t.status, t.created_at, t.due_at," +
-        " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until, t.trace_parent";
-
     /// <summary>
     /// A pending item of the topic whose lease is free (or ran out) runs when it is due and no earlier pending item of
     /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. Keys go in
@@ -78,8 +31,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// took is still behind that (due, pending) head.
     /// </summary>
     /// <remarks>
-    /// The second pass of a claim (see <see cref="ScanClaimSql"/>), run when the first found nothing in a full window.
-    /// It reads per key, never per pending item: testing each item against the items before it cost a probe per
+    /// The claim reads per key, never per pending item: testing each item against the items before it cost a probe per
     /// item, so a backlog of thousands on one key (a busy incident channel) made every claim scan all of it. Here the
     /// distinct keys are walked down the pending-keyed index (a loose index scan), each key contributes the first of its
     /// items that blocks the rest (running, due or holding the key; earlier ones are waiting on a later retry time and do
@@ -92,7 +44,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// reduces to the id's, and the planner walked the primary key past every other item to find it. <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong index while
     /// a fresh table has no statistics yet.
     /// </remarks>
-    internal static readonly string KeyClaimSql =
+    internal static readonly string ClaimSql =
         "WITH RECURSIVE keys(key) AS (" +
         " (SELECT k.key FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key IS NOT NULL ORDER BY k.key LIMIT 1)" +
         " UNION ALL" +
@@ -122,7 +74,8 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " FOR UPDATE OF w SKIP LOCKED)" +
         " UPDATE work_items t SET lease_owner = @owner, lease_until = @until, attempts = t.attempts + 1" +
         " FROM picked WHERE t.id = picked.id" +
-        " RETURNING " + Returned;
+        " RETURNING t.id, t.topic, t.key, t.kind, t.payload, t.unique_key, t.incident_id, t.status, t.created_at, t.due_at," +
+        " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until, t.trace_parent";
 
     private const string RenewSql =
         "UPDATE work_items SET lease_until = @until " +
@@ -186,34 +139,12 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         }
 
         now = PostgresTime.ToUtc(now);
-
-        // Two passes, each cheap where the other is not: the window of earliest due items finds work fast among many
-        // short queues; only when it finds nothing runnable although it was full (a long queue on one key in front)
-        // does the claim walk the keys, which costs a few index probes per key.
-        var claimed = await ClaimWithAsync(ScanClaimSql, topic, owner, now, lease, max, cancellationToken);
-        if (claimed.Count == 0 && await WindowFullAsync(topic, now, cancellationToken))
-        {
-            claimed = await ClaimWithAsync(KeyClaimSql, topic, owner, now, lease, max, cancellationToken);
-        }
-
-        // UPDATE ... RETURNING does not keep the picking order.
-        return claimed.OrderBy(i => i.DueAt).ThenBy(i => i.Id).ToList();
-    }
-
-    private async Task<List<WorkItem>> ClaimWithAsync(string sql, string topic, string owner, DateTime now, TimeSpan lease, int max,
-        CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(ClaimSql);
         command.Parameters.AddText("topic", topic)
             .AddText("owner", owner)
             .AddTime("now", now)
             .AddTime("until", now + lease)
             .AddInt("max", max);
-        if (sql.Contains("@window", StringComparison.Ordinal))
-        {
-            command.Parameters.AddInt("window", Window);
-        }
-
         var claimed = new List<WorkItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -221,14 +152,8 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
             claimed.Add(WorkItemRows.Read(reader));
         }
 
-        return claimed;
-    }
-
-    private async Task<bool> WindowFullAsync(string topic, DateTime now, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(WindowFullSql);
-        command.Parameters.AddText("topic", topic).AddTime("now", now).AddInt("window", Window);
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        // UPDATE ... RETURNING does not keep the picking order.
+        return claimed.OrderBy(i => i.DueAt).ThenBy(i => i.Id).ToList();
     }
 
     public async Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until, CancellationToken cancellationToken)
