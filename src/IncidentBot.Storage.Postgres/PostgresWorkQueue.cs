@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IncidentBot.Core.Storage;
 using Npgsql;
 
@@ -9,6 +10,15 @@ namespace IncidentBot.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvider clock) : IWorkQueueStore
 {
+    /// <summary>How many keys one claim looks at, at most.</summary>
+    internal const int KeysPerClaim = 128;
+
+    /// <summary>The claim's last column: where its walk over the keys stopped.</summary>
+    private const int StoppedColumn = 18;
+
+    /// <summary>Per topic, the key this process's last claim stopped at; the next claim goes on after it.</summary>
+    private readonly ConcurrentDictionary<string, string> _walkStopped = new(StringComparer.Ordinal);
+
     private const string AcceptSql =
         "INSERT INTO work_items (" + WorkItemRows.InsertColumns + ") VALUES (" + WorkItemRows.InsertValues + ") " +
         "ON CONFLICT (unique_key) DO NOTHING RETURNING id";
@@ -25,42 +35,58 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
 
     /// <summary>
     /// A pending item of the topic whose lease is free (or ran out) runs when it is due and no earlier pending item of
-    /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. Keys go in
-    /// the order their runnable item fell due. A row another replica locked meanwhile is skipped; one it leased and
-    /// committed meanwhile fails the lease test on recheck; and the next item of a key whose head another replica just
-    /// took is still behind that (due, pending) head.
+    /// its key, or of a key it waits for (<see cref="OrderingKeys"/>), is running, due, or holding the key. A claim looks
+    /// at up to <see cref="KeysPerClaim"/> keys, in key order from where this process's last claim of the topic stopped
+    /// (<c>@after</c>, wrapping around), and takes their runnable items in the order they fell due. A row another replica
+    /// locked meanwhile is skipped; one it leased and committed meanwhile fails the lease test on recheck; and the next
+    /// item of a key whose head another replica just took is still behind that (due, pending) head. Every row the
+    /// statement returns also carries where the walk stopped (the last key looked at when the window was full, else
+    /// the empty string: start over), also when it claimed nothing.
     /// </summary>
     /// <remarks>
     /// The claim reads per key, never per pending item: testing each item against the items before it cost a probe per
-    /// item, so a backlog of thousands on one key (a busy incident channel) made every claim scan all of it. Here the
-    /// distinct keys are walked down the pending-keyed index (a loose index scan), each key contributes the first of its
-    /// items that blocks the rest (running, due or holding the key; earlier ones are waiting on a later retry time and do
-    /// not count), and that item is a candidate when it is itself due and free and no earlier item of a key it waits for
-    /// blocks it (one probe per key, by the index, by exact key). Keyless items come from their own index (migration
-    /// 0007). The picked rows are then locked by their ids; their status is rechecked as <c>status + 0 = 0</c> because a
-    /// plain <c>status = 0</c> matches the pending index's predicate, and without statistics the planner read that whole
-    /// index to find the few ids instead of looking them up by the primary key. For the same reason a key's first
-    /// blocking item is looked up as <c>key &gt;= k AND key &lt;= k ORDER BY key, id</c>: with <c>key = k</c> the order
-    /// reduces to the id's, and the planner walked the primary key past every other item to find it. <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong index while
+    /// item, so a backlog of thousands on one key (a busy incident channel) made every claim scan all of it. The distinct
+    /// keys are walked down the pending-keyed index (a loose index scan), each key contributes the first of its items
+    /// that blocks the rest (running, due or holding the key; earlier ones are waiting on a later retry time and do not
+    /// count), and that item is a candidate when it is itself due and free and no earlier item of a key it waits for
+    /// blocks it (one probe per key it waits for, by the index, by exact key: as <c>key = ANY(…)</c> the planner sometimes
+    /// read every pending item of the topic before the head instead). The walk stops after a window of keys, because a burst
+    /// of declares leaves a thousand keys with an item or two each (every incident's lanes) and walking all of them on
+    /// every claim made the claims the database's main work; the next claim goes on from there, so every key is looked
+    /// at within a few claims however many are busy, and order by due time holds within a window. Keyless items come
+    /// from their own index (migration 0007). The picked rows are then locked by their ids; their status is rechecked as
+    /// <c>status + 0 = 0</c> because a plain <c>status = 0</c> matches the pending index's predicate, and without
+    /// statistics the planner read that whole index to find the few ids instead of looking them up by the primary key.
+    /// For the same reason a key's first blocking item is looked up as <c>key &gt;= k AND key &lt;= k ORDER BY key, id</c>:
+    /// with <c>key = k</c> the order reduces to the id's, and the planner walked the primary key past every other item to
+    /// find it. <c>ORDER BY … LIMIT 1</c> rather than <c>min()</c>, which the planner can answer from the wrong index while
     /// a fresh table has no statistics yet.
     /// </remarks>
     internal static readonly string ClaimSql =
-        "WITH RECURSIVE keys(key) AS (" +
-        " (SELECT k.key FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key IS NOT NULL ORDER BY k.key LIMIT 1)" +
+        "WITH RECURSIVE keys(key, n, wrapped) AS (" +
+        " (SELECT f.key, 1, f.wrapped FROM (" +
+        "  (SELECT k.key, false AS wrapped FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key > @after ORDER BY k.key LIMIT 1)" +
+        "  UNION ALL" +
+        "  (SELECT k.key, true FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key IS NOT NULL ORDER BY k.key LIMIT 1)" +
+        "  LIMIT 1) f)" +
         " UNION ALL" +
-        " SELECT (SELECT k.key FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key > keys.key ORDER BY k.key LIMIT 1)" +
-        " FROM keys WHERE keys.key IS NOT NULL)," +
+        " SELECT nxt.key, keys.n + 1, nxt.wrapped FROM keys CROSS JOIN LATERAL (" +
+        "  (SELECT k.key, keys.wrapped AS wrapped FROM work_items k WHERE k.topic = @topic AND k.status = 0 AND k.key > keys.key ORDER BY k.key LIMIT 1)" +
+        "  UNION ALL" +
+        "  (SELECT k.key, true FROM work_items k WHERE NOT keys.wrapped AND k.topic = @topic AND k.status = 0 AND k.key IS NOT NULL ORDER BY k.key LIMIT 1)" +
+        "  LIMIT 1) nxt" +
+        " WHERE keys.n < @window AND NOT (nxt.wrapped AND nxt.key > @after))," +
         " candidates AS (" +
         " SELECT head.id FROM keys CROSS JOIN LATERAL (" +
         "  SELECT y.id, y.due_at, y.lease_until FROM work_items y" +
         "  WHERE y.topic = @topic AND y.status = 0 AND y.key >= keys.key AND y.key <= keys.key AND " + Blocking +
         "  ORDER BY y.key, y.id LIMIT 1) head" +
-        " WHERE keys.key IS NOT NULL AND head.due_at <= @now AND (head.lease_until IS NULL OR head.lease_until < @now)" +
+        " WHERE head.due_at <= @now AND (head.lease_until IS NULL OR head.lease_until < @now)" +
         " AND (strpos(keys.key, '/') = 0 OR NOT EXISTS (" +
-        "  SELECT 1 FROM work_items y" +
-        "  WHERE y.topic = @topic AND y.status = 0 AND y.id < head.id" +
-        "  AND y.key = ANY(CASE WHEN right(keys.key, 2) = '/*' THEN " + WholeWaitsFor + " ELSE " + LaneWaitsFor + " END)" +
-        "  AND " + Blocking + "))" +
+        "  SELECT 1 FROM unnest(CASE WHEN right(keys.key, 2) = '/*' THEN " + WholeWaitsFor + " ELSE " + LaneWaitsFor + " END) AS waits(key)" +
+        "  CROSS JOIN LATERAL (SELECT 1 FROM work_items y" +
+        "  WHERE y.topic = @topic AND y.status = 0 AND y.key >= waits.key AND y.key <= waits.key AND y.id < head.id AND " + Blocking +
+        "  LIMIT 1) blocker))" +
         " UNION ALL" +
         " (SELECT w.id FROM work_items w" +
         "  WHERE w.topic = @topic AND w.status = 0 AND w.key IS NULL AND w.due_at <= @now" +
@@ -71,11 +97,15 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " WHERE w.id = ANY(ARRAY(SELECT id FROM candidates)) AND w.status + 0 = 0 AND (w.lease_until IS NULL OR w.lease_until < @now)" +
         " ORDER BY w.due_at, w.id" +
         " LIMIT @max" +
-        " FOR UPDATE OF w SKIP LOCKED)" +
+        " FOR UPDATE OF w SKIP LOCKED)," +
+        " claimed AS (" +
         " UPDATE work_items t SET lease_owner = @owner, lease_until = @until, attempts = t.attempts + 1" +
         " FROM picked WHERE t.id = picked.id" +
         " RETURNING t.id, t.topic, t.key, t.kind, t.payload, t.unique_key, t.incident_id, t.status, t.created_at, t.due_at," +
-        " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until, t.trace_parent";
+        " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until, t.trace_parent)" +
+        " SELECT claimed.*, walk.stopped FROM" +
+        " (SELECT CASE WHEN max(n) >= @window THEN (array_agg(key ORDER BY n DESC))[1] ELSE '' END AS stopped FROM keys) walk" +
+        " LEFT JOIN claimed ON true";
 
     private const string RenewSql =
         "UPDATE work_items SET lease_until = @until " +
@@ -144,12 +174,18 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
             .AddText("owner", owner)
             .AddTime("now", now)
             .AddTime("until", now + lease)
-            .AddInt("max", max);
+            .AddInt("max", max)
+            .AddText("after", _walkStopped.GetValueOrDefault(topic, ""))
+            .AddInt("window", KeysPerClaim);
         var claimed = new List<WorkItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            claimed.Add(WorkItemRows.Read(reader));
+            _walkStopped[topic] = reader.GetString(StoppedColumn);
+            if (!reader.IsDBNull(0))
+            {
+                claimed.Add(WorkItemRows.Read(reader));
+            }
         }
 
         // UPDATE ... RETURNING does not keep the picking order.

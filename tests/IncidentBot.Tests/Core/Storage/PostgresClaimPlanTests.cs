@@ -34,6 +34,22 @@ public class PostgresClaimPlanTests
         Assert.True(rowsRead < 100, $"The claim read {rowsRead} rows with {Backlog} queued behind a running head:{Environment.NewLine}{plan}");
     }
 
+    [SkippableFact]
+    public async Task Claim_AmongThousandsOfShortKeys_ReadsAWindowOfKeys_NotEveryKey()
+    {
+        // A burst of declares leaves a few items on each of a thousand keys (each incident's lanes); walking every key on
+        // every claim made each claim cost the whole backlog's keys, and the claims took the database's time.
+        TestDatabases.RequirePostgres();
+        await using var s = await StoreSession.OpenAsync(TestDatabases.Postgres);
+        await AcceptAllAsync(s.Store, Enumerable.Range(1, Backlog).Select(i => Work($"item {i}", $"incident:{i}/posts", s.Now)).ToArray());
+
+        var (claimed, _, plan) = await ExplainClaimAsync(s, max: 8);
+
+        Assert.Equal(8, claimed);
+        var keysWalked = KeysWalked(JsonDocument.Parse(plan).RootElement[0].GetProperty("Plan"));
+        Assert.True(keysWalked <= PostgresWorkQueue.KeysPerClaim, $"The claim looked at {keysWalked} of {Backlog} keys:{Environment.NewLine}{plan}");
+    }
+
     /// <summary>Runs the claim under <c>EXPLAIN (ANALYZE, FORMAT JSON)</c> in a transaction that is rolled back.</summary>
     private static async Task<(long Claimed, long RowsRead, string Plan)> ExplainClaimAsync(StoreSession s, int max)
     {
@@ -53,6 +69,8 @@ public class PostgresClaimPlanTests
         command.Parameters.AddWithValue("now", s.Now);
         command.Parameters.AddWithValue("until", s.Now.AddMinutes(1));
         command.Parameters.AddWithValue("max", max);
+        command.Parameters.AddWithValue("after", "");
+        command.Parameters.AddWithValue("window", PostgresWorkQueue.KeysPerClaim);
         var json = (string)(await command.ExecuteScalarAsync())!;
         await transaction.RollbackAsync();
 
@@ -60,6 +78,12 @@ public class PostgresClaimPlanTests
         var root = plan.RootElement[0].GetProperty("Plan");
         return (root.GetProperty("Actual Rows").GetInt64(), RowsRead(root), json);
     }
+
+    /// <summary>The rows of the walk over the keys (the plan's recursive union): one per key looked at.</summary>
+    private static long KeysWalked(JsonElement node) =>
+        node.GetProperty("Node Type").GetString() == "Recursive Union"
+            ? node.GetProperty("Actual Rows").GetInt64()
+            : node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(KeysWalked) : 0;
 
     /// <summary>Rows each node produced or filtered away, times its loops, over the whole plan.</summary>
     private static long RowsRead(JsonElement node)

@@ -479,6 +479,37 @@ public class WorkQueueStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Claim_ManyKeysAllRunning_DoNotHideALaterKeysItem(string provider)
+    {
+        // More keys than one claim looks at, each running its head with more queued behind it: a claim that finds
+        // nothing in the keys it looked at must still get to the ones after them on the next calls.
+        await using var s = await StoreSession.OpenAsync(provider);
+        const int keys = 600;
+        await AcceptAllAsync(s.Store, Enumerable.Range(0, keys).SelectMany(i => new[]
+        {
+            Work($"head {i:000}", $"K{i:000}", s.Now),
+            Work($"next {i:000}", $"K{i:000}", s.Now),
+        }).ToArray());
+        var running = 0;
+        for (var claims = 0; running < keys && claims < keys; claims++)
+        {
+            running += (await ClaimAsync(s, max: 100)).Count;
+        }
+
+        Assert.Equal(keys, running);
+        await AcceptAllAsync(s.Store, Work("late key", "Z", s.Now));
+
+        var found = new List<WorkItem>();
+        for (var claims = 0; found.Count == 0 && claims < keys; claims++)
+        {
+            found.AddRange(await ClaimAsync(s, max: 8));
+        }
+
+        Assert.Equal(new[] { "late key" }, Names(found));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Enqueue_WithAUniqueKey_ReschedulesThePendingItem_AndCancelCallsItOff(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);
