@@ -47,8 +47,11 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Items run at once per topic (each platform's inbox and outbox, timed work). Default 8.</summary>
-    public int Parallelism { get; set; } = 8;
+    /// <summary>
+    /// Items run at once per topic (each platform's inbox and outbox, timed work). Default 16: the runs mostly wait on
+    /// Slack or Teams, so with 8 a burst of declares was held to 8 calls in flight per process, not by the CPU.
+    /// </summary>
+    public int Parallelism { get; set; } = 16;
 }
 
 internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
