@@ -102,7 +102,7 @@ public sealed class SlackInbound(
                     return SlackAck.BadRequest("event_callback needs event_id and event");
                 }
 
-                if (!await inbox.TryAcceptAsync(Source, $"event:{eventId}", SlackDeliveryKinds.Event, body.GetRawText(), cancellationToken, OrderingKey(EventChannel(ev))))
+                if (!await inbox.TryAcceptAsync(Source, $"event:{eventId}", SlackDeliveryKinds.Event, body.GetRawText(), cancellationToken, EventOrderingKey(ev)))
                 {
                     logger.LogInformation("Slack event {EventId} delivered again; already stored", eventId);
                 }
@@ -333,6 +333,27 @@ public sealed class SlackInbound(
 
     /// <summary>Deliveries from one channel are applied in the order they arrived.</summary>
     private static string? OrderingKey(string? channel) => channel is { Length: > 0 } ? $"slack:{channel}" : null;
+
+    /// <summary>
+    /// Reactions and pins concern one message: they are ordered with the other events about that message, not behind
+    /// everything else in the channel, so a busy incident's reactions are applied side by side. The rest keep their
+    /// channel's order.
+    /// </summary>
+    private static string? EventOrderingKey(JsonElement ev)
+    {
+        var channel = EventChannel(ev);
+        if (channel is { Length: > 0 } && Str(ev, "type") is "reaction_added" or "reaction_removed" or "pin_added" or "pin_removed"
+            && ev.TryGetProperty("item", out var item) && item.ValueKind == JsonValueKind.Object && Str(item, "type") == "message"
+            && (Str(item, "ts") ?? (item.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object ? Str(message, "ts") : null)) is { Length: > 0 } ts)
+        {
+            return $"slack:{channel}:{ts}";
+        }
+
+        return OrderingKey(channel);
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static string? EventChannel(JsonElement ev) =>
         (ev.TryGetProperty("item", out var item) && item.ValueKind == JsonValueKind.Object && item.TryGetProperty("channel", out var ic) ? ic.GetString() : null)

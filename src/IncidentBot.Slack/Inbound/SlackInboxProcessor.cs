@@ -219,7 +219,7 @@ public sealed class SlackInboxProcessor(
             return;
         }
 
-        if (await mediator.Send(new FindIncidentByChannel("slack", channel), cancellationToken) is null)
+        if (await mediator.Send(new FindIncidentByChannel("slack", channel), cancellationToken) is not { } number)
         {
             return; // reactions outside incident channels are none of our business
         }
@@ -235,7 +235,7 @@ public sealed class SlackInboxProcessor(
             return;
         }
 
-        await CaptureAsync(user, channel, message, team, await linking, cancellationToken);
+        await CaptureAsync(number, user, channel, message, team, await linking, cancellationToken);
     }
 
     /// <summary>
@@ -284,6 +284,11 @@ public sealed class SlackInboxProcessor(
             return;
         }
 
+        await CaptureAsync(number, user, channel, message, team, permalink, cancellationToken);
+    }
+
+    private async Task CaptureAsync(int number, string user, string channel, SlackMessage message, string? team, string? permalink, CancellationToken cancellationToken)
+    {
         var actor = new Actor(PersonKey.Create("slack", user), await api.UserNameAsync(user, cancellationToken) ?? user, team);
         try
         {

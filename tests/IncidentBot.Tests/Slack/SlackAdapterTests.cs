@@ -333,6 +333,31 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reactions_OnDifferentMessages_AreNotHeldBehindEachOther_WhileOneMessagesEventsKeepTheirOrder()
+    {
+        var (channel, _) = await DeclareAsync();
+        Slack.AddMessage(channel.Id, "1763370999.000200", "U0AUTHOR", "failover started");
+        Slack.AddMessage(channel.Id, "1763370999.000300", "U0AUTHOR", "replicas caught up");
+
+        // In a busy incident people react to many messages at once; Slack slow to answer about one of them must not
+        // hold the others back. Events about the one message still wait for each other.
+        var held = Slack.Hold("chat.getPermalink", c => c["message_ts"] == "1763370999.000200");
+        await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000200", "EvA1", "pushpin"));
+        await held.Arrived.WaitAsync(TimeSpan.FromSeconds(15));
+        await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000200", "EvA2", "pushpin"));
+        await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000300", "EvB1", "pushpin"));
+
+        await TestTime.UntilAsync(async () => (await _h.IncidentAsync(1)).Timeline.Any(e => e.Text == "replicas caught up"), "the other message captured");
+        Assert.DoesNotContain((await _h.IncidentAsync(1)).Timeline, e => e.Text == "failover started");
+        Assert.Single(Slack.CallsTo("chat.getPermalink"), c => c["message_ts"] == "1763370999.000200"); // the second event on it waits
+
+        held.Release();
+        await _h.SettleAsync();
+        Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Text == "failover started");
+        Assert.Single((await _h.IncidentAsync(1)).Timeline, e => e.Text == "replicas caught up");
+    }
+
+    [Fact]
     public async Task OtherReactions_AndReactionsOutsideIncidentChannels_CaptureNothing()
     {
         var (channel, _) = await DeclareAsync();
