@@ -32,7 +32,9 @@ internal sealed class LiteDbChangeStore(LiteDbDatabase database, LiteDbWriter wr
             return;
         }
 
-        await writer.RunAsync(scope =>
+        // Grouped with the other writes waiting: a busy incident's captures each commit alone otherwise, and the
+        // commits were most of the writer's time. A conflict fails the group, and each of its writes runs again alone.
+        await writer.RunGroupedAsync(scope =>
         {
             Apply(scope, change);
             return true;

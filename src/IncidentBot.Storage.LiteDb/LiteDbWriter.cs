@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IncidentBot.Core.Storage;
 using LiteDB;
 using Microsoft.Extensions.Logging;
 
@@ -33,8 +34,10 @@ internal sealed class LiteDbWriter : IDisposable
         Enqueue(new WriteRequest<T>(work, groupable: false), cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a transaction shared with the other groupable requests waiting; it must report
-    /// its outcome as a result rather than throw (a throw makes each request of the batch run again alone).
+    /// Runs <paramref name="work"/> in a transaction shared with the other groupable requests waiting, after those
+    /// queued before it (it sees their writes). A throw rolls the shared transaction back and makes each request of the
+    /// batch run again alone, so a request that may throw must write nothing outside the transaction and set its
+    /// caller's objects only as it commits (<see cref="WriteScope.AfterCommit"/>).
     /// </summary>
     public Task<T> RunGroupedAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken) =>
         Enqueue(new WriteRequest<T>(work, groupable: true), cancellationToken);
@@ -110,8 +113,10 @@ internal sealed class LiteDbWriter : IDisposable
         }
         catch (Exception e)
         {
-            // One bad request must not fail its neighbours: each runs again in a transaction of its own.
-            _logger.LogWarning(e, "A grouped LiteDB write of {Count} requests failed; retrying them one by one", group.Count);
+            // One bad request must not fail its neighbours: each runs again in a transaction of its own. A conflict
+            // (a stale incident version, a message captured twice) is an answer, not a fault.
+            _logger.Log(e is StoreConflictException ? LogLevel.Debug : LogLevel.Warning, e,
+                "A grouped LiteDB write of {Count} requests failed; running them one by one", group.Count);
             foreach (var request in group)
             {
                 RunAlone(request);

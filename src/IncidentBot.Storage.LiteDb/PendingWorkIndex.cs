@@ -46,9 +46,15 @@ internal sealed class PendingWorkIndex
     /// <summary>
     /// The items a claim at <paramref name="now"/> may take, following <see cref="WorkItem"/>'s rules: the head of each
     /// key (its oldest item that is running, due, or holds the key: runnable only when due and not running), and the
-    /// keyless items due and not running, the <paramref name="max"/> first in due order. Visits each key once and the
-    /// keyless items only up to the cut, never every item of a backlogged key.
+    /// keyless items due and not running, the <paramref name="max"/> first in due order.
     /// </summary>
+    /// <remarks>
+    /// Never visits every key: a key's first item is its head whenever that item is due, so the keys are read in the
+    /// order their first item falls due and only up to the cut (plus the running ones met on the way). Only a key whose
+    /// first item steps aside (due later, not holding the key) with more queued behind it needs its items read. Reactions
+    /// into a busy incident queue on thousands of keys (one per message), and visiting each on every claim made the
+    /// claims most of the writer's work.
+    /// </remarks>
     public IReadOnlyList<long> SelectRunnable(string topic, DateTime now, int max)
     {
         lock (_gate)
@@ -59,6 +65,7 @@ internal sealed class PendingWorkIndex
             }
 
             var best = new SortedSet<Entry>(DueOrder.Instance);
+            bool Full(Entry next) => best.Count == max && DueOrder.Instance.Compare(best.Max!, next) < 0;
             void Offer(Entry entry)
             {
                 best.Add(entry);
@@ -68,27 +75,35 @@ internal sealed class PendingWorkIndex
                 }
             }
 
-            FindFirstBlocking(queue, now);
-            foreach (var (key, items) in queue.ByKey)
+            _firstBlocking.Clear();
+            foreach (var front in queue.Fronts)
             {
-                if (Head(items, now) is not { } head)
+                if (front.DueAt > now || Full(front))
                 {
-                    continue;
+                    break;
                 }
 
-                // A lane waits for an earlier item of its whole; the whole (whose own first is its head) for one of its lanes.
-                if (queue.FamilyOf.Count > 0 && queue.FamilyOf.TryGetValue(key, out var member) && _firstBlocking[member.Family] is var (whole, lanes)
-                    && (member.IsWhole ? Math.Min(whole, lanes) : whole) < head.Id)
+                if (!front.IsRunning(now) && !WaitsForItsFamily(queue, front, now))
                 {
-                    continue;
+                    Offer(front);
                 }
+            }
 
-                Offer(head);
+            // A first item due later that does not hold its key lets the next ones of its key run meanwhile.
+            if (queue.SteppingAside.Count > 0)
+            {
+                foreach (var front in queue.SteppingAside.GetViewBetween(Entry.After(now), Entry.Last))
+                {
+                    if (Head(queue.ByKey[front.Key!], now) is { } head && !Full(head) && !WaitsForItsFamily(queue, head, now))
+                    {
+                        Offer(head);
+                    }
+                }
             }
 
             foreach (var entry in queue.Keyless)
             {
-                if (entry.DueAt > now || (best.Count == max && DueOrder.Instance.Compare(best.Max!, entry) < 0))
+                if (entry.DueAt > now || Full(entry))
                 {
                     break;
                 }
@@ -173,32 +188,38 @@ internal sealed class PendingWorkIndex
     }
 
     /// <summary>
-    /// Fills <see cref="_firstBlocking"/>: for each family of lanes (<see cref="OrderingKeys"/>), the first item of its
-    /// whole (items queued under the bare family name count as the whole) and of its lanes that is running, due or holds
-    /// its key. Each family's keys are visited once per claim, not once per key that waits for them.
+    /// Whether a key's head waits for its family (<see cref="OrderingKeys"/>): a lane for an earlier item of its whole,
+    /// the whole for one of its lanes. A family's keys are read once per claim (<see cref="_firstBlocking"/>), and only
+    /// for families a candidate belongs to.
     /// </summary>
-    private void FindFirstBlocking(TopicQueue queue, DateTime now)
+    private bool WaitsForItsFamily(TopicQueue queue, Entry head, DateTime now)
     {
-        _firstBlocking.Clear();
-        foreach (var (family, keys) in queue.Families)
+        if (queue.FamilyOf.Count == 0 || !queue.FamilyOf.TryGetValue(head.Key!, out var member))
         {
-            var whole = queue.ByKey.TryGetValue(family, out var bare) ? FirstBlocking(bare, now) : long.MaxValue;
+            return false;
+        }
+
+        if (!_firstBlocking.TryGetValue(member.Family, out var first))
+        {
+            var whole = queue.ByKey.TryGetValue(member.Family, out var bare) ? FirstBlocking(bare, now) : long.MaxValue;
             var lanes = long.MaxValue;
-            foreach (var key in keys)
+            foreach (var key in queue.Families[member.Family])
             {
-                var first = FirstBlocking(queue.ByKey[key], now);
+                var blocking = FirstBlocking(queue.ByKey[key], now);
                 if (queue.FamilyOf[key].IsWhole)
                 {
-                    whole = Math.Min(whole, first);
+                    whole = Math.Min(whole, blocking);
                 }
                 else
                 {
-                    lanes = Math.Min(lanes, first);
+                    lanes = Math.Min(lanes, blocking);
                 }
             }
 
-            _firstBlocking[family] = (whole, lanes);
+            _firstBlocking[member.Family] = first = (whole, lanes);
         }
+
+        return (member.IsWhole ? Math.Min(first.Whole, first.Lanes) : first.Whole) < head.Id;
     }
 
     /// <summary>The id of the key's first item that the later ones wait for (running, due, or holding the key).</summary>
@@ -244,7 +265,9 @@ internal sealed class PendingWorkIndex
                 }
             }
 
+            var front = key.Count > 0 ? key.Values.First() : null;
             key[entry.Id] = entry;
+            queue.Refront(key, front);
         }
     }
 
@@ -262,7 +285,9 @@ internal sealed class PendingWorkIndex
         }
         else if (queue.ByKey.TryGetValue(entry.Key, out var key))
         {
+            var front = key.Values.First();
             key.Remove(id);
+            queue.Refront(key, front);
             if (key.Count == 0)
             {
                 queue.ByKey.Remove(entry.Key);
@@ -288,6 +313,12 @@ internal sealed class PendingWorkIndex
         public static Entry From(WorkItem item) =>
             new(item.Id, item.Topic, item.Key, item.DueAt, item.HoldsKey, item.LeaseOwner, item.LeaseUntil);
 
+        /// <summary>Sorts before every entry due after <paramref name="now"/>.</summary>
+        public static Entry After(DateTime now) => new(long.MinValue, string.Empty, null, now.AddTicks(1), false, null, null);
+
+        /// <summary>Sorts after every entry.</summary>
+        public static Entry Last { get; } = new(long.MaxValue, string.Empty, null, DateTime.MaxValue, false, null, null);
+
         /// <summary>Leased and the lease has not run out (a lease without an end holds until released).</summary>
         public bool IsRunning(DateTime now) => LeaseOwner is not null && !(LeaseUntil < now);
     }
@@ -296,6 +327,32 @@ internal sealed class PendingWorkIndex
     {
         public SortedSet<Entry> Keyless { get; } = new(DueOrder.Instance);
         public Dictionary<string, SortedDictionary<long, Entry>> ByKey { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Each key's first item, in due order.</summary>
+        public SortedSet<Entry> Fronts { get; } = new(DueOrder.Instance);
+
+        /// <summary>The first items that do not hold their key and have more queued behind them, in due order: while such an item is due later, the next ones of its key may run.</summary>
+        public SortedSet<Entry> SteppingAside { get; } = new(DueOrder.Instance);
+
+        /// <summary>Keeps <see cref="Fronts"/> and <see cref="SteppingAside"/> after a key's items changed; <paramref name="before"/> was its first.</summary>
+        public void Refront(SortedDictionary<long, Entry> items, Entry? before)
+        {
+            var now = items.Count > 0 ? items.Values.First() : null;
+            if (before is not null)
+            {
+                Fronts.Remove(before);
+                SteppingAside.Remove(before);
+            }
+
+            if (now is not null)
+            {
+                Fronts.Add(now);
+                if (now is { HoldsKey: false } && items.Count > 1)
+                {
+                    SteppingAside.Add(now);
+                }
+            }
+        }
 
         /// <summary>Family → its keys that have items (<see cref="OrderingKeys"/>).</summary>
         public Dictionary<string, HashSet<string>> Families { get; } = new(StringComparer.Ordinal);

@@ -151,6 +151,54 @@ public class IncidentStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ChangesAtOnce_OneStaleWriteConflicts_WithoutCostingTheChangesCommittedBesideIt(string provider)
+    {
+        // Changes arriving together may share one commit (LiteDB groups them); a conflicting one must fail alone.
+        await using var s = await StoreSession.OpenAsync(provider);
+        await DeclareAsync(s.Store, s.Now, "Checkout is down");
+        var other = await DeclareAsync(s.Store, s.Now, "Another one");
+        var writers = new List<Incident>();
+        for (var i = 0; i < 10; i++)
+        {
+            writers.Add(await LoadAsync(s.Store, 1));
+        }
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            var change = new StoreChange();
+            if (i % 2 == 0)
+            {
+                var incident = writers[i / 2];
+                incident.Title = $"Checkout is down, take {i / 2}";
+                change.Incidents.Add(new IncidentWrite(incident, 1));
+            }
+            else
+            {
+                change.NewEntries.Add(Note(other, s.Now, $"note {i}"));
+            }
+
+            try
+            {
+                await s.Store.Changes.CommitAsync(change, None);
+                return i % 2 == 0 ? "written" : "noted";
+            }
+            catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.IncidentVersion)
+            {
+                return "conflict";
+            }
+        })));
+
+        Assert.Equal(1, outcomes.Count(o => o == "written"));
+        Assert.Equal(9, outcomes.Count(o => o == "conflict"));
+        Assert.Equal(10, outcomes.Count(o => o == "noted"));
+        var stored = await LoadAsync(s.Store, 1);
+        Assert.Equal(2, stored.Version);
+        Assert.StartsWith("Checkout is down, take ", stored.Title, StringComparison.Ordinal);
+        Assert.Equal(10, (await s.Store.Timeline.ListAsync(other.Id, None)).Count(e => e.Text.StartsWith("note ", StringComparison.Ordinal)));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Declare_FiftyAtOnce_NumbersThemOneToFiftyWithoutDuplicatesOrGaps(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);
