@@ -23,7 +23,7 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     public Task<Incident?> FindAsync(int number, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Load(_database.Incidents.FindOne(Query.EQ(IncidentDocument.Number, number))));
+        return Task.FromResult(Load(_database.Incidents.FindOne(LiteDbExpressions.Get($"$.{IncidentDocument.Number} = @0", number))));
     }
 
     public Task<Incident?> FindByIdAsync(long id, CancellationToken cancellationToken)
@@ -91,8 +91,9 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
             return true;
         }, cancellationToken);
 
+    /// <summary>Every event in an incident channel asks: a parsed expression, not a LINQ lambda translated on each call.</summary>
     private IncidentChannel? FindChannel(string platform, string channelId) =>
-        _database.Channels.Find(x => x.ChannelId == channelId).FirstOrDefault(c => c.Platform == platform);
+        _database.Channels.Find(LiteDbExpressions.Get("$.ChannelId = @0", channelId)).FirstOrDefault(c => c.Platform == platform);
 
     /// <summary>The query's filters; run it at once, on this thread (see <see cref="LiteDbExpressions"/>).</summary>
     private ILiteQueryable<BsonDocument> Filter(IncidentQuery query)

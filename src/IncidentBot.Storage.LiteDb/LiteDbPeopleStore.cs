@@ -48,11 +48,18 @@ internal sealed class LiteDbPeopleStore(LiteDbDatabase database, LiteDbWriter wr
     {
         var stored = database.People.FindById(person.Key);
         var name = person.DisplayName ?? string.Empty;
+        name = name.Length > MaxDisplayNameLength ? name[..MaxDisplayNameLength] : name;
+        var tenant = person.TenantId ?? stored?.TenantId;
+        if (stored is not null && stored.DisplayName == name && stored.TenantId == tenant)
+        {
+            return; // nothing new: every message and reaction names its author, and rewriting them cost the writer
+        }
+
         database.People.Upsert(new Person
         {
             Key = person.Key,
-            DisplayName = name.Length > MaxDisplayNameLength ? name[..MaxDisplayNameLength] : name,
-            TenantId = person.TenantId ?? stored?.TenantId,
+            DisplayName = name,
+            TenantId = tenant,
             UpdatedAt = person.UpdatedAt == default ? scope.Now : person.UpdatedAt,
         });
     }

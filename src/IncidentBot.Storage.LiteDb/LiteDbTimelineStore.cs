@@ -25,7 +25,7 @@ internal sealed class LiteDbTimelineStore(LiteDbDatabase database) : ITimelineSt
     public Task<long?> FindCapturedAsync(long incidentId, string externalId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(FindCaptured(database, incidentId, externalId)?.Id);
+        return Task.FromResult(FindCaptured(database, incidentId, externalId));
     }
 
     public Task<IReadOnlyList<TimelineEdit>> EditsAsync(long incidentId, CancellationToken cancellationToken)
@@ -38,7 +38,24 @@ internal sealed class LiteDbTimelineStore(LiteDbDatabase database) : ITimelineSt
         return Task.FromResult(edits);
     }
 
-    /// <summary>Looked up by the (selective) external id, then narrowed to the incident.</summary>
-    public static TimelineEntry? FindCaptured(LiteDbDatabase database, long incidentId, string externalId) =>
-        database.Timeline.Find(x => x.ExternalId == externalId).FirstOrDefault(e => e.IncidentId == incidentId);
+    /// <summary>
+    /// The id of the entry holding the captured message: looked up by the (selective) external id, then narrowed to the
+    /// incident. Reads two fields, not the entries: every capture asks, and inside the writer's transaction.
+    /// </summary>
+    public static long? FindCaptured(LiteDbDatabase database, long incidentId, string externalId)
+    {
+        var found = database.Timeline.Query()
+            .Where(LiteDbExpressions.Get("$.ExternalId = @0", externalId))
+            .Select(LiteDbExpressions.Get("{ _id: $._id, incident: $.IncidentId }"))
+            .ToDocuments();
+        foreach (var entry in found)
+        {
+            if (entry["incident"].AsInt64 == incidentId)
+            {
+                return entry["_id"].AsInt64;
+            }
+        }
+
+        return null;
+    }
 }

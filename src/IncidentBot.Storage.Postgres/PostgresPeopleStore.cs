@@ -13,7 +13,8 @@ internal sealed class PostgresPeopleStore(NpgsqlDataSource dataSource, TimeProvi
     public const string UpsertSql =
         "INSERT INTO people (key, display_name, tenant_id, updated_at) VALUES (@key, @display_name, @tenant_id, @updated_at) " +
         "ON CONFLICT (key) DO UPDATE SET display_name = excluded.display_name, " +
-        "tenant_id = COALESCE(excluded.tenant_id, people.tenant_id), updated_at = excluded.updated_at RETURNING 1";
+        "tenant_id = COALESCE(excluded.tenant_id, people.tenant_id), updated_at = excluded.updated_at " +
+        "WHERE (people.display_name, people.tenant_id) IS DISTINCT FROM (excluded.display_name, COALESCE(excluded.tenant_id, people.tenant_id)) RETURNING 1";
 
     private const string NamesSql = "SELECT key, display_name FROM people WHERE key = ANY(@keys)";
 

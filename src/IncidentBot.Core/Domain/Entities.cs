@@ -6,6 +6,8 @@ public sealed class Person
     public required string Key { get; set; }
     public required string DisplayName { get; set; }
     public string? TenantId { get; set; }
+
+    /// <summary>When the name or tenant last changed (seeing the same again writes nothing).</summary>
     public DateTime UpdatedAt { get; set; }
 }
 
