@@ -11,9 +11,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int port, string name)
+    private readonly string? _workingDirectory;
+
+    private ServerProcess(Process process, int port, string name, string? workingDirectory)
     {
         _process = process;
+        _workingDirectory = workingDirectory;
         Port = port;
         Name = name;
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -65,7 +68,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var server = new ServerProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}"), port, name);
+        var server = new ServerProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}"), port, name, workingDirectory);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -153,6 +156,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_workingDirectory is not null)
+        {
+            // What the server logged, for reading after the run (warnings and up for the bot).
+            await File.WriteAllTextAsync(Path.Combine(_workingDirectory, $"{Name}-{Port}.out"), Output);
+        }
     }
 }
 
