@@ -90,7 +90,7 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
         var deleted = 0;
         foreach (var chunk in ids.Chunk(PurgeChunk))
         {
-            deleted += await writer.RunAsync(_ => work.Purge(chunk, before), cancellationToken);
+            deleted += await writer.RunAsync(scope => work.Purge(scope, chunk, before), cancellationToken);
         }
 
         return deleted;

@@ -14,15 +14,19 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     // A predicate string, not a lambda: on the ack path LiteDB's LINQ translation costs more than the index seek.
     private const string ByUniqueKey = "$.UniqueKey = @0";
 
-    // Parsed once, not per delivery: parsing the predicate and Exists' own projection made most of the ack path's
-    // garbage. Only the writer thread runs these methods, so one instance each, its parameter set per use, is safe.
-    private readonly BsonExpression _byUniqueKey = BsonExpression.Create(ByUniqueKey, new BsonDocument { ["0"] = BsonValue.Null });
-    private readonly BsonExpression _idOnly = BsonExpression.Create("{ _id: $._id }");
+    // Only the writer thread runs these methods (and the after-commit effects they leave).
+    /// <summary>
+    /// Every unique key an item holds, in memory: asking the file on each delivery (is this event id new?) was a third
+    /// of the writer's work per acknowledged command. One process owns the file, so the set is exact: loaded at open,
+    /// changed by the writes below only as they commit.
+    /// </summary>
+    private readonly HashSet<string> _uniqueKeys = work.Query().Where(x => x.UniqueKey != null).Select(x => x.UniqueKey!).ToEnumerable()
+        .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A delivery: dropped (false) when an item with its unique key exists, whatever its state.</summary>
     public bool Accept(WriteScope scope, WorkItem item)
     {
-        if (item.UniqueKey is { } uniqueKey && HasUniqueKey(uniqueKey))
+        if (item.UniqueKey is { } uniqueKey && HasUniqueKey(scope, uniqueKey))
         {
             return false;
         }
@@ -41,6 +45,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         }
 
         work.Insert(item);
+        TakeUniqueKey(scope, item);
         Track(scope, item);
         return true;
     }
@@ -56,7 +61,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
             item.CreatedAt = scope.Now;
         }
 
-        if (item.UniqueKey is { } uniqueKey && work.FindOne(ByUniqueKey, uniqueKey) is { } existing)
+        if (item.UniqueKey is { } uniqueKey && HasUniqueKey(scope, uniqueKey) && work.FindOne(ByUniqueKey, uniqueKey) is { } existing)
         {
             if (existing.Status == WorkStatus.Pending && !IsRunning(existing, scope.Now))
             {
@@ -79,13 +84,14 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         }
 
         work.Insert(item);
+        TakeUniqueKey(scope, item);
         Track(scope, item);
     }
 
     /// <summary>Calls off the pending, unclaimed item holding <paramref name="uniqueKey"/>, if any.</summary>
     public void Cancel(WriteScope scope, string uniqueKey)
     {
-        if (work.FindOne(ByUniqueKey, uniqueKey) is not { Status: WorkStatus.Pending } item || IsRunning(item, scope.Now))
+        if (!HasUniqueKey(scope, uniqueKey) || work.FindOne(ByUniqueKey, uniqueKey) is not { Status: WorkStatus.Pending } item || IsRunning(item, scope.Now))
         {
             return;
         }
@@ -128,10 +134,15 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         return true;
     }
 
-    private bool HasUniqueKey(string uniqueKey)
+    private bool HasUniqueKey(WriteScope scope, string uniqueKey) => _uniqueKeys.Contains(uniqueKey) || scope.TookUniqueKey(uniqueKey);
+
+    private void TakeUniqueKey(WriteScope scope, WorkItem item)
     {
-        _byUniqueKey.Parameters["0"] = uniqueKey;
-        return work.Query().Where(_byUniqueKey).Select(_idOnly).Limit(1).ToDocuments().Any();
+        if (item.UniqueKey is { } uniqueKey)
+        {
+            scope.TakeUniqueKey(uniqueKey);
+            scope.AfterCommit(() => _uniqueKeys.Add(uniqueKey));
+        }
     }
 
     public List<WorkItem> Claim(WriteScope scope, string topic, string owner, DateTime now, TimeSpan lease, int max)
@@ -239,14 +250,18 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     }
 
     /// <summary>Deletes the given items that are still settled (done or cancelled) before <paramref name="before"/>.</summary>
-    public int Purge(IEnumerable<long> ids, DateTime before)
+    public int Purge(WriteScope scope, IEnumerable<long> ids, DateTime before)
     {
         var deleted = 0;
         foreach (var id in ids)
         {
-            if (work.FindById(id) is { Status: WorkStatus.Done or WorkStatus.Cancelled, CompletedAt: { } at } && at < before && work.Delete(id))
+            if (work.FindById(id) is { Status: WorkStatus.Done or WorkStatus.Cancelled, CompletedAt: { } at } item && at < before && work.Delete(id))
             {
                 deleted++;
+                if (item.UniqueKey is { } uniqueKey)
+                {
+                    scope.AfterCommit(() => _uniqueKeys.Remove(uniqueKey));
+                }
             }
         }
 

@@ -32,6 +32,28 @@ public class WorkQueueStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Accept_SameUniqueKey_IsDropped_AfterARestart_AndInOneBatch_ButTakenAgainOncePurged(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        Assert.True(await s.Store.Queue.AcceptAsync(Work("first", "C1", s.Now, uniqueKey: "slack:Ev01"), None));
+        await s.ReopenAsync();
+
+        Assert.False(await s.Store.Queue.AcceptAsync(Work("after restart", "C1", s.Now, uniqueKey: "slack:Ev01"), None));
+        var together = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => s.Store.Queue.AcceptAsync(Work($"twin {i}", "C2", s.Now, uniqueKey: "slack:Ev02"), None))));
+        Assert.Single(together, accepted => accepted);
+
+        foreach (var item in await ClaimAsync(s, max: 10))
+        {
+            await CompleteAsync(s.Store, item);
+        }
+
+        Assert.Equal(2, await s.Store.Queue.PurgeAsync(s.Now.AddMinutes(1), None));
+        Assert.True(await s.Store.Queue.AcceptAsync(Work("after purge", "C1", s.Now, uniqueKey: "slack:Ev01"), None));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Accept_StoresEveryField(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);
