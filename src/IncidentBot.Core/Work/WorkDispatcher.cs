@@ -15,8 +15,8 @@ namespace IncidentBot.Core.Work;
 
 /// <summary>
 /// Runs the work queue: one loop per topic claims what is runnable (the store applies the queue's rules, see
-/// <see cref="WorkItem"/>) and runs up to <c>Outbox:Parallelism</c> items at once, each in its own scope; a slow
-/// topic (a hung Slack) never holds another's slots. Leases are renewed while items run and given back on shutdown.
+/// <see cref="WorkItem"/>) and runs up to <c>Outbox:Parallelism</c> items at once (<c>Outbox:ChatParallelism</c> for a
+/// platform's chat calls), each in its own scope; a slow topic (a hung Slack) never holds another's slots. Leases are renewed while items run and given back on shutdown.
 /// </summary>
 public sealed class WorkDispatcher : BackgroundService
 {
@@ -91,7 +91,7 @@ public sealed class WorkDispatcher : BackgroundService
             var round = new List<Task>();
             foreach (var runner in _runners)
             {
-                var claimed = await _queue.ClaimAsync(runner.Topic.Name, Owner, Now, _options.Value.LeaseDuration, _options.Value.Parallelism, cancellationToken);
+                var claimed = await _queue.ClaimAsync(runner.Topic.Name, Owner, Now, _options.Value.LeaseDuration, ParallelismOf(runner), cancellationToken);
                 round.AddRange(claimed.Select(item => RunOneAsync(runner, item, cancellationToken)));
             }
 
@@ -107,13 +107,16 @@ public sealed class WorkDispatcher : BackgroundService
 
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
+    /// <summary>Chat calls wait on the platform; deliveries and timed work use the CPU and the store.</summary>
+    private int ParallelismOf(IWorkRunner runner) => runner is OutboxRunner ? _options.Value.ChatParallelism : _options.Value.Parallelism;
+
     private async Task RunTopicAsync(IWorkRunner runner, CancellationToken stoppingToken)
     {
         var topic = runner.Topic.Name;
         var runs = new ConcurrentDictionary<long, Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var free = _options.Value.Parallelism - runs.Count;
+            var free = ParallelismOf(runner) - runs.Count;
             var claimedAll = false;
             if (free > 0)
             {

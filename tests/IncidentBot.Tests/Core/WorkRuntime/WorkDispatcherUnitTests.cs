@@ -273,6 +273,34 @@ public sealed class WorkDispatcherUnitTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ChatCalls_RunUpToTheirOwnParallelism_DeliveriesUpToTheQueues()
+    {
+        // Chat calls wait on Slack or Teams while deliveries work the CPU and the store: one setting for both either
+        // held a burst of declares to a few calls in flight or slowed every acknowledgement down.
+        var chat = new Mock<IOutboxExecutor>();
+        chat.Setup(e => e.Name).Returns("chat");
+        var asked = new ConcurrentDictionary<string, int>();
+        var queue = new Mock<IWorkQueueStore>();
+        queue.Setup(q => q.ClaimAsync(It.IsAny<string>(), WorkDispatcher.Owner, It.IsAny<DateTime>(), Lease, It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Callback((string topic, string _, DateTime _, TimeSpan _, int max, CancellationToken _) => asked[topic] = max)
+            .ReturnsAsync([]);
+        var dispatcher = new WorkDispatcher(
+            _services.GetRequiredService<IServiceScopeFactory>(), queue.Object, [_runner.Object], [chat.Object], [],
+            _signal, _clock,
+            Microsoft.Extensions.Options.Options.Create(new OutboxOptions { LeaseDuration = Lease, Parallelism = 3, ChatParallelism = 12 }),
+            Microsoft.Extensions.Options.Options.Create(new StorageOptions()),
+            new WorkMetrics(),
+            NullLogger<WorkDispatcher>.Instance);
+
+        await dispatcher.StartAsync(None);
+        await TestTime.UntilAsync(() => asked.Count == 2, "both topics claimed");
+        await dispatcher.StopAsync(None);
+
+        Assert.Equal(3, asked[Topic.Name]);
+        Assert.Equal(12, asked["outbox.chat"]);
+    }
+
+    [Fact]
     public async Task Shutdown_WhileItRuns_GivesTheItemBackDueNow_WithoutCountingTheAttempt()
     {
         var item = Claimable();
