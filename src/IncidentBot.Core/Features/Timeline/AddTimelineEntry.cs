@@ -43,10 +43,9 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
     {
         var incident = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
         workspace.Demand(request.IsCapture ? IncidentAction.Capture : IncidentAction.Note, incident, request.Actor);
-        if (request.ExternalId is { } externalId && await workspace.Timeline.FindCapturedAsync(incident.Id, externalId, cancellationToken) is { } id)
-        {
-            return new AddTimelineEntryResult(await workspace.SummarizeAsync(incident, cancellationToken), id, AlreadyCaptured: true);
-        }
+
+        // A message captured before is found by the commit's conflict (below), not by asking first: every capture
+        // paid for that question, and the answer is nearly always no.
 
         var now = workspace.Now;
         TimelineEntry entry;
@@ -76,7 +75,7 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
         }
         catch (StoreConflictException conflict) when (conflict.Kind == StoreConflictKind.DuplicateCapture && request.ExternalId is not null)
         {
-            // Two deliveries of the same capture raced past the check; the unique index kept one. Report that one.
+            // Captured before (another reaction, a pin, a delivery racing this one): the store kept one. Report that one.
             workspace.Reset();
             var fresh = await workspace.LoadAsync(request.Number, request.Actor, withTimeline: false, cancellationToken);
             var captured = await workspace.Timeline.FindCapturedAsync(fresh.Id, request.ExternalId, cancellationToken)
