@@ -182,7 +182,10 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
 
             foreach (var person in change.People.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                PostgresPeopleStore.AddParameters(Command(PostgresPeopleStore.UpsertSql).Parameters, person, now);
+                foreach (var sql in PostgresPeopleStore.RememberSql)
+                {
+                    PostgresPeopleStore.AddParameters(Command(sql).Parameters, person, now);
+                }
             }
 
             foreach (var item in change.Enqueued)

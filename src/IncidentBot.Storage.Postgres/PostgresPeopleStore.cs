@@ -9,12 +9,20 @@ internal sealed class PostgresPeopleStore(NpgsqlDataSource dataSource, TimeProvi
 {
     public const int MaxDisplayName = 200;
 
-    /// <summary>Insert or refresh; a person seen without a tenant keeps the stored one.</summary>
-    public const string UpsertSql =
+    /// <summary>
+    /// Remembering a person: inserted when new, updated only when the name or tenant changed (a person seen without a
+    /// tenant keeps the stored one). Two statements, not one upsert: <c>ON CONFLICT DO UPDATE</c> locks the person's row
+    /// even when its <c>WHERE</c> leaves it as it is, so every capture naming a busy incident's author waited for the
+    /// one before it to commit. <c>DO NOTHING</c> and an <c>UPDATE</c> that matches no row lock nothing. Each returns a
+    /// row set, as every statement of a commit's batch does.
+    /// </summary>
+    internal static readonly string[] RememberSql =
+    [
         "INSERT INTO people (key, display_name, tenant_id, updated_at) VALUES (@key, @display_name, @tenant_id, @updated_at) " +
-        "ON CONFLICT (key) DO UPDATE SET display_name = excluded.display_name, " +
-        "tenant_id = COALESCE(excluded.tenant_id, people.tenant_id), updated_at = excluded.updated_at " +
-        "WHERE (people.display_name, people.tenant_id) IS DISTINCT FROM (excluded.display_name, COALESCE(excluded.tenant_id, people.tenant_id)) RETURNING 1";
+        "ON CONFLICT (key) DO NOTHING RETURNING 1",
+        "UPDATE people SET display_name = @display_name, tenant_id = COALESCE(@tenant_id, tenant_id), updated_at = @updated_at " +
+        "WHERE key = @key AND (display_name, tenant_id) IS DISTINCT FROM (@display_name, COALESCE(@tenant_id, tenant_id)) RETURNING 1",
+    ];
 
     private const string NamesSql = "SELECT key, display_name FROM people WHERE key = ANY(@keys)";
 
@@ -65,9 +73,15 @@ internal sealed class PostgresPeopleStore(NpgsqlDataSource dataSource, TimeProvi
 
     public async Task RememberAsync(Person person, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(UpsertSql);
-        AddParameters(command.Parameters, person, PostgresTime.Now(clock));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        foreach (var sql in RememberSql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            AddParameters(command.Parameters, person, PostgresTime.Now(clock));
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static void AddParameters(NpgsqlParameterCollection parameters, Person person, DateTime now)
