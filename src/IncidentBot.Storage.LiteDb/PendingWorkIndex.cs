@@ -331,7 +331,10 @@ internal sealed class PendingWorkIndex
         /// <summary>Each key's first item, in due order.</summary>
         public SortedSet<Entry> Fronts { get; } = new(DueOrder.Instance);
 
-        /// <summary>The first items that do not hold their key and have more queued behind them, in due order: while such an item is due later, the next ones of its key may run.</summary>
+        /// <summary>
+        /// The first items that do not hold their key and have more queued behind them, in due order: while such an item
+        /// is due later, the next ones of its key may run.
+        /// </summary>
         public SortedSet<Entry> SteppingAside { get; } = new(DueOrder.Instance);
 
         /// <summary>Keeps <see cref="Fronts"/> and <see cref="SteppingAside"/> after a key's items changed; <paramref name="before"/> was its first.</summary>

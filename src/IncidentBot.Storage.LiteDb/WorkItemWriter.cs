@@ -14,11 +14,11 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     // A predicate string, not a lambda: on the ack path LiteDB's LINQ translation costs more than the index seek.
     private const string ByUniqueKey = "$.UniqueKey = @0";
 
-    // Only the writer thread runs these methods (and the after-commit effects they leave).
     /// <summary>
     /// Every unique key an item holds, in memory: asking the file on each delivery (is this event id new?) was a third
     /// of the writer's work per acknowledged command. One process owns the file, so the set is exact: loaded at open,
-    /// changed by the writes below only as they commit.
+    /// changed by the writes below only as they commit. Only the writer thread runs them and their after-commit effects,
+    /// so the set needs no lock.
     /// </summary>
     private readonly HashSet<string> _uniqueKeys = work.Query().Where(x => x.UniqueKey != null).Select(x => x.UniqueKey!).ToEnumerable()
         .ToHashSet(StringComparer.Ordinal);

@@ -73,11 +73,12 @@ internal sealed class PostgresPeopleStore(NpgsqlDataSource dataSource, TimeProvi
 
     public async Task RememberAsync(Person person, CancellationToken cancellationToken)
     {
+        var now = PostgresTime.Now(clock);
         await using var batch = dataSource.CreateBatch();
         foreach (var sql in RememberSql)
         {
             var command = new NpgsqlBatchCommand(sql);
-            AddParameters(command.Parameters, person, PostgresTime.Now(clock));
+            AddParameters(command.Parameters, person, now);
             batch.BatchCommands.Add(command);
         }
 

@@ -50,8 +50,8 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// that blocks the rest (running, due or holding the key; earlier ones are waiting on a later retry time and do not
     /// count), and that item is a candidate when it is itself due and free and no earlier item of a key it waits for
     /// blocks it (one probe per key it waits for, by the index, by exact key: as <c>key = ANY(…)</c> the planner sometimes
-    /// read every pending item of the topic before the head instead). The walk stops after a window of keys, because a burst
-    /// of declares leaves a thousand keys with an item or two each (every incident's lanes) and walking all of them on
+    /// read every pending item of the topic before the head instead). The walk stops after a window of keys, because a
+    /// burst of declares leaves a thousand keys with an item or two each (every incident's lanes) and walking all of them on
     /// every claim made the claims the database's main work; the next claim goes on from there, so every key is looked
     /// at within a few claims however many are busy, and order by due time holds within a window. Keyless items come
     /// from their own index (migration 0007). The picked rows are then locked by their ids; their status is rechecked as

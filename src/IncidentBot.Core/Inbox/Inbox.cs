@@ -24,7 +24,8 @@ public sealed record InboxSource(string Name);
 
 /// <summary>
 /// Stores a delivery before it is acknowledged (durable when this returns); a second delivery with the same id
-/// changes nothing. Deliveries with the same ordering key (a channel; one message, for reactions and pins) are applied one at a time, in arrival order.
+/// changes nothing. Deliveries with the same ordering key (a channel; one message, for reactions and pins) are applied
+/// one at a time, in arrival order.
 /// </summary>
 public sealed class InboxWriter(IWorkQueueStore queue, TimeProvider clock, WorkSignal signal, InboxMetrics metrics)
 {

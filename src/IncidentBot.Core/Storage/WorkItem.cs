@@ -107,7 +107,9 @@ public interface IWorkQueueStore
     /// Claims up to <paramref name="max"/> items of <paramref name="topic"/> for <paramref name="owner"/> until
     /// <paramref name="now"/> + <paramref name="lease"/>, following the queue's rules (see <see cref="WorkItem"/>):
     /// per key only the oldest item due now, none behind an earlier item of its key (or of the keys its key waits for,
-    /// <see cref="OrderingKeys"/>) that is running, due or holds the key, keys in the order their head fell due. Each claimed item's <see cref="WorkItem.Attempts"/> goes up by one.
+    /// <see cref="OrderingKeys"/>) that is running, due or holds the key, keys in the order their head fell due. A store
+    /// may look at a window of keys per claim (due order then holds within it) if its next claims go on to the others.
+    /// Each claimed item's <see cref="WorkItem.Attempts"/> goes up by one.
     /// </summary>
     Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max, CancellationToken cancellationToken);
 

@@ -16,7 +16,8 @@ namespace IncidentBot.Core.Work;
 /// <summary>
 /// Runs the work queue: one loop per topic claims what is runnable (the store applies the queue's rules, see
 /// <see cref="WorkItem"/>) and runs up to <c>Outbox:Parallelism</c> items at once (<c>Outbox:ChatParallelism</c> for a
-/// platform's chat calls), each in its own scope; a slow topic (a hung Slack) never holds another's slots. Leases are renewed while items run and given back on shutdown.
+/// platform's chat calls), each in its own scope; a slow topic (a hung Slack) never holds another's slots. Leases are
+/// renewed while items run and given back on shutdown.
 /// </summary>
 public sealed class WorkDispatcher : BackgroundService
 {

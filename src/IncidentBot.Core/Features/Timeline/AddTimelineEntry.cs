@@ -46,7 +46,6 @@ internal sealed class AddTimelineEntryHandler(IncidentWorkspace workspace) : IRe
 
         // A message captured before is found by the commit's conflict (below), not by asking first: every capture
         // paid for that question, and the answer is nearly always no.
-
         var now = workspace.Now;
         TimelineEntry entry;
         if (!request.IsCapture)
