@@ -42,20 +42,30 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     public Task<IncidentPage> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var total = Filter(query).Select(LiteDbExpressions.Get("{ count: COUNT(*._id) }")).ToDocuments().Single()["count"].AsInt32;
-        if (query.Take <= 0)
+        var skip = Math.Max(0, query.Skip);
+        var take = Math.Max(0, query.Take);
+        if (query.Open == true)
         {
-            return Task.FromResult(new IncidentPage([], total));
+            // The Open index finds the few open incidents; they are ordered here, as LiteDB's sort sets up a sort
+            // container per query (ten times the cost of the read itself when nothing is open).
+            var open = Filter(query).ToList().OrderByDescending(d => d[IncidentDocument.Number].AsInt32).ToList();
+            return Task.FromResult(new IncidentPage(open.Skip(skip).Take(take).Select(Load).OfType<Incident>().ToList(), open.Count));
         }
 
-        var page = Filter(query)
+        // Any other listing walks the Number index newest first and stops at the page.
+        var page = take == 0 ? [] : Filter(query)
             .OrderByDescending(LiteDbExpressions.Get("$.Number"))
-            .Skip(Math.Max(0, query.Skip))
-            .Limit(Math.Max(0, query.Take))
+            .Skip(skip)
+            .Limit(take)
             .ToList()
             .Select(Load)
             .OfType<Incident>()
             .ToList();
+
+        // A page that starts at the first match and stops short of its size holds every match: no need to count them.
+        var total = skip == 0 && page.Count < take
+            ? page.Count
+            : Filter(query).Select(LiteDbExpressions.Get("{ count: COUNT(*._id) }")).ToDocuments().Single()["count"].AsInt32;
         return Task.FromResult(new IncidentPage(page, total));
     }
 

@@ -101,6 +101,9 @@ internal static class LiteDbSchema
         incidents.EnsureIndex("Number", "$.Number", unique: true);
         incidents.EnsureIndex("Viewers", "$.Viewers[*]");
 
+        // Listing what is open must not read every incident ever declared.
+        incidents.EnsureIndex("Open", "$.Open");
+
         db.GetCollection(Timeline).EnsureIndex("IncidentId", "$.IncidentId");
         db.GetCollection(Timeline).EnsureIndex("ExternalId", "$.ExternalId");
         db.GetCollection(Edits).EnsureIndex("IncidentId", "$.IncidentId");

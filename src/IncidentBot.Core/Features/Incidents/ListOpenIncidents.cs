@@ -27,26 +27,18 @@ internal sealed class ListOpenIncidentsHandler(IncidentWorkspace workspace) : IR
     {
         var options = workspace.Incidents;
         var limit = Math.Clamp(request.Limit, 1, 500);
-        var open = workspace.QueryFor(request.Actor, open: true);
 
-        // One query per severity, most severe first: the newest incidents must not push an older SEV1 off the list.
-        var shown = new List<Incident>();
-        var counted = 0;
-        foreach (var severity in options.Severities)
-        {
-            var page = await workspace.Store.ListAsync(open with { Severity = severity.Name, Take = limit - shown.Count }, cancellationToken);
-            counted += page.Total;
-            shown.AddRange(page.Items);
-        }
-
-        // Severities no longer configured (renamed since the incident was declared) come last.
-        var all = await workspace.Store.ListAsync(open with { Take = shown.Count < limit ? limit : 0 }, cancellationToken);
-        if (all.Total > counted)
-        {
-            shown.AddRange(all.Items.Where(i => options.RankOf(i.Severity) < 0).Take(limit - shown.Count));
-        }
+        // One read of every open incident the actor may see, ranked here: open incidents are few next to resolved ones,
+        // and a query per severity cost a chat `list` ten reads of the store. Most severe first, so the newest incidents
+        // never push an older SEV1 off the list; severities no longer configured (renamed since) come last.
+        var open = await workspace.Store.ListAsync(workspace.QueryFor(request.Actor, open: true, take: int.MaxValue), cancellationToken);
+        var shown = open.Items
+            .OrderBy(i => options.RankOf(i.Severity) is var rank and >= 0 ? rank : int.MaxValue)
+            .ThenByDescending(i => i.Number)
+            .Take(limit)
+            .ToList();
 
         var names = await People.NamesAsync(workspace.People, shown.Select(i => i.CurrentHolder(options.LeadRole)?.PersonKey), cancellationToken);
-        return new OpenIncidents(shown.Select(i => workspace.Summary(i, names)).ToList(), all.Total);
+        return new OpenIncidents(shown.Select(i => workspace.Summary(i, names)).ToList(), open.Total);
     }
 }

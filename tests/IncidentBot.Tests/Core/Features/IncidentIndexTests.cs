@@ -43,6 +43,33 @@ public sealed class IncidentIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenList_LeavesOutResolvedIncidents_AndListsASeverityNoLongerConfiguredLast()
+    {
+        var renamed = await _core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Queue lag", "SEV3"));
+        var resolved = await _core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Login errors", "SEV1"));
+        await _core.SendAsync(new ResolveIncident(CoreHarness.Alice, resolved.Number, "fixed"));
+        var sev2 = await _core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Checkout slow", "SEV2"));
+        var sev1 = await _core.SendAsync(new DeclareIncident(CoreHarness.Alice, "Payments down", "SEV1"));
+
+        // SEV3 is renamed away: its incident stays open under the old name.
+        await _core.DisposeAsync();
+        _core = await CoreHarness.StartAsync(_db, settings: new Dictionary<string, string?>
+        {
+            ["Incidents:Severities:0:Name"] = "SEV1",
+            ["Incidents:Severities:1:Name"] = "SEV2",
+            ["Incidents:Severities:2:Name"] = "MINOR",
+        });
+
+        var open = await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice));
+        var shortList = await _core.SendAsync(new ListOpenIncidents(CoreHarness.Alice, Limit: 2));
+
+        Assert.Equal([sev1.Number, sev2.Number, renamed.Number], open.Items.Select(i => i.Number));
+        Assert.Equal(3, open.Total);
+        Assert.Equal([sev1.Number, sev2.Number], shortList.Items.Select(i => i.Number));
+        Assert.Equal(1, shortList.NotShown);
+    }
+
+    [Fact]
     public async Task ListCommand_SaysHowManyMoreAreOpen_AndHowToSeeThem()
     {
         for (var i = 0; i < 53; i++)
