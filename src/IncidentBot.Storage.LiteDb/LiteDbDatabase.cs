@@ -65,7 +65,15 @@ internal sealed class LiteDbDatabase : IDisposable
         LiteDatabase? db = null;
         try
         {
-            db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, LiteDbMapper.Create());
+            // LiteDB takes a collation only when it creates the file (an existing one with another fails to open): an
+            // older file opens as it is and the schema's upgrade rebuilds it.
+            var connection = new ConnectionString { Filename = path, Connection = ConnectionType.Direct };
+            if (!File.Exists(path) || new FileInfo(path).Length == 0)
+            {
+                connection.Collation = LiteDbSchema.Collation;
+            }
+
+            db = new LiteDatabase(connection, LiteDbMapper.Create());
             if (!db.UtcDate)
             {
                 db.UtcDate = true;

@@ -7,17 +7,17 @@ namespace IncidentBot.Storage.LiteDb;
 internal sealed class WriteScope(DateTime now)
 {
     private readonly List<Action> _afterCommit = [];
-    private HashSet<string>? _uniqueKeys;
+    private Dictionary<string, long>? _uniqueKeys;
 
     public DateTime Now { get; } = now;
 
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
-    /// <summary>Whether a work item written earlier in this transaction took <paramref name="uniqueKey"/>.</summary>
-    public bool TookUniqueKey(string uniqueKey) => _uniqueKeys?.Contains(uniqueKey) == true;
+    /// <summary>The work item written earlier in this transaction that took <paramref name="uniqueKey"/>, if any.</summary>
+    public long? HolderOf(string uniqueKey) => _uniqueKeys is not null && _uniqueKeys.TryGetValue(uniqueKey, out var id) ? id : null;
 
-    /// <summary>Records that this transaction wrote an item holding <paramref name="uniqueKey"/> (forgotten if it rolls back).</summary>
-    public void TakeUniqueKey(string uniqueKey) => (_uniqueKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(uniqueKey);
+    /// <summary>Records that this transaction wrote item <paramref name="id"/> holding <paramref name="uniqueKey"/> (forgotten if it rolls back).</summary>
+    public void TakeUniqueKey(string uniqueKey, long id) => (_uniqueKeys ??= new Dictionary<string, long>(StringComparer.Ordinal))[uniqueKey] = id;
 
     public void Committed()
     {

@@ -539,22 +539,26 @@ public class WorkQueueStoreTests
         await CommitAsync(s.Store, c => c.Enqueued.Add(Work("archive v1", "incident:1", t0, dueAt: t0.AddDays(7), uniqueKey: "archive:1", kind: "archive")));
         await CommitAsync(s.Store, c => c.Enqueued.Add(Work("freeze", "reviews", t0, dueAt: t0.AddDays(2), uniqueKey: "freeze:w10", kind: "freeze")));
 
+        // Which item holds a key is known after a restart too; a key differing only in case is another key.
+        await s.ReopenAsync();
         await CommitAsync(s.Store, c => c.Enqueued.Add(Work("archive v2", "incident:1", t0, dueAt: t0.AddDays(1), uniqueKey: "archive:1", kind: "archive")));
+        await CommitAsync(s.Store, c => c.Enqueued.Add(Work("other archive", "incident:1", t0, dueAt: t0.AddDays(3), uniqueKey: "ARCHIVE:1", kind: "archive")));
+        await s.ReopenAsync();
 
         var pending = await s.Store.Queue.ListAsync(Topic, WorkStatus.Pending, 100, None);
-        Assert.Equal(new[] { "archive v2", "freeze" }, Names(pending));
+        Assert.Equal(new[] { "archive v2", "freeze", "other archive" }, Names(pending));
         var archive = pending.Single(i => i.UniqueKey == "archive:1");
         AssertUtc(t0.AddDays(1), archive.DueAt, "the rescheduled DueAt");
 
         await CommitAsync(s.Store, c => c.Cancelled.Add("archive:1"));
 
-        Assert.Equal(new[] { "freeze" }, Names(await s.Store.Queue.ListAsync(Topic, WorkStatus.Pending, 100, None)));
+        Assert.Equal(new[] { "freeze", "other archive" }, Names(await s.Store.Queue.ListAsync(Topic, WorkStatus.Pending, 100, None)));
         var cancelled = await FindWorkAsync(s.Store, archive.Id);
         Assert.Equal(WorkStatus.Cancelled, cancelled.Status);
         AssertUtc(t0, cancelled.CompletedAt, nameof(WorkItem.CompletedAt));
         Assert.Equal(new[] { archive.Id }, (await s.Store.Queue.ListAsync(Topic, WorkStatus.Cancelled, 10, None)).Select(i => i.Id));
         s.Clock.Advance(TimeSpan.FromDays(8));
-        Assert.Equal(new[] { "freeze" }, Names(await ClaimAsync(s)));
+        Assert.Equal(new[] { "freeze", "other archive" }, Names(await ClaimAsync(s)));
     }
 
     [SkippableTheory]
