@@ -13,6 +13,9 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     /// <summary>How many keys one claim looks at, at most.</summary>
     internal const int KeysPerClaim = 128;
 
+    /// <summary>How many keys one statement of a claim looks at, at least.</summary>
+    private const int MinKeysPerStep = 16;
+
     /// <summary>The claim's last column: where its walk over the keys stopped.</summary>
     private const int StoppedColumn = 18;
 
@@ -169,6 +172,30 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         }
 
         now = PostgresTime.ToUtc(now);
+
+        // A few keys per wanted item at a time, going on while too few were found, up to KeysPerClaim keys in all:
+        // claims come as runs finish, often for one item, and walking the whole window for each was most of the
+        // database's work while thousands of message keys were pending.
+        var claimed = new List<WorkItem>();
+        for (var walked = 0; walked < KeysPerClaim && claimed.Count < max;)
+        {
+            var window = Math.Min(Math.Max(4 * (max - claimed.Count), MinKeysPerStep), KeysPerClaim - walked);
+            var walkEnded = await ClaimStepAsync(topic, owner, now, lease, max - claimed.Count, window, claimed, cancellationToken);
+            walked += window;
+            if (walkEnded)
+            {
+                break;
+            }
+        }
+
+        // UPDATE ... RETURNING does not keep the picking order.
+        return claimed.OrderBy(i => i.DueAt).ThenBy(i => i.Id).ToList();
+    }
+
+    /// <summary>One claim statement over <paramref name="window"/> keys; true when its walk reached the last key (the next starts over).</summary>
+    private async Task<bool> ClaimStepAsync(string topic, string owner, DateTime now, TimeSpan lease, int max, int window, List<WorkItem> claimed,
+        CancellationToken cancellationToken)
+    {
         await using var command = dataSource.CreateCommand(ClaimSql);
         command.Parameters.AddText("topic", topic)
             .AddText("owner", owner)
@@ -176,20 +203,20 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
             .AddTime("until", now + lease)
             .AddInt("max", max)
             .AddText("after", _walkStopped.GetValueOrDefault(topic, ""))
-            .AddInt("window", KeysPerClaim);
-        var claimed = new List<WorkItem>();
+            .AddInt("window", window);
+        var stopped = string.Empty;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            _walkStopped[topic] = reader.GetString(StoppedColumn);
+            stopped = reader.GetString(StoppedColumn);
             if (!reader.IsDBNull(0))
             {
                 claimed.Add(WorkItemRows.Read(reader));
             }
         }
 
-        // UPDATE ... RETURNING does not keep the picking order.
-        return claimed.OrderBy(i => i.DueAt).ThenBy(i => i.Id).ToList();
+        _walkStopped[topic] = stopped;
+        return stopped.Length == 0;
     }
 
     public async Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until, CancellationToken cancellationToken)
