@@ -65,12 +65,15 @@ internal sealed class LiteDbDatabase : IDisposable
         LiteDatabase? db = null;
         try
         {
-            // LiteDB takes a collation only when it creates the file (an existing one with another fails to open): an
-            // older file opens as it is and the schema's upgrade rebuilds it.
+            // LiteDB takes a collation only when it creates the file (an existing one with another fails to open).
             var connection = new ConnectionString { Filename = path, Connection = ConnectionType.Direct };
             if (!File.Exists(path) || new FileInfo(path).Length == 0)
             {
                 connection.Collation = LiteDbSchema.Collation;
+            }
+            else
+            {
+                LiteDbSchema.CopyIfOtherCollation(path);
             }
 
             db = new LiteDatabase(connection, LiteDbMapper.Create());

@@ -25,16 +25,15 @@ internal static class LiteDbSchema
     [
         (1, CreateIndexes),
         (2, ActionItemStatus),
-        (3, OrdinalCollation),
-        (4, OpenIncidentIndex),
-        (5, DropWorkUniqueKeyIndex),
+        (3, OpenIncidentIndex),
+        (4, DropWorkUniqueKeyIndex),
     ];
 
     /// <summary>
     /// Keys compare as the platforms wrote them, byte for byte, as PostgreSQL compares them. A new file is created so
-    /// (see <see cref="LiteDbDatabase"/>); LiteDB's default, the culture's case-insensitive order, made every index
-    /// insert a culture-aware comparison (the work queue's delivery keys were a fifth of the writer's time) and matched
-    /// keys differing only in case.
+    /// (see <see cref="LiteDbDatabase"/>), an older one copied (<see cref="CopyIfOtherCollation"/>); LiteDB's default,
+    /// the culture's case-insensitive order, made every index insert a culture-aware comparison (the work queue's
+    /// delivery keys were a fifth of the writer's time) and matched keys differing only in case.
     /// </summary>
     public static Collation Collation { get; } = new(System.Globalization.CultureInfo.InvariantCulture.LCID, System.Globalization.CompareOptions.Ordinal);
 
@@ -106,13 +105,50 @@ internal static class LiteDbSchema
         }
     }
 
-    /// <summary>A file created before the collation was chosen is rebuilt with it (LiteDB fixes a file's collation at creation).</summary>
-    private static void OrdinalCollation(LiteDatabase db)
+    /// <summary>
+    /// A file created before the collation was chosen is copied into a new file that has it, indexes first, then every
+    /// document as it is; the old file stays beside it as <c>*.before-upgrade</c>. (LiteDB fixes a file's collation at
+    /// creation, and its own rebuild fails on any collection of over 2,550 documents with a secondary index.)
+    /// </summary>
+    public static void CopyIfOtherCollation(string path)
     {
-        if (db.Collation.SortOptions != Collation.SortOptions)
+        using (var current = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))
         {
-            db.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = Collation });
+            if (current.Collation.SortOptions == Collation.SortOptions)
+            {
+                return;
+            }
         }
+
+        var copy = path + ".upgrading";
+        DeleteWithLog(copy);
+        using (var source = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))
+        using (var target = new LiteDatabase(new ConnectionString { Filename = copy, Connection = ConnectionType.Direct, Collation = Collation }))
+        {
+            target.UtcDate = source.UtcDate;
+            foreach (var name in source.GetCollectionNames())
+            {
+                var to = target.GetCollection(name);
+                foreach (var index in source.GetCollection("$indexes").Find(Query.EQ("collection", name)).Where(i => i["name"].AsString != "_id"))
+                {
+                    to.EnsureIndex(index["name"].AsString, BsonExpression.Create(index["expression"].AsString), index["unique"].AsBoolean);
+                }
+
+                to.InsertBulk(source.GetCollection(name).FindAll());
+            }
+
+            target.UserVersion = source.UserVersion;
+        }
+
+        File.Move(path, path + ".before-upgrade", overwrite: true);
+        File.Move(copy, path);
+    }
+
+    private static void DeleteWithLog(string file)
+    {
+        File.Delete(file);
+        File.Delete(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file) ?? string.Empty,
+            System.IO.Path.GetFileNameWithoutExtension(file) + "-log" + System.IO.Path.GetExtension(file)));
     }
 
     /// <summary>Listing what is open must not read every incident ever declared.</summary>

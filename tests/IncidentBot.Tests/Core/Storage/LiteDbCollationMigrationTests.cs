@@ -1,5 +1,7 @@
 using System.Globalization;
 using IncidentBot.Core.Features.Incidents;
+using IncidentBot.Core.Storage;
+using IncidentBot.Storage.LiteDb;
 using IncidentBot.Tests.Infrastructure;
 using LiteDB;
 
@@ -11,6 +13,8 @@ namespace IncidentBot.Tests.Core.Storage;
 /// </summary>
 public class LiteDbCollationMigrationTests
 {
+    private const int SettledWork = 3000;
+
     [Fact]
     public async Task AFileWithTheCulturesCollation_IsRebuiltOrdinal_KeepingItsIncidents_AndGetsTheOpenIndex()
     {
@@ -23,11 +27,18 @@ public class LiteDbCollationMigrationTests
             await core.SendAsync(new ResolveIncident(CoreHarness.Alice, resolved, "fixed"));
         }
 
-        // Back to the shape of a file from before: the culture's case-insensitive collation, no Open index, schema 2.
-        using (var file = new LiteDatabase(new ConnectionString { Filename = db.Path! }))
+        // Back to the shape of a file from before: the culture's case-insensitive collation, no Open index, schema 2,
+        // and more settled work than LiteDB's own rebuild copes with (2,550 documents in a collection with an index).
+        using (var file = new LiteDatabase(new ConnectionString { Filename = db.Path! }, LiteDbMapper.Create()))
         {
             file.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = new Collation(CultureInfo.GetCultureInfo("en-US").LCID, CompareOptions.IgnoreCase) });
             file.GetCollection("incidents").DropIndex("Open");
+            file.GetCollection("work").EnsureIndex("UniqueKey", "$.UniqueKey");
+            file.GetCollection<WorkItem>("work").InsertBulk(Enumerable.Range(0, SettledWork).Select(i => new WorkItem
+            {
+                Topic = "inbox.slack", Key = "slack:C1", Kind = "command", Payload = "{}", UniqueKey = $"slack:Ev{i}",
+                Status = WorkStatus.Done, CreatedAt = TestTime.Start.UtcDateTime, DueAt = TestTime.Start.UtcDateTime, CompletedAt = TestTime.Start.UtcDateTime,
+            }));
             file.UserVersion = 2;
             Assert.Equal(CompareOptions.IgnoreCase, file.Collation.SortOptions);
         }
@@ -42,9 +53,14 @@ public class LiteDbCollationMigrationTests
         using (var file = new LiteDatabase(new ConnectionString { Filename = db.Path! }))
         {
             Assert.Equal(CompareOptions.Ordinal, file.Collation.SortOptions);
-            Assert.Equal(IncidentBot.Storage.LiteDb.LiteDbSchema.CurrentVersion, file.UserVersion);
-            var indexes = file.GetCollection("$indexes").Find(Query.EQ("collection", "incidents")).Select(i => i["name"].AsString);
-            Assert.Contains("Open", indexes);
+            Assert.Equal(LiteDbSchema.CurrentVersion, file.UserVersion);
+            var indexes = file.GetCollection("$indexes").FindAll().Select(i => $"{i["collection"].AsString}.{i["name"].AsString}").ToList();
+            Assert.Contains("incidents.Open", indexes);
+            Assert.Contains("work.Status", indexes);
+            Assert.DoesNotContain("work.UniqueKey", indexes);
+            Assert.Equal(SettledWork, file.GetCollection("work").Count(Query.EQ("Status", nameof(WorkStatus.Done))));
+            Assert.True(File.Exists(db.Path + ".before-upgrade"));
+            File.Delete(db.Path + ".before-upgrade");
 
             // Byte for byte: a key differing only in case is another key.
             var people = file.GetCollection("people");
