@@ -71,12 +71,16 @@ internal sealed class LiteDbDatabase : IDisposable
             {
                 connection.Collation = LiteDbSchema.Collation;
             }
-            else
-            {
-                LiteDbSchema.CopyIfOtherCollation(path);
-            }
 
             db = new LiteDatabase(connection, LiteDbMapper.Create());
+            if (db.Collation.SortOptions != LiteDbSchema.Collation.SortOptions)
+            {
+                db.Dispose();
+                db = null;
+                LiteDbSchema.CopyWithCollation(path);
+                db = new LiteDatabase(connection, LiteDbMapper.Create());
+            }
+
             if (!db.UtcDate)
             {
                 db.UtcDate = true;

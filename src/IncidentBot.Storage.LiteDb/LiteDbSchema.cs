@@ -31,7 +31,7 @@ internal static class LiteDbSchema
 
     /// <summary>
     /// Keys compare as the platforms wrote them, byte for byte, as PostgreSQL compares them. A new file is created so
-    /// (see <see cref="LiteDbDatabase"/>), an older one copied (<see cref="CopyIfOtherCollation"/>); LiteDB's default,
+    /// (see <see cref="LiteDbDatabase"/>), an older one copied (<see cref="CopyWithCollation"/>); LiteDB's default,
     /// the culture's case-insensitive order, made every index insert a culture-aware comparison (the work queue's
     /// delivery keys were a fifth of the writer's time) and matched keys differing only in case.
     /// </summary>
@@ -110,16 +110,8 @@ internal static class LiteDbSchema
     /// document as it is; the old file stays beside it as <c>*.before-upgrade</c>. (LiteDB fixes a file's collation at
     /// creation, and its own rebuild fails on any collection of over 2,550 documents with a secondary index.)
     /// </summary>
-    public static void CopyIfOtherCollation(string path)
+    public static void CopyWithCollation(string path)
     {
-        using (var current = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))
-        {
-            if (current.Collation.SortOptions == Collation.SortOptions)
-            {
-                return;
-            }
-        }
-
         var copy = path + ".upgrading";
         DeleteWithLog(copy);
         using (var source = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))

@@ -13,8 +13,8 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
     /// <summary>
     /// Every unique key an item holds, and that item, in memory: asking the file on each delivery (is this event id
-    /// new?) was a third of the writer's work per acknowledged command, and keeping an index of the keys in the file
-    /// another tenth. One process owns the file, so the map is exact: loaded at open, changed by the writes below only
+    /// new?) was a third of the writer's work per acknowledged command, and an index of the keys in the file cost every
+    /// insert besides. One process owns the file, so the map is exact: loaded at open, changed by the writes below only
     /// as they commit. Only the writer thread runs them and their after-commit effects, so the map needs no lock.
     /// </summary>
     private readonly Dictionary<string, long> _uniqueKeys = work.Query()

@@ -8,7 +8,7 @@ using LiteDB;
 namespace IncidentBot.Tests.Core.Storage;
 
 /// <summary>
-/// Files created before the collation was chosen compare strings by the culture, ignoring case. The upgrade rebuilds
+/// Files created before the collation was chosen compare strings by the culture, ignoring case. The upgrade copies
 /// them to compare byte for byte, keeps every document, and adds the index that finds the open incidents.
 /// </summary>
 public class LiteDbCollationMigrationTests
@@ -16,7 +16,7 @@ public class LiteDbCollationMigrationTests
     private const int SettledWork = 3000;
 
     [Fact]
-    public async Task AFileWithTheCulturesCollation_IsRebuiltOrdinal_KeepingItsIncidents_AndGetsTheOpenIndex()
+    public async Task AFileWithTheCulturesCollation_IsCopiedOrdinal_KeepingItsIncidentsAndWork_AndGetsTheOpenIndex()
     {
         await using var db = await TestDatabases.CreateAsync(TestDatabases.LiteDb);
         int open, resolved;
