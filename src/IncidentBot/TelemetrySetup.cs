@@ -52,9 +52,22 @@ public static class TelemetrySetup
                 .AddRuntimeInstrumentation()
                 // Every scrape reads fresh values: scrapers ask every few seconds, never often enough to need a cache.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
-                .AddReader(Otlp.Metrics));
+                .AddOtlpReaderWhenConfigured());
         return builder;
     }
+
+    /// <summary>
+    /// Only with an endpoint, decided once the options are final: every reader keeps its own copy of every series
+    /// (~150 KB each), and each measurement on the ack path is aggregated once per reader.
+    /// </summary>
+    private static MeterProviderBuilder AddOtlpReaderWhenConfigured(this MeterProviderBuilder metrics) =>
+        ((IDeferredMeterProviderBuilder)metrics).Configure((services, provider) =>
+        {
+            if (Otlp.Metrics(services) is { } otlp)
+            {
+                provider.AddReader(otlp);
+            }
+        });
 
     /// <summary>Marks each request's arrival for the ack latency; first in the pipeline so the measure starts at the door.</summary>
     public static void UseDeliveryTiming(this WebApplication app) =>
@@ -120,17 +133,11 @@ internal static class Otlp
             ? new BatchActivityExportProcessor(new OtlpTraceExporter(TelemetrySetup.Exporter(otlp, "traces")))
             : new NoExportOfSpans();
 
-    public static MetricReader Metrics(IServiceProvider services) =>
+    public static MetricReader? Metrics(IServiceProvider services) =>
         services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp is { Enabled: true } otlp
             ? new PeriodicExportingMetricReader(new OtlpMetricExporter(TelemetrySetup.Exporter(otlp, "metrics")))
-            // Read by nothing: without an endpoint there is nowhere to push to.
-            : new BaseExportingMetricReader(new NoExport());
+            : null;
 
     /// <summary>Spans are still made without an exporter: their ids tie the json log lines of one request together.</summary>
     private sealed class NoExportOfSpans : BaseProcessor<System.Diagnostics.Activity>;
-
-    private sealed class NoExport : BaseExporter<Metric>
-    {
-        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
-    }
 }
