@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the performance benchmarks and prints one table: figure, measured, goal, peer, ratio (JSON beside it in
-# artifacts/benchmarks.json). Everything runs on 127.0.0.1: the bot in Release, a stand-in for Slack's and Teams'
-# APIs, the Slack Bolt for JS peer, a bare Kestrel ceiling, and a throw-away PostgreSQL cluster for the replica runs.
+# artifacts/benchmarks.json). Everything runs on 127.0.0.1: the bot published in Release (as deployed), a stand-in for
+# Slack's and Teams' APIs, the Slack Bolt for JS peer, a bare Kestrel ceiling, and a throw-away PostgreSQL cluster.
 # Installs what it lacks (wrk and PostgreSQL from Debian, Bolt from npm). Exits non-zero only when a figure could not
 # be measured; a missed goal is a row marked MISSED.
 # Usage: benchmarks/run.sh [--quick] [--only ack,declare,ingest,teams,doc]
@@ -37,9 +37,9 @@ if [ ! -d "$bolt/node_modules/@slack/bolt" ]; then
   (cd "$bolt" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-echo "bench: building Release" >&2
-for project in src/IncidentBot benchmarks/Bench benchmarks/ReviewDoc; do
-  if ! log="$(dotnet build -c Release "$project" -nologo -v quiet 2>&1)"; then
+echo "bench: building Release (the bot published, as the deployment manifests do)" >&2
+for step in "publish src/IncidentBot -o artifacts/bot" "build benchmarks/Bench" "build benchmarks/ReviewDoc"; do
+  if ! log="$(dotnet $step -c Release -nologo -v quiet 2>&1)"; then
     echo "$log" >&2
     exit 1
   fi

@@ -19,7 +19,8 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
 
     private int PeakSeconds => quick ? 3 : 10;
 
-    private string BotDll => Path.Combine(repo, "src/IncidentBot/bin/Release/net10.0/IncidentBot.dll");
+    // The published build, as the deployment manifests run it (ReadyToRun: precompiled, so the bot starts warmer).
+    private string BotDll => Path.Combine(repo, "artifacts/bot/IncidentBot.dll");
 
     private string BenchDll => Path.Combine(repo, "benchmarks/Bench/bin/Release/net10.0/Bench.dll");
 
