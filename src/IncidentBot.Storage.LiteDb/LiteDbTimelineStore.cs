@@ -1,10 +1,14 @@
+using System.Runtime.CompilerServices;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
+using LiteDB;
 
 namespace IncidentBot.Storage.LiteDb;
 
 internal sealed class LiteDbTimelineStore(LiteDbDatabase database) : ITimelineStore
 {
+    private const int PageSize = 500;
+
     public Task<IReadOnlyList<TimelineEntry>> ListAsync(long incidentId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -13,6 +17,43 @@ internal sealed class LiteDbTimelineStore(LiteDbDatabase database) : ITimelineSt
             .ThenBy(e => e.Id)
             .ToList();
         return Task.FromResult(entries);
+    }
+
+    /// <summary>
+    /// LiteDB orders by one index only, so the order comes from two fields of each of the incident's entries (its
+    /// <c>IncidentId</c> index finds them), and the entries themselves are read by id a page at a time.
+    /// </summary>
+    public async IAsyncEnumerable<TimelineEntry> ReadAsync(long incidentId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var order = database.Timeline.Query()
+            .Where(LiteDbExpressions.Get("$.IncidentId = @0", incidentId))
+            .Select(LiteDbExpressions.Get("{ _id: $._id, at: $.OccurredAt }"))
+            .ToDocuments()
+            .Select(d => (At: d["at"].AsDateTime, Id: d["_id"].AsInt64))
+            .ToArray();
+        Array.Sort(order);
+        for (var start = 0; start < order.Length; start += PageSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var end = Math.Min(start + PageSize, order.Length);
+            var ids = new BsonArray();
+            for (var i = start; i < end; i++)
+            {
+                ids.Add(order[i].Id);
+            }
+
+            var page = database.Timeline.Find(Query.In("_id", ids)).ToDictionary(e => e.Id);
+            for (var i = start; i < end; i++)
+            {
+                // Gone since the order was read: an export reads what is there.
+                if (page.TryGetValue(order[i].Id, out var entry))
+                {
+                    yield return entry;
+                }
+            }
+
+            await Task.Yield();
+        }
     }
 
     public Task<TimelineEntry?> FindAsync(long incidentId, long entryId, CancellationToken cancellationToken)

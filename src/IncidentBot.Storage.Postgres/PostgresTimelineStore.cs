@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Storage;
 using Npgsql;
@@ -9,6 +10,13 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
 {
     private const string ListSql =
         "SELECT id, incident_id, body FROM timeline_entries WHERE incident_id = @incident_id ORDER BY occurred_at, id";
+
+    /// <summary>A page after a position: the (incident_id, occurred_at, id) index walks straight to it.</summary>
+    private const string PageSql =
+        "SELECT id, incident_id, body, occurred_at FROM timeline_entries " +
+        "WHERE incident_id = @incident_id AND (occurred_at, id) > (@after_at, @after_id) ORDER BY occurred_at, id LIMIT @take";
+
+    private const int PageSize = 1_000;
 
     private const string FindSql =
         "SELECT id, incident_id, body FROM timeline_entries WHERE incident_id = @incident_id AND id = @id";
@@ -24,6 +32,39 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         await using var command = dataSource.CreateCommand(ListSql);
         command.Parameters.AddBigint("incident_id", incidentId);
         return await ReadAllAsync<TimelineEntry>(command, cancellationToken);
+    }
+
+    /// <summary>Each page on a connection of its own, given back before the entries are consumed: a slow reader of a long export holds none.</summary>
+    public async IAsyncEnumerable<TimelineEntry> ReadAsync(long incidentId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var afterAt = DateTime.MinValue;
+        var afterId = long.MinValue;
+        while (true)
+        {
+            var page = new List<TimelineEntry>(PageSize);
+            await using (var command = dataSource.CreateCommand(PageSql))
+            {
+                command.Parameters.AddBigint("incident_id", incidentId).AddTime("after_at", afterAt).AddBigint("after_id", afterId).AddInt("take", PageSize);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    page.Add(Entry(reader));
+                    // The column's own value, not the body's: the body keeps ticks the column rounds to microseconds.
+                    afterAt = reader.GetDateTime(3);
+                    afterId = reader.GetInt64(0);
+                }
+            }
+
+            foreach (var entry in page)
+            {
+                yield return entry;
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+        }
     }
 
     public async Task<TimelineEntry?> FindAsync(long incidentId, long entryId, CancellationToken cancellationToken)
@@ -54,22 +95,26 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var row = PostgresJson.Deserialize<T>(reader.GetString(2));
-            switch (row)
+            if (typeof(T) == typeof(TimelineEntry))
             {
-                case TimelineEntry entry:
-                    entry.Id = reader.GetInt64(0);
-                    entry.IncidentId = reader.GetInt64(1);
-                    break;
-                case TimelineEdit edit:
-                    edit.Id = reader.GetInt64(0);
-                    edit.IncidentId = reader.GetInt64(1);
-                    break;
+                rows.Add((T)(object)Entry(reader));
+                continue;
             }
 
-            rows.Add(row);
+            var edit = PostgresJson.Deserialize<TimelineEdit>(reader.GetString(2));
+            edit.Id = reader.GetInt64(0);
+            edit.IncidentId = reader.GetInt64(1);
+            rows.Add((T)(object)edit);
         }
 
         return rows;
+    }
+
+    private static TimelineEntry Entry(NpgsqlDataReader reader)
+    {
+        var entry = PostgresJson.Deserialize<TimelineEntry>(reader.GetString(2));
+        entry.Id = reader.GetInt64(0);
+        entry.IncidentId = reader.GetInt64(1);
+        return entry;
     }
 }

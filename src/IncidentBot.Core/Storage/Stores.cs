@@ -72,6 +72,12 @@ public interface ITimelineStore
     /// <summary>The incident's entries in time order (then by id), hidden ones included.</summary>
     Task<IReadOnlyList<TimelineEntry>> ListAsync(long incidentId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same entries in the same order, read a page at a time as they are consumed: for exports, whose memory must
+    /// not grow with the timeline. Entries committed while it reads may or may not be among them.
+    /// </summary>
+    IAsyncEnumerable<TimelineEntry> ReadAsync(long incidentId, CancellationToken cancellationToken);
+
     Task<TimelineEntry?> FindAsync(long incidentId, long entryId, CancellationToken cancellationToken);
 
     /// <summary>The entry that captured this platform message, if any.</summary>

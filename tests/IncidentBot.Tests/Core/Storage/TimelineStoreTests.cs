@@ -39,6 +39,46 @@ public class TimelineStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Read_StreamsEveryEntryOfTheIncident_InTheListsOrder_AcrossPages(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        var t0 = s.Now;
+        var incident = await DeclareAsync(s.Store, t0);
+        var other = await DeclareAsync(s.Store, t0, "Other");
+
+        // More than a few pages, written out of time order, with runs of equal times (ordered by id) falling across
+        // the pages' edges, and another incident's entries in between.
+        var random = new Random(7);
+        for (var batch = 0; batch < 5; batch++)
+        {
+            await CommitAsync(s.Store, c =>
+            {
+                for (var i = 0; i < 500; i++)
+                {
+                    c.NewEntries.Add(Note(incident, t0.AddSeconds(random.Next(0, 400)), $"note {batch}-{i}"));
+                }
+
+                c.NewEntries.Add(Note(other, t0.AddSeconds(random.Next(0, 400)), $"other's note {batch}"));
+            });
+        }
+
+        var listed = await s.Store.Timeline.ListAsync(incident.Id, None);
+        var read = new List<TimelineEntry>();
+        await foreach (var entry in s.Store.Timeline.ReadAsync(incident.Id, None))
+        {
+            read.Add(entry);
+        }
+
+        Assert.Equal(2_501, listed.Count);
+        Assert.Equal(listed.Select(e => e.Id), read.Select(e => e.Id));
+        Assert.Equal(listed.Select(e => e.Text), read.Select(e => e.Text));
+        Assert.All(read, e => Assert.Equal(incident.Id, e.IncidentId));
+        var none = s.Store.Timeline.ReadAsync(incident.Id + 1000, None).GetAsyncEnumerator();
+        Assert.False(await none.MoveNextAsync());
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Find_ReturnsTheEntryOfThatIncidentOnly(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);
