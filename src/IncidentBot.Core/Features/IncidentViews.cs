@@ -22,6 +22,22 @@ public sealed record TimelineEntryView(
     /// <summary>A key moment of the incident (marked, or a change of status or severity); null where not worked out.</summary>
     public bool? Key { get; init; }
 
+    /// <summary>An entry as people read it: authors by name, and the people a role went from and to.</summary>
+    internal static TimelineEntryView Of(TimelineEntry t, Incident incident, IReadOnlyDictionary<string, string> names)
+    {
+        string? NameOrValue(string? value) => value is not null && names.TryGetValue(value, out var n) ? n : value;
+        var role = t.Kind == TimelineKind.RoleAssigned;
+        return new TimelineEntryView(t.Id, t.Kind, t.OccurredAt, People.View(t.AuthorKey, names), t.Text,
+            role ? NameOrValue(t.Before) : t.Before, role ? NameOrValue(t.After) : t.After, t.Link, t.Hidden, t.MergedFromNumber)
+        {
+            Key = incident.IsKeyMoment(t),
+        };
+    }
+
+    /// <summary>The people whose names <see cref="Of"/> needs.</summary>
+    internal static IEnumerable<string?> PeopleOf(IEnumerable<TimelineEntry> entries) =>
+        entries.SelectMany(t => t.Kind == TimelineKind.RoleAssigned ? new[] { t.AuthorKey, t.Before, t.After } : [t.AuthorKey]);
+
     /// <summary>One line a person reads: "Status investigating → identified", "commander: Alice → Bob".</summary>
     public string Describe() => Kind switch
     {

@@ -1,11 +1,12 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
-using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Features.Reviews;
+using IncidentBot.Core.Features.Timeline;
 using IncidentBot.Core.Options;
 using IncidentBot.Web.Access;
 using MediatR;
@@ -36,39 +37,30 @@ public static class ExportEndpoints
 
     private static async Task<IResult> TimelineAsync(int number, string? format, ClaimsPrincipal user, IMediator mediator, IOptions<ReviewsOptions> reviews, CancellationToken ct)
     {
-        var actor = WebActor.Required(user);
-        IncidentDetails incident;
+        var kind = (format ?? "json").ToLowerInvariant();
+        if (kind is not ("json" or "csv" or "md"))
+        {
+            return Results.BadRequest(new { error = "format must be md, json or csv" });
+        }
+
+        TimelineExport export;
         try
         {
-            incident = await mediator.Send(new GetIncident(actor, number, IncludeHidden: true), ct);
+            export = await mediator.Send(new ExportTimeline(WebActor.Required(user), number), ct);
         }
         catch (IncidentNotFoundException e)
         {
             return Results.NotFound(new { error = e.Message });
         }
 
+        // Written while the entries are read, a page at a time: the process holds a page, never the whole timeline.
         var zone = reviews.Value.Meeting.Schedule.Zone;
-        return (format ?? "json").ToLowerInvariant() switch
+        return kind switch
         {
-            "json" => Results.Text(JsonSerializer.Serialize(new
-            {
-                incident = new { incident.Summary.Number, incident.Summary.Reference, incident.Summary.Title, incident.Summary.Severity, Status = incident.Summary.Status.ToWord(), incident.Summary.IsPrivate },
-                timeline = incident.Timeline.Select(e => new
-                {
-                    at = e.OccurredAt,
-                    kind = TimelineLabels.Of(e.Kind),
-                    author = new { e.Author.Key, e.Author.Name },
-                    text = e.Describe(),
-                    e.Before,
-                    e.After,
-                    e.Link,
-                    e.Hidden,
-                    mergedFrom = e.MergedFromNumber is { } m ? $"INC-{m}" : null,
-                }),
-            }, Json), "application/json", Encoding.UTF8),
-            "csv" => Results.File(Encoding.UTF8.GetBytes(Csv(incident)), "text/csv; charset=utf-8", $"INC-{number}-timeline.csv"),
-            "md" => Results.File(Encoding.UTF8.GetBytes(Markdown(incident, zone)), "text/markdown; charset=utf-8", $"INC-{number}-timeline.md"),
-            _ => Results.BadRequest(new { error = "format must be md, json or csv" }),
+            "json" => Results.Stream(body => WriteJsonAsync(export, body, ct), "application/json; charset=utf-8"),
+            "csv" => Results.Stream(body => WriteLinesAsync(body, CsvHeader, export.Entries, CsvLine, ct), "text/csv; charset=utf-8", $"INC-{number}-timeline.csv"),
+            _ => Results.Stream(body => WriteLinesAsync(body, MarkdownHeader(export.Summary, zone), export.Entries, e => MarkdownLine(e, zone), ct),
+                "text/markdown; charset=utf-8", $"INC-{number}-timeline.md"),
         };
     }
 
@@ -91,19 +83,70 @@ public static class ExportEndpoints
     private static async Task<IResult> FeedAsync(ClaimsPrincipal user, IMediator mediator, CancellationToken ct) =>
         Results.Text(await mediator.Send(new GetReviewCalendar(WebActor.Required(user)), ct), "text/calendar", Encoding.UTF8);
 
-    internal static string Csv(IncidentDetails incident)
+    /// <summary>Bytes waiting before they go out: a few dozen entries' worth.</summary>
+    private const int FlushAt = 32 * 1024;
+
+    private static async Task WriteJsonAsync(TimelineExport export, Stream body, CancellationToken ct)
     {
-        var sb = new StringBuilder("time_utc,kind,author,author_id,text,link,hidden\r\n");
-        foreach (var e in incident.Timeline)
+        // Into a buffer of our own, sent on asynchronously: the response allows no synchronous writes.
+        var buffer = new ArrayBufferWriter<byte>(FlushAt * 2);
+        await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Json.Encoder });
+        async Task SendAsync()
         {
-            sb.AppendJoin(',', [
-                e.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Cell(TimelineLabels.Of(e.Kind)), Cell(e.Author.Name), Cell(e.Author.Key),
-                Cell(e.Describe()), Cell(e.Link), e.Hidden ? "true" : "false"]);
-            sb.Append("\r\n");
+            await json.FlushAsync(ct);
+            await body.WriteAsync(buffer.WrittenMemory, ct);
+            buffer.ResetWrittenCount();
         }
 
-        return sb.ToString();
+        var s = export.Summary;
+        json.WriteStartObject();
+        json.WritePropertyName("incident");
+        JsonSerializer.Serialize(json, new { s.Number, s.Reference, s.Title, s.Severity, Status = s.Status.ToWord(), s.IsPrivate }, Json);
+        json.WriteStartArray("timeline");
+        await foreach (var e in export.Entries.WithCancellation(ct))
+        {
+            JsonSerializer.Serialize(json, new
+            {
+                at = e.OccurredAt,
+                kind = TimelineLabels.Of(e.Kind),
+                author = new { e.Author.Key, e.Author.Name },
+                text = e.Describe(),
+                e.Before,
+                e.After,
+                e.Link,
+                e.Hidden,
+                mergedFrom = e.MergedFromNumber is { } m ? $"INC-{m}" : null,
+            }, Json);
+            if (buffer.WrittenCount + json.BytesPending >= FlushAt)
+            {
+                await SendAsync();
+            }
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await SendAsync();
     }
+
+    private static async Task WriteLinesAsync(Stream body, string header, IAsyncEnumerable<TimelineEntryView> entries, Func<TimelineEntryView, string> line, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), FlushAt, leaveOpen: true);
+        await writer.WriteAsync(header.AsMemory(), ct);
+        await foreach (var e in entries.WithCancellation(ct))
+        {
+            // The writer passes its buffer on by itself when it fills, asynchronously for WriteAsync.
+            await writer.WriteAsync(line(e).AsMemory(), ct);
+        }
+
+        await writer.FlushAsync(ct);
+    }
+
+    private const string CsvHeader = "time_utc,kind,author,author_id,text,link,hidden\r\n";
+
+    internal static string CsvLine(TimelineEntryView e) =>
+        string.Join(',', [
+            e.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Cell(TimelineLabels.Of(e.Kind)), Cell(e.Author.Name), Cell(e.Author.Key),
+            Cell(e.Describe()), Cell(e.Link), e.Hidden ? "true" : "false"]) + "\r\n";
 
     /// <summary>RFC 4180 quoting; cells that a spreadsheet would run as a formula get a leading apostrophe.</summary>
     internal static string Cell(string? value)
@@ -117,25 +160,20 @@ public static class ExportEndpoints
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
     }
 
-    internal static string Markdown(IncidentDetails incident, TimeZoneInfo zone)
-    {
-        var s = incident.Summary;
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# {s.Reference} · {Md(s.Title)}\n\n{s.Severity} · {s.Status.ToWord()} · times in {zone.Id}\n\n");
-        sb.Append("| When | Who | What |\n|---|---|---|\n");
-        foreach (var e in incident.Timeline)
-        {
-            var when = TimeZoneInfo.ConvertTimeFromUtc(e.OccurredAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-            var what = $"{TimelineLabels.Of(e.Kind)}: {Md(e.Describe())}" + (e.Hidden ? " *(hidden)*" : string.Empty);
-            if (e.Link is { } link && Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            {
-                what += $" ([link]({link.Replace(")", "%29", StringComparison.Ordinal)}))";
-            }
+    internal static string MarkdownHeader(IncidentSummary s, TimeZoneInfo zone) =>
+        string.Create(CultureInfo.InvariantCulture, $"# {s.Reference} · {Md(s.Title)}\n\n{s.Severity} · {s.Status.ToWord()} · times in {zone.Id}\n\n") +
+        "| When | Who | What |\n|---|---|---|\n";
 
-            sb.Append(CultureInfo.InvariantCulture, $"| {when} | {Md(e.Author.Name)} | {what} |\n");
+    internal static string MarkdownLine(TimelineEntryView e, TimeZoneInfo zone)
+    {
+        var when = TimeZoneInfo.ConvertTimeFromUtc(e.OccurredAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var what = $"{TimelineLabels.Of(e.Kind)}: {Md(e.Describe())}" + (e.Hidden ? " *(hidden)*" : string.Empty);
+        if (e.Link is { } link && Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            what += $" ([link]({link.Replace(")", "%29", StringComparison.Ordinal)}))";
         }
 
-        return sb.ToString();
+        return $"| {when} | {Md(e.Author.Name)} | {what} |\n";
     }
 
     /// <summary>User text in a Markdown table cell: no structure, no HTML, no links of its own.</summary>

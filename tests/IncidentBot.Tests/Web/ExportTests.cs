@@ -27,6 +27,7 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
             ["Web:Console:Open"] = "true",
             ["Web:PublicBaseUrl"] = "https://incidents.example.test",
             ["Reviews:Meeting:TimeZone"] = "Europe/Berlin",
+            ["Reviews:Facilitators:0"] = "console:facilitator",
         }, clock: new FakeTimeProvider(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)));
         _client = _bot.CreateClient();
         var alice = Actor.Console("alice");
@@ -56,7 +57,7 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
     }
 
-    private Task<HttpResponseMessage> GetAsync(string path, string? token = Token, string? consoleUser = null)
+    private Task<HttpResponseMessage> GetAsync(string path, string? token = Token, string? consoleUser = null, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (token is not null)
@@ -69,7 +70,7 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
             request.Headers.Add("Cookie", $"incidentbot-console-user={consoleUser}");
         }
 
-        return _client.SendAsync(request);
+        return _client.SendAsync(request, completion);
     }
 
     [Fact]
@@ -85,6 +86,41 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         Assert.Contains("\"'=HYPERLINK(\"\"http://evil\"\") | pipes, \"\"quotes\"\"\"", csv); // quoted, and not a formula
         Assert.StartsWith("# INC-1 · Checkout errors", md);
         Assert.Contains("\\| pipes", md);
+    }
+
+    [Fact]
+    public async Task ALongTimeline_IsWrittenAsItIsRead_EveryEntryInTimeOrder_HiddenOnesForThoseWhoMayEditIt()
+    {
+        // More entries than a page of either store, so the export crosses pages; one of them hidden.
+        var alice = Actor.Console("alice");
+        var incident = await Send(new DeclareIncident(alice, "Queue backlog", "SEV3"));
+        for (var i = 0; i < 1_201; i++)
+        {
+            await Send(new AddTimelineEntry(alice, incident.Number, $"note {i:D4}"));
+        }
+
+        var hidden = await Send(new AddTimelineEntry(alice, incident.Number, "pasted a secret"));
+        await Send(new EditTimelineEntry(Actor.Console("facilitator"), incident.Number, hidden.EntryId, Hidden: true));
+        var path = $"/api/incidents/{incident.Number}/timeline";
+
+        var json = await GetAsync($"{path}?format=json", token: null, consoleUser: "facilitator", HttpCompletionOption.ResponseHeadersRead);
+        var csv = await (await GetAsync($"{path}?format=csv", token: null, consoleUser: "facilitator")).Content.ReadAsStringAsync();
+        var md = await (await GetAsync($"{path}?format=md", token: null, consoleUser: "facilitator")).Content.ReadAsStringAsync();
+        var bobs = JsonNode.Parse(await (await GetAsync($"{path}?format=json", token: null, consoleUser: "bob")).Content.ReadAsStringAsync())!;
+
+        // Written as it is read: the length is not known when the response starts.
+        Assert.Null(json.Content.Headers.ContentLength);
+        var entries = JsonNode.Parse(await json.Content.ReadAsStringAsync())!["timeline"]!.AsArray();
+        var notes = entries.Select(e => e!["text"]!.GetValue<string>()).Where(t => t.StartsWith("note ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(0, 1_201).Select(i => $"note {i:D4}"), notes);
+        Assert.Contains(entries, e => e!["text"]!.GetValue<string>() == "pasted a secret" && e["hidden"]!.GetValue<bool>());
+        Assert.Equal("alice", entries[1]!["author"]!["name"]!.GetValue<string>());
+        Assert.Equal(entries.Count + 1, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        var rows = md.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(entries.Count + 1, rows.Count); // and the header's
+        Assert.Contains("note 1200", rows.Last(r => r.Contains("note ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(entries.Count - 1, bobs["timeline"]!.AsArray().Count);
+        Assert.DoesNotContain(bobs["timeline"]!.AsArray(), e => e!["text"]!.GetValue<string>() == "pasted a secret");
     }
 
     [Fact]

@@ -46,13 +46,10 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace, IncidentPe
         keys.AddRange(incident.Roles.SelectMany(r => new[] { r.PersonKey, r.AssignedBy }));
         keys.AddRange(incident.Members.Select(m => m.PersonKey));
         keys.AddRange(incident.ActionItems.SelectMany(a => new[] { a.OwnerKey, a.CreatedBy }));
-        keys.AddRange(timeline.Select(t => t.AuthorKey));
+        keys.AddRange(TimelineEntryView.PeopleOf(timeline));
         keys.AddRange(incident.Resolutions.Select(r => r.ByKey));
         keys.AddRange(incident.ReviewNotes.Select(n => n.AuthorKey));
-        keys.AddRange(timeline.Where(t => t.Kind == TimelineKind.RoleAssigned).SelectMany(t => new[] { t.Before, t.After }));
         var names = await People.NamesAsync(workspace.People, keys, cancellationToken);
-
-        string? NameOrValue(string? value) => value is not null && names.TryGetValue(value, out var n) ? n : value;
 
         var summary = workspace.Summary(incident, names);
         var roleOrder = workspace.Incidents.RoleNames.ToList();
@@ -77,10 +74,7 @@ internal sealed class GetIncidentHandler(IncidentWorkspace workspace, IncidentPe
             incident.Members.Where(m => m.Active).Select(m => m.PersonKey).Distinct().Select(k => People.View(k, names)).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList(),
             incident.ActionItems.OrderBy(a => a.Id)
                 .Select(a => ActionItems.ActionItemViews.Of(a, names)).ToList(),
-            timeline.Select(t => new TimelineEntryView(t.Id, t.Kind, t.OccurredAt, People.View(t.AuthorKey, names), t.Text,
-                t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.Before) : t.Before,
-                t.Kind == TimelineKind.RoleAssigned ? NameOrValue(t.After) : t.After,
-                t.Link, t.Hidden, t.MergedFromNumber) { Key = incident.IsKeyMoment(t) }).ToList(),
+            timeline.Select(t => TimelineEntryView.Of(t, incident, names)).ToList(),
             incident.Channels.Select(c => new ChannelView(c.Platform, c.ChannelId, c.Name)).ToList())
         {
             Resolutions = incident.Resolutions.Select(r => new ResolutionView(r.At, People.View(r.ByKey, names), r.Summary)).ToList(),
