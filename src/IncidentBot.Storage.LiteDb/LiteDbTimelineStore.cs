@@ -35,6 +35,8 @@ internal sealed class LiteDbTimelineStore(LiteDbDatabase database) : ITimelineSt
         for (var start = 0; start < order.Length; start += PageSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // The ids as a parameter: written into the expression they would make a new one each page, which LiteDB
+            // compiles (a dynamic method each) and keeps for good — 300 MB and 35 s over 100,000 entries.
             var end = Math.Min(start + PageSize, order.Length);
             var ids = new BsonArray();
             for (var i = start; i < end; i++)
@@ -42,10 +44,10 @@ internal sealed class LiteDbTimelineStore(LiteDbDatabase database) : ITimelineSt
                 ids.Add(order[i].Id);
             }
 
-            var page = database.Timeline.Find(Query.In("_id", ids)).ToDictionary(e => e.Id);
+            var page = database.Timeline.Find(LiteDbExpressions.Get("_id IN @0", ids)).ToDictionary(e => e.Id);
             for (var i = start; i < end; i++)
             {
-                // Gone since the order was read: an export reads what is there.
+                // One deleted since the order was read is left out: an export reads what is there.
                 if (page.TryGetValue(order[i].Id, out var entry))
                 {
                     yield return entry;
