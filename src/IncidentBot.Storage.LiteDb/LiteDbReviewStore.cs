@@ -10,7 +10,8 @@ internal sealed class LiteDbReviewStore(LiteDbDatabase database, LiteDbWriter wr
     {
         cancellationToken.ThrowIfCancellationRequested();
         var (revision, freezeCheckedUpTo) = ReviewCalendar.State(database);
-        var sessions = database.Sessions.Find(Query.GTE("_id", ReviewCalendar.SessionId(fromUtc)))
+        // The time as a parameter: LiteDB compiles and keeps every expression text, and this one is asked from "now".
+        var sessions = database.Sessions.Find(LiteDbExpressions.Get("_id >= @0", ReviewCalendar.SessionId(fromUtc)))
             .Select(doc => database.Mapper.ToObject<ReviewSession>(doc))
             .OrderBy(s => s.StartUtc)
             .ToList();
