@@ -31,7 +31,7 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
     {
         await using var command = dataSource.CreateCommand(ListSql);
         command.Parameters.AddBigint("incident_id", incidentId);
-        return await ReadAllAsync<TimelineEntry>(command, cancellationToken);
+        return await ReadAllAsync(command, Entry, cancellationToken);
     }
 
     /// <summary>Each page on a connection of its own, given back before the entries are consumed: a slow reader of a long export holds none.</summary>
@@ -41,18 +41,17 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
         var afterId = long.MinValue;
         while (true)
         {
-            var page = new List<TimelineEntry>(PageSize);
+            List<TimelineEntry> page;
             await using (var command = dataSource.CreateCommand(PageSql))
             {
                 command.Parameters.AddBigint("incident_id", incidentId).AddTime("after_at", afterAt).AddBigint("after_id", afterId).AddInt("take", PageSize);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                page = await ReadAllAsync(command, reader =>
                 {
-                    page.Add(Entry(reader));
                     // The column's own value, not the body's: the body keeps ticks the column rounds to microseconds.
                     afterAt = reader.GetDateTime(3);
                     afterId = reader.GetInt64(0);
-                }
+                    return Entry(reader);
+                }, cancellationToken);
             }
 
             foreach (var entry in page)
@@ -71,7 +70,7 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
     {
         await using var command = dataSource.CreateCommand(FindSql);
         command.Parameters.AddBigint("incident_id", incidentId).AddBigint("id", entryId);
-        return (await ReadAllAsync<TimelineEntry>(command, cancellationToken)).FirstOrDefault();
+        return (await ReadAllAsync(command, Entry, cancellationToken)).FirstOrDefault();
     }
 
     public async Task<long?> FindCapturedAsync(long incidentId, string externalId, CancellationToken cancellationToken)
@@ -85,36 +84,35 @@ internal sealed class PostgresTimelineStore(NpgsqlDataSource dataSource) : ITime
     {
         await using var command = dataSource.CreateCommand(EditsSql);
         command.Parameters.AddBigint("incident_id", incidentId);
-        return await ReadAllAsync<TimelineEdit>(command, cancellationToken);
+        return await ReadAllAsync(command, Edit, cancellationToken);
     }
 
-    /// <summary>Rows of (id, incident_id, body); the columns are the truth for the ids.</summary>
-    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (typeof(T) == typeof(TimelineEntry))
-            {
-                rows.Add((T)(object)Entry(reader));
-                continue;
-            }
-
-            var edit = PostgresJson.Deserialize<TimelineEdit>(reader.GetString(2));
-            edit.Id = reader.GetInt64(0);
-            edit.IncidentId = reader.GetInt64(1);
-            rows.Add((T)(object)edit);
+            rows.Add(read(reader));
         }
 
         return rows;
     }
 
+    /// <summary>A row of (id, incident_id, body, …); the columns are the truth for the ids.</summary>
     private static TimelineEntry Entry(NpgsqlDataReader reader)
     {
         var entry = PostgresJson.Deserialize<TimelineEntry>(reader.GetString(2));
         entry.Id = reader.GetInt64(0);
         entry.IncidentId = reader.GetInt64(1);
         return entry;
+    }
+
+    private static TimelineEdit Edit(NpgsqlDataReader reader)
+    {
+        var edit = PostgresJson.Deserialize<TimelineEdit>(reader.GetString(2));
+        edit.Id = reader.GetInt64(0);
+        edit.IncidentId = reader.GetInt64(1);
+        return edit;
     }
 }

@@ -143,7 +143,7 @@ public static class ExportEndpoints
 
     private const string CsvHeader = "time_utc,kind,author,author_id,text,link,hidden\r\n";
 
-    internal static string CsvLine(TimelineEntryView e) =>
+    private static string CsvLine(TimelineEntryView e) =>
         string.Join(',', [
             e.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Cell(TimelineLabels.Of(e.Kind)), Cell(e.Author.Name), Cell(e.Author.Key),
             Cell(e.Describe()), Cell(e.Link), e.Hidden ? "true" : "false"]) + "\r\n";
@@ -160,11 +160,11 @@ public static class ExportEndpoints
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
     }
 
-    internal static string MarkdownHeader(IncidentSummary s, TimeZoneInfo zone) =>
+    private static string MarkdownHeader(IncidentSummary s, TimeZoneInfo zone) =>
         string.Create(CultureInfo.InvariantCulture, $"# {s.Reference} · {Md(s.Title)}\n\n{s.Severity} · {s.Status.ToWord()} · times in {zone.Id}\n\n") +
         "| When | Who | What |\n|---|---|---|\n";
 
-    internal static string MarkdownLine(TimelineEntryView e, TimeZoneInfo zone)
+    private static string MarkdownLine(TimelineEntryView e, TimeZoneInfo zone)
     {
         var when = TimeZoneInfo.ConvertTimeFromUtc(e.OccurredAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var what = $"{TimelineLabels.Of(e.Kind)}: {Md(e.Describe())}" + (e.Hidden ? " *(hidden)*" : string.Empty);
