@@ -19,7 +19,6 @@ public static class LiteDbStorage
         try
         {
             var pending = new PendingWorkIndex();
-            pending.Load(database.Work.Find(x => x.Status == WorkStatus.Pending));
             var writer = new LiteDbWriter(database.Db, clock, logger);
             var work = new WorkItemWriter(database.Work, pending);
             var incidents = new LiteDbIncidentStore(database, writer);

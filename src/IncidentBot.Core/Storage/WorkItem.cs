@@ -75,6 +75,9 @@ public sealed class WorkItem
 
     /// <summary>The span that queued the item (W3C <c>traceparent</c>): its run continues that trace.</summary>
     public string? TraceParent { get; set; }
+
+    /// <summary>A copy whose changes do not reach this item (every field is a value or a string).</summary>
+    public WorkItem Copy() => (WorkItem)MemberwiseClone();
 }
 
 /// <summary>How a claimed item that did not complete goes back into the queue.</summary>
