@@ -425,5 +425,14 @@ public class IncidentStoreTests
         Assert.Equal(("slack", "C0INC1", "inc-1-first", "T0TEAM", first.Id), (channel.Platform, channel.ChannelId, channel.Name, channel.TenantId, channel.IncidentId));
         AssertUtc(s.Now, channel.CreatedAt, nameof(IncidentChannel.CreatedAt));
         Assert.Equal("teams", Assert.Single((await s.Store.Incidents.FindByIdAsync(second.Id, None))!.Channels).Platform);
+
+        // The same answers from a store opened afresh on the same data.
+        await s.ReopenAsync();
+        Assert.Equal(1, await s.Store.Incidents.NumberByChannelAsync("slack", "C0INC1", None));
+        Assert.Equal(2, await s.Store.Incidents.NumberByChannelAsync("teams", "C0INC1", None));
+        Assert.Null(await s.Store.Incidents.NumberByChannelAsync("slack", "C0NOPE", None));
+        Assert.False(await s.Store.Incidents.LinkChannelAsync(Channel(first, "teams", "C0INC1"), None));
+        Assert.True(await s.Store.Incidents.LinkChannelAsync(Channel(second, "slack", "C0INC2"), None));
+        Assert.Equal(2, await s.Store.Incidents.NumberByChannelAsync("slack", "C0INC2", None));
     }
 }
