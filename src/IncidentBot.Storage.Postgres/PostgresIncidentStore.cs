@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -10,6 +11,9 @@ namespace IncidentBot.Storage.Postgres;
 /// <summary>Incident documents, found by number, id, channel or a filtered page; loaded with their channels.</summary>
 internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource, TimeProvider clock) : IIncidentStore
 {
+    /// <summary>Incident channels remembered at most (a few per incident); beyond it a lookup asks the database.</summary>
+    private const int ChannelsRemembered = 100_000;
+
     private const string NextIdSql = "SELECT nextval('incident_ids')";
 
     private const string ByNumberSql = "SELECT " + IncidentDocuments.Columns + " FROM incidents WHERE number = @number";
@@ -158,11 +162,34 @@ internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource,
         return new IncidentPage(items, total);
     }
 
+    /// <summary>
+    /// The incident numbers of the channels found so far. Every event in an incident channel asks, and it was one of an
+    /// event's five round trips. A linked channel belongs to its incident for good (its row is only ever inserted) and an
+    /// incident keeps its number, so an answer found stays true on every replica; a channel not (yet) linked is asked
+    /// each time, as another replica may link it.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Platform, string ChannelId), int> _numberByChannel = new();
+
     public async Task<int?> NumberByChannelAsync(string platform, string channelId, CancellationToken cancellationToken)
     {
+        if (_numberByChannel.TryGetValue((platform, channelId), out var known))
+        {
+            return known;
+        }
+
         await using var command = dataSource.CreateCommand(NumberByChannelSql);
         command.Parameters.AddText("platform", platform).AddText("channel_id", channelId);
-        return await command.ExecuteScalarAsync(cancellationToken) is int number ? number : null;
+        if (await command.ExecuteScalarAsync(cancellationToken) is not int number)
+        {
+            return null;
+        }
+
+        if (_numberByChannel.Count < ChannelsRemembered)
+        {
+            _numberByChannel[(platform, channelId)] = number;
+        }
+
+        return number;
     }
 
     public async Task<string?> ChannelIdAsync(long incidentId, string platform, CancellationToken cancellationToken)

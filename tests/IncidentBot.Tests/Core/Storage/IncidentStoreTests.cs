@@ -432,6 +432,7 @@ public class IncidentStoreTests
         Assert.Equal(2, await s.Store.Incidents.NumberByChannelAsync("teams", "C0INC1", None));
         Assert.Null(await s.Store.Incidents.NumberByChannelAsync("slack", "C0NOPE", None));
         Assert.False(await s.Store.Incidents.LinkChannelAsync(Channel(first, "teams", "C0INC1"), None));
+        Assert.Null(await s.Store.Incidents.NumberByChannelAsync("slack", "C0INC2", None)); // not linked yet: not remembered as such
         Assert.True(await s.Store.Incidents.LinkChannelAsync(Channel(second, "slack", "C0INC2"), None));
         Assert.Equal(2, await s.Store.Incidents.NumberByChannelAsync("slack", "C0INC2", None));
     }
