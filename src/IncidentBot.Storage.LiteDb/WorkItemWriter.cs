@@ -346,11 +346,17 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
     private void Keep(WorkItem item) => Keep(_pendingItems, item);
 
+    /// <summary>Records an item's committed state: kept if pending (and there is room), else forgotten.</summary>
     private static void Keep(Dictionary<long, WorkItem> kept, WorkItem item)
     {
-        if (item.Status == WorkStatus.Pending && (item.LeaseOwner is not null || kept.Count < PendingItemsKept))
+        if (item.Status == WorkStatus.Pending && (item.LeaseOwner is not null || kept.Count < PendingItemsKept || kept.ContainsKey(item.Id)))
         {
             kept[item.Id] = item;
+        }
+        else
+        {
+            // A transaction that wrote the item more than once applies each state in turn: the last one decides.
+            kept.Remove(item.Id);
         }
     }
 

@@ -66,6 +66,27 @@ public sealed class LiteDbPendingItemsTests : IDisposable
     }
 
     [Fact]
+    public async Task AnItemWrittenTwiceInOneTransaction_IsKeptAsItWasWrittenLast()
+    {
+        // A timed check that runs schedules its successor under its own key (it gives the key up, still running) and
+        // completes, in one change.
+        await _writer.RunAsync(scope => { _work.Enqueue(scope, Item("check", uniqueKey: "nudges:1")); return 0; }, CancellationToken.None);
+        var running = Assert.Single(await _writer.RunAsync(scope => _work.Claim(scope, Topic, "owner-a", Now, Lease, 10), CancellationToken.None));
+        await _writer.RunAsync(scope =>
+        {
+            _work.Enqueue(scope, Item("next check", uniqueKey: "nudges:1"));
+            _work.Complete(scope, new WorkCompletion(running.Id, "owner-a"));
+            return 0;
+        }, CancellationToken.None);
+
+        Assert.False(await _writer.RunAsync(scope => _work.TryComplete(scope, new WorkCompletion(running.Id, "owner-a")), CancellationToken.None));
+        _clock.Advance(Lease * 2);
+        var next = Assert.Single(await _writer.RunAsync(scope => _work.Claim(scope, Topic, "owner-b", Now, Lease, 10), CancellationToken.None));
+        Assert.Equal("next check", next.Payload);
+        Assert.Equal(WorkStatus.Done, _database.Work.FindById(running.Id).Status);
+    }
+
+    [Fact]
     public async Task TheItemsAClaimReturns_AreTheCallers_ChangingThemChangesNothingStored()
     {
         await _writer.RunAsync(scope => _work.Accept(scope, Item("command")), CancellationToken.None);
