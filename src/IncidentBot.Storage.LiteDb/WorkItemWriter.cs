@@ -11,8 +11,11 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 {
     public const int MaxErrorLength = 2000;
 
-    /// <summary>Pending items kept whole beyond the running ones (see <see cref="_pendingItems"/>): ~5 s of a 2,000/s backlog.</summary>
-    public const int PendingItemsKept = 10_000;
+    /// <summary>
+    /// Pending items kept whole beyond the running ones (see <see cref="_pendingItems"/>): 2 s of a 2,000/s backlog, a
+    /// few megabytes; a deeper backlog's claims read the rest from the file.
+    /// </summary>
+    public const int PendingItemsKept = 4_096;
 
     /// <summary>
     /// Pending items as last committed, by id, so a claim and a completion change the item without reading it back:
