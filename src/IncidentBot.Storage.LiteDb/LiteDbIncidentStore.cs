@@ -13,25 +13,23 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     private long _lastId;
 
     /// <summary>
-    /// Each incident channel's incident and its number, by platform and channel. Every command and event in a channel
-    /// asks which incident it belongs to, and the two LiteDB queries that answered were a tenth of the bot's work per
-    /// command. Channels are only ever added, by <see cref="LinkChannelAsync"/> on the writer thread of the one process
-    /// that owns the file, and an incident keeps its number: so the map is exact, loaded at open and added to as each link
-    /// commits.
+    /// Each incident channel's incident, by platform and channel. Every command and event in a channel asks which
+    /// incident it belongs to, and the two LiteDB queries that answered were a tenth of the bot's work per command.
+    /// Channels are only ever added, by <see cref="LinkChannelAsync"/> on the writer thread of the one process that owns
+    /// the file: so the map is exact, loaded at open (channels are small documents) and added to as each link commits.
     /// </summary>
-    private readonly ConcurrentDictionary<(string Platform, string ChannelId), LinkedChannel> _channels;
+    private readonly ConcurrentDictionary<(string Platform, string ChannelId), long> _incidentByChannel;
+
+    /// <summary>Incident numbers by incident id, read once when first asked for: an incident keeps its number.</summary>
+    private readonly ConcurrentDictionary<long, int> _numberById = new();
 
     public LiteDbIncidentStore(LiteDbDatabase database, LiteDbWriter writer)
     {
         _database = database;
         _writer = writer;
         _lastId = database.Incidents.Find(Query.All(Query.Descending), limit: 1).FirstOrDefault()?["_id"].AsInt64 ?? 0;
-        var numbers = database.Incidents.Query()
-            .Select(LiteDbExpressions.Get($"{{ id: $._id, number: $.{IncidentDocument.Number} }}"))
-            .ToDocuments()
-            .ToDictionary(d => d["id"].AsInt64, d => NumberIn(d["number"]));
-        _channels = new ConcurrentDictionary<(string, string), LinkedChannel>(database.Channels.FindAll().Select(c =>
-            KeyValuePair.Create((c.Platform, c.ChannelId), new LinkedChannel(c.IncidentId, numbers.GetValueOrDefault(c.IncidentId)))));
+        _incidentByChannel = new ConcurrentDictionary<(string, string), long>(
+            database.Channels.FindAll().Select(c => KeyValuePair.Create((c.Platform, c.ChannelId), c.IncidentId)));
     }
 
     public Task<long> NewIncidentIdAsync(CancellationToken cancellationToken) => Task.FromResult(Interlocked.Increment(ref _lastId));
@@ -88,7 +86,23 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     public Task<int?> NumberByChannelAsync(string platform, string channelId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_channels.TryGetValue((platform, channelId), out var linked) ? linked.Number : null);
+        if (!_incidentByChannel.TryGetValue((platform, channelId), out var incidentId))
+        {
+            return Task.FromResult<int?>(null);
+        }
+
+        if (_numberById.TryGetValue(incidentId, out var known))
+        {
+            return Task.FromResult<int?>(known);
+        }
+
+        if (_database.Incidents.FindById(incidentId)?[IncidentDocument.Number] is not { IsInt32: true } number)
+        {
+            return Task.FromResult<int?>(null);
+        }
+
+        _numberById[incidentId] = number.AsInt32;
+        return Task.FromResult<int?>(number.AsInt32);
     }
 
     public Task<string?> ChannelIdAsync(long incidentId, string platform, CancellationToken cancellationToken)
@@ -100,9 +114,9 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
     public Task<bool> LinkChannelAsync(IncidentChannel channel, CancellationToken cancellationToken) =>
         _writer.RunAsync(scope =>
         {
-            if (_channels.TryGetValue((channel.Platform, channel.ChannelId), out var existing))
+            if (_incidentByChannel.TryGetValue((channel.Platform, channel.ChannelId), out var linkedTo))
             {
-                return existing.IncidentId == channel.IncidentId;
+                return linkedTo == channel.IncidentId;
             }
 
             if (channel.CreatedAt == default)
@@ -112,13 +126,11 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
 
             channel.Id = 0;
             _database.Channels.Insert(channel);
-            var linked = new LinkedChannel(channel.IncidentId, NumberIn(_database.Incidents.FindById(channel.IncidentId)?[IncidentDocument.Number]));
             var key = (channel.Platform, channel.ChannelId);
-            scope.AfterCommit(() => _channels[key] = linked);
+            var incidentId = channel.IncidentId;
+            scope.AfterCommit(() => _incidentByChannel[key] = incidentId);
             return true;
         }, cancellationToken);
-
-    private static int? NumberIn(BsonValue? number) => number is { IsInt32: true } ? number.AsInt32 : null;
 
     /// <summary>The query's filters; run it at once, on this thread (see <see cref="LiteDbExpressions"/>).</summary>
     private ILiteQueryable<BsonDocument> Filter(IncidentQuery query)
@@ -189,6 +201,4 @@ internal sealed class LiteDbIncidentStore : IIncidentStore
         incident.Channels = _database.Channels.Find(x => x.IncidentId == incident.Id).OrderBy(c => c.Id).ToList();
         return incident;
     }
-
-    private sealed record LinkedChannel(long IncidentId, int? Number);
 }
