@@ -57,6 +57,14 @@ internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource,
     private const string LinkedSql =
         "SELECT id, incident_id FROM incident_channels WHERE platform = @platform AND channel_id = @channel_id";
 
+    /// <summary>
+    /// The incident numbers of the channels found so far. Every event in an incident channel asks, and it was one of an
+    /// event's five round trips. A linked channel belongs to its incident for good (its row is only ever inserted) and an
+    /// incident keeps its number, so an answer found stays true on every replica; a channel not (yet) linked is asked
+    /// each time, as another replica may link it.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Platform, string ChannelId), int> _numberByChannel = new();
+
     private static readonly string[] ClosedStatuses =
         Enum.GetValues<IncidentStatus>().Where(s => s.IsClosed()).Select(s => s.ToString()).ToArray();
 
@@ -161,14 +169,6 @@ internal sealed partial class PostgresIncidentStore(NpgsqlDataSource dataSource,
 
         return new IncidentPage(items, total);
     }
-
-    /// <summary>
-    /// The incident numbers of the channels found so far. Every event in an incident channel asks, and it was one of an
-    /// event's five round trips. A linked channel belongs to its incident for good (its row is only ever inserted) and an
-    /// incident keeps its number, so an answer found stays true on every replica; a channel not (yet) linked is asked
-    /// each time, as another replica may link it.
-    /// </summary>
-    private readonly ConcurrentDictionary<(string Platform, string ChannelId), int> _numberByChannel = new();
 
     public async Task<int?> NumberByChannelAsync(string platform, string channelId, CancellationToken cancellationToken)
     {
