@@ -226,8 +226,8 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
 
         // Done when the bot has applied as many deliveries as were acked (its own counter, cheap to read every 100 ms);
         // then the rows are counted. Polling the 30,000-entry timeline itself added its own second to the time.
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (await InboxRunsDoneAsync(http) - runsBefore < sent.Ok && DateTime.UtcNow < deadline)
+        var patience = TimeSpan.FromSeconds(seconds + 120);
+        while (await InboxRunsDoneAsync(http) - runsBefore < sent.Ok && Stopwatch.GetElapsedTime(started) < patience)
         {
             await Task.Delay(100);
         }
