@@ -2,6 +2,7 @@ using IncidentBot.Core.Domain;
 using IncidentBot.Core.Reviews;
 using IncidentBot.Core.Storage;
 using LiteDB;
+using LiteDB.Engine;
 
 namespace IncidentBot.Storage.LiteDb;
 
@@ -9,11 +10,13 @@ namespace IncidentBot.Storage.LiteDb;
 internal sealed class LiteDbDatabase : IDisposable
 {
     private readonly LiteDbFileLock _lock;
+    private readonly LiteDbLogFile _log;
 
-    private LiteDbDatabase(string path, LiteDbFileLock fileLock, LiteDatabase db)
+    private LiteDbDatabase(string path, LiteDbFileLock fileLock, LiteDbLogFile log, LiteDatabase db)
     {
         Path = path;
         _lock = fileLock;
+        _log = log;
         Db = db;
         Mapper = db.Mapper;
         Incidents = db.GetCollection(LiteDbSchema.Incidents);
@@ -62,23 +65,18 @@ internal sealed class LiteDbDatabase : IDisposable
         }
 
         var fileLock = LiteDbFileLock.Acquire(path);
+        LiteDbLogFile? log = null;
         LiteDatabase? db = null;
         try
         {
             // LiteDB takes a collation only when it creates the file (an existing one with another fails to open).
-            var connection = new ConnectionString { Filename = path, Connection = ConnectionType.Direct };
-            if (!File.Exists(path) || new FileInfo(path).Length == 0)
-            {
-                connection.Collation = LiteDbSchema.Collation;
-            }
-
-            db = new LiteDatabase(connection, LiteDbMapper.Create());
+            var collation = !File.Exists(path) || new FileInfo(path).Length == 0 ? LiteDbSchema.Collation : null;
+            (log, db) = OpenEngine(path, collation);
             if (db.Collation.SortOptions != LiteDbSchema.Collation.SortOptions)
             {
-                db.Dispose();
-                db = null;
+                Close(ref log, ref db);
                 LiteDbSchema.CopyWithCollation(path);
-                db = new LiteDatabase(connection, LiteDbMapper.Create());
+                (log, db) = OpenEngine(path, collation: null);
             }
 
             if (!db.UtcDate)
@@ -87,17 +85,51 @@ internal sealed class LiteDbDatabase : IDisposable
             }
 
             LiteDbSchema.Upgrade(db);
-            var database = new LiteDbDatabase(path, fileLock, db);
+            var database = new LiteDbDatabase(path, fileLock, log, db);
             database.ReleaseLeases();
+            database.FlushLogToDisk();
             return database;
         }
         catch
         {
-            db?.Dispose();
+            Close(ref log, ref db);
             fileLock.Dispose();
             throw;
         }
     }
+
+    /// <summary>
+    /// LiteDB opens the data file (and its sort buffers' file) by name as before; the log it is given as a stream, so
+    /// that <see cref="FlushLogToDisk"/> can reach it.
+    /// </summary>
+    private static (LiteDbLogFile Log, LiteDatabase Db) OpenEngine(string path, Collation? collation)
+    {
+        var log = LiteDbLogFile.Open(path);
+        try
+        {
+            var engine = new LiteEngine(new EngineSettings { Filename = path, LogStream = log.Stream, Collation = collation });
+            return (log, new LiteDatabase(engine, LiteDbMapper.Create(), disposeOnClose: true));
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+    }
+
+    private static void Close(ref LiteDbLogFile? log, ref LiteDatabase? db)
+    {
+        db?.Dispose();
+        db = null;
+        log?.Dispose();
+        log = null;
+    }
+
+    /// <summary>
+    /// Puts every committed page on disk. LiteDB's commit hands its pages to the operating system and returns; only
+    /// this makes them survive a power cut or a crash of the machine, so no write is reported stored before it.
+    /// </summary>
+    public void FlushLogToDisk() => _log.FlushToDisk();
 
     /// <summary>This process owns the file, so leases left by a stopped one are void: its work is taken over at once.</summary>
     private void ReleaseLeases()
@@ -122,6 +154,7 @@ internal sealed class LiteDbDatabase : IDisposable
     public void Dispose()
     {
         Db.Dispose();
+        _log.Dispose();
         _lock.Dispose();
     }
 }

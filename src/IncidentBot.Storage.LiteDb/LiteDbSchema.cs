@@ -139,8 +139,7 @@ internal static class LiteDbSchema
     private static void DeleteWithLog(string file)
     {
         File.Delete(file);
-        File.Delete(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file) ?? string.Empty,
-            System.IO.Path.GetFileNameWithoutExtension(file) + "-log" + System.IO.Path.GetExtension(file)));
+        File.Delete(LiteDbLogFile.PathOf(file));
     }
 
     /// <summary>Listing what is open must not read every incident ever declared.</summary>

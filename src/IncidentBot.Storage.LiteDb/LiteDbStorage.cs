@@ -19,7 +19,7 @@ public static class LiteDbStorage
         try
         {
             var pending = new PendingWorkIndex();
-            var writer = new LiteDbWriter(database.Db, clock, logger);
+            var writer = new LiteDbWriter(database.Db, database.FlushLogToDisk, clock, logger);
             var work = new WorkItemWriter(database.Work, pending);
             var incidents = new LiteDbIncidentStore(database, writer);
             var changes = new IncidentChangeBroadcast();

@@ -8,21 +8,24 @@ namespace IncidentBot.Storage.LiteDb;
 /// <summary>
 /// The one writer: a dedicated thread that runs every write in a synchronous transaction, one writer at a time.
 /// Groupable requests (queue accepts) that are waiting together share one transaction, so a burst of deliveries
-/// costs one commit per batch instead of one per delivery; each caller's task completes only after that commit.
+/// costs one commit per batch instead of one per delivery; each caller's task completes only after that commit and
+/// the flush of the log to disk that follows every batch.
 /// </summary>
 internal sealed class LiteDbWriter : IDisposable
 {
     private const int MaxBatch = 256;
 
     private readonly LiteDatabase _db;
+    private readonly Action _flushLogToDisk;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly BlockingCollection<WriteRequest> _requests = [];
     private readonly Thread _thread;
 
-    public LiteDbWriter(LiteDatabase db, TimeProvider clock, ILogger logger)
+    public LiteDbWriter(LiteDatabase db, Action flushLogToDisk, TimeProvider clock, ILogger logger)
     {
         _db = db;
+        _flushLogToDisk = flushLogToDisk;
         _clock = clock;
         _logger = logger;
         _thread = new Thread(Loop) { IsBackground = true, Name = "LiteDB writer" };
@@ -61,10 +64,12 @@ internal sealed class LiteDbWriter : IDisposable
     {
         var batch = new List<WriteRequest>(MaxBatch);
         var group = new List<WriteRequest>(MaxBatch);
+        var committed = new List<WriteRequest>(MaxBatch);
         foreach (var first in _requests.GetConsumingEnumerable())
         {
             batch.Clear();
             group.Clear();
+            committed.Clear();
             batch.Add(first);
             while (batch.Count < MaxBatch && _requests.TryTake(out var next))
             {
@@ -81,24 +86,26 @@ internal sealed class LiteDbWriter : IDisposable
 
             if (group.Count > 1)
             {
-                RunGroup(group);
+                RunGroup(group, committed);
             }
             else if (group.Count == 1)
             {
-                RunAlone(group[0]);
+                RunAlone(group[0], committed);
             }
 
             foreach (var request in batch)
             {
                 if (!request.Groupable)
                 {
-                    RunAlone(request);
+                    RunAlone(request, committed);
                 }
             }
+
+            Succeed(committed);
         }
     }
 
-    private void RunGroup(List<WriteRequest> group)
+    private void RunGroup(List<WriteRequest> group, List<WriteRequest> committed)
     {
         WriteScope scope;
         try
@@ -119,16 +126,16 @@ internal sealed class LiteDbWriter : IDisposable
                 "A grouped LiteDB write of {Count} requests failed; running them one by one", group.Count);
             foreach (var request in group)
             {
-                RunAlone(request);
+                RunAlone(request, committed);
             }
 
             return;
         }
 
-        Complete(scope, group);
+        Committed(scope, group, committed);
     }
 
-    private void RunAlone(WriteRequest request)
+    private void RunAlone(WriteRequest request, List<WriteRequest> committed)
     {
         WriteScope scope;
         try
@@ -141,10 +148,14 @@ internal sealed class LiteDbWriter : IDisposable
             return;
         }
 
-        Complete(scope, [request]);
+        Committed(scope, [request], committed);
     }
 
-    private static void Complete(WriteScope scope, List<WriteRequest> requests)
+    /// <summary>
+    /// Applies the transaction's effects on memory at once, so the next transaction sees them; its requests wait for
+    /// the batch's flush (<see cref="Succeed"/>).
+    /// </summary>
+    private static void Committed(WriteScope scope, List<WriteRequest> requests, List<WriteRequest> committed)
     {
         try
         {
@@ -160,7 +171,35 @@ internal sealed class LiteDbWriter : IDisposable
             return;
         }
 
-        foreach (var request in requests)
+        committed.AddRange(requests);
+    }
+
+    /// <summary>One flush of the log for every transaction of the batch, then their callers hear they are stored.</summary>
+    private void Succeed(List<WriteRequest> committed)
+    {
+        if (committed.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _flushLogToDisk();
+        }
+        catch (Exception e)
+        {
+            // Committed in LiteDB but perhaps not on disk: nobody may be told it is stored (a sender will retry, and
+            // finds what did survive).
+            _logger.LogError(e, "Flushing the LiteDB log to disk failed; {Count} writes are reported failed", committed.Count);
+            foreach (var request in committed)
+            {
+                request.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var request in committed)
         {
             request.Succeed();
         }

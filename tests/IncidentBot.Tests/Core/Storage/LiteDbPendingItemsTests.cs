@@ -24,7 +24,7 @@ public sealed class LiteDbPendingItemsTests : IDisposable
     public LiteDbPendingItemsTests()
     {
         _database = LiteDbDatabase.Open(Path.Combine(_folder, "bot.litedb"), _clock);
-        _writer = new LiteDbWriter(_database.Db, _clock, NullLogger.Instance);
+        _writer = new LiteDbWriter(_database.Db, _database.FlushLogToDisk, _clock, NullLogger.Instance);
         _work = new WorkItemWriter(_database.Work, new PendingWorkIndex());
     }
 
