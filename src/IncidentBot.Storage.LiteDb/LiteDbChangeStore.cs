@@ -24,7 +24,7 @@ internal sealed class LiteDbChangeStore(LiteDbDatabase database, LiteDbWriter wr
             // Most runs change nothing but their own item (a command that only answers): those completions are many
             // and independent, so they share the accepts' group commit instead of taking one commit each.
             var completion = change.Completes!;
-            if (!await writer.RunGroupedAsync(scope => work.TryComplete(scope, completion), cancellationToken))
+            if (!await writer.RunGroupedAsync(scope => work.TryComplete(scope, completion), cancellationToken, waitForDisk: false))
             {
                 throw WorkItemWriter.LeaseLost(completion);
             }
@@ -34,11 +34,13 @@ internal sealed class LiteDbChangeStore(LiteDbDatabase database, LiteDbWriter wr
 
         // Grouped with the other writes waiting: a busy incident's captures each commit alone otherwise, and the
         // commits were most of the writer's time. A conflict fails the group, and each of its writes runs again alone.
+        // A run's change is lost to a power cut only with its completion, and then the run runs again: its runner
+        // need not wait for the disk (see LiteDbWriter.RunAsync); a change from a person's request must.
         await writer.RunGroupedAsync(scope =>
         {
             Apply(scope, change);
             return true;
-        }, cancellationToken);
+        }, cancellationToken, waitForDisk: change.Completes is null);
         feed.Publish(IncidentChangeBroadcast.IncidentsOf(change));
     }
 

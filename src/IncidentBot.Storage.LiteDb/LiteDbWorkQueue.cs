@@ -8,26 +8,28 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
 {
     private const int PurgeChunk = 500;
 
-    /// <summary>On the ack path: grouped with the other accepts waiting, durable when the task completes.</summary>
+    /// <summary>On the ack path: grouped with the other accepts waiting, on disk when the task completes.</summary>
     public Task<bool> AcceptAsync(WorkItem item, CancellationToken cancellationToken) =>
         writer.RunGroupedAsync(scope => work.Accept(scope, item), cancellationToken);
 
     /// <summary>
     /// Nothing runnable in the index means nothing to claim: answered without queueing an empty transaction behind the
     /// accepts. (The index takes a commit's items before its writer's task completes, so work that woke a loop is seen.)
+    /// Claims, renewals and retries are the queue's bookkeeping: a power cut that loses one only makes work run again
+    /// (or sooner), so they do not wait for the disk (see <see cref="LiteDbWriter.RunAsync{T}"/>).
     /// </summary>
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max,
         CancellationToken cancellationToken) =>
         pending.SelectRunnable(topic, now, max).Count == 0
             ? []
-            : await writer.RunAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken);
+            : await writer.RunAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken, waitForDisk: false);
 
     public async Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until,
         CancellationToken cancellationToken) =>
-        ids.Count == 0 ? [] : await writer.RunAsync(scope => work.Renew(scope, owner, ids, until), cancellationToken);
+        ids.Count == 0 ? [] : await writer.RunAsync(scope => work.Renew(scope, owner, ids, until), cancellationToken, waitForDisk: false);
 
     public Task<bool> RetryAsync(WorkRetry retry, CancellationToken cancellationToken) =>
-        writer.RunAsync(scope => work.Retry(scope, retry), cancellationToken);
+        writer.RunAsync(scope => work.Retry(scope, retry), cancellationToken, waitForDisk: false);
 
     public Task<WorkItem?> FindAsync(long id, CancellationToken cancellationToken)
     {

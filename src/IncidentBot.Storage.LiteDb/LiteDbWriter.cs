@@ -8,8 +8,8 @@ namespace IncidentBot.Storage.LiteDb;
 /// <summary>
 /// The one writer: a dedicated thread that runs every write in a synchronous transaction, one writer at a time.
 /// Groupable requests (queue accepts) that are waiting together share one transaction, so a burst of deliveries
-/// costs one commit per batch instead of one per delivery; each caller's task completes only after that commit and
-/// the flush of the log to disk that follows every batch.
+/// costs one commit per batch instead of one per delivery. A caller hears of its write once the log is flushed to disk
+/// after it: a thread of its own flushes once for every batch committed meanwhile, while the writer goes on.
 /// </summary>
 internal sealed class LiteDbWriter : IDisposable
 {
@@ -20,7 +20,9 @@ internal sealed class LiteDbWriter : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly BlockingCollection<WriteRequest> _requests = [];
+    private readonly BlockingCollection<List<WriteRequest>> _committed = [];
     private readonly Thread _thread;
+    private readonly Thread _flusher;
 
     public LiteDbWriter(LiteDatabase db, Action flushLogToDisk, TimeProvider clock, ILogger logger)
     {
@@ -29,21 +31,30 @@ internal sealed class LiteDbWriter : IDisposable
         _clock = clock;
         _logger = logger;
         _thread = new Thread(Loop) { IsBackground = true, Name = "LiteDB writer" };
+        _flusher = new Thread(Flush) { IsBackground = true, Name = "LiteDB log flusher" };
         _thread.Start();
+        _flusher.Start();
     }
 
-    /// <summary>Runs <paramref name="work"/> in a transaction of its own; its exception rolls everything back.</summary>
-    public Task<T> RunAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken) =>
-        Enqueue(new WriteRequest<T>(work, groupable: false), cancellationToken);
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own; its exception rolls everything back. The task completes
+    /// once the transaction is on disk (the log flushed after it), or, with <paramref name="waitForDisk"/> false, at
+    /// commit: for the work queue's bookkeeping (claims, completions), whose loss in a power cut only makes work run
+    /// again, as a crash does. What must not happen twice waits: Slack and Teams posts write down their attempt first
+    /// (ADR 8), and that flush covers every commit before it, the bookkeeping included.
+    /// </summary>
+    public Task<T> RunAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken, bool waitForDisk = true) =>
+        Enqueue(new WriteRequest<T>(work, groupable: false, waitForDisk), cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction shared with the other groupable requests waiting, after those
     /// queued before it (it sees their writes). A throw rolls the shared transaction back and makes each request of the
     /// batch run again alone, so a request that may throw must write nothing outside the transaction and set its
-    /// caller's objects only as it commits (<see cref="WriteScope.AfterCommit"/>).
+    /// caller's objects only as it commits (<see cref="WriteScope.AfterCommit"/>). On disk as with
+    /// <see cref="RunAsync{T}"/>.
     /// </summary>
-    public Task<T> RunGroupedAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken) =>
-        Enqueue(new WriteRequest<T>(work, groupable: true), cancellationToken);
+    public Task<T> RunGroupedAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken, bool waitForDisk = true) =>
+        Enqueue(new WriteRequest<T>(work, groupable: true, waitForDisk), cancellationToken);
 
     private Task<T> Enqueue<T>(WriteRequest<T> request, CancellationToken cancellationToken)
     {
@@ -64,18 +75,17 @@ internal sealed class LiteDbWriter : IDisposable
     {
         var batch = new List<WriteRequest>(MaxBatch);
         var group = new List<WriteRequest>(MaxBatch);
-        var committed = new List<WriteRequest>(MaxBatch);
         foreach (var first in _requests.GetConsumingEnumerable())
         {
             batch.Clear();
             group.Clear();
-            committed.Clear();
             batch.Add(first);
             while (batch.Count < MaxBatch && _requests.TryTake(out var next))
             {
                 batch.Add(next);
             }
 
+            var committed = new List<WriteRequest>(batch.Count);
             foreach (var request in batch)
             {
                 if (request.Groupable)
@@ -101,8 +111,13 @@ internal sealed class LiteDbWriter : IDisposable
                 }
             }
 
-            Succeed(committed);
+            if (committed.Count > 0)
+            {
+                _committed.Add(committed);
+            }
         }
+
+        _committed.CompleteAdding();
     }
 
     private void RunGroup(List<WriteRequest> group, List<WriteRequest> committed)
@@ -153,7 +168,7 @@ internal sealed class LiteDbWriter : IDisposable
 
     /// <summary>
     /// Applies the transaction's effects on memory at once, so the next transaction sees them; its requests wait for
-    /// the batch's flush (<see cref="Succeed"/>).
+    /// the flush of the log that follows (<see cref="Flush"/>), unless they need not.
     /// </summary>
     private static void Committed(WriteScope scope, List<WriteRequest> requests, List<WriteRequest> committed)
     {
@@ -171,37 +186,50 @@ internal sealed class LiteDbWriter : IDisposable
             return;
         }
 
-        committed.AddRange(requests);
+        foreach (var request in requests)
+        {
+            if (request.WaitForDisk)
+            {
+                committed.Add(request);
+            }
+            else
+            {
+                request.Succeed();
+            }
+        }
     }
 
-    /// <summary>One flush of the log for every transaction of the batch, then their callers hear they are stored.</summary>
-    private void Succeed(List<WriteRequest> committed)
+    /// <summary>
+    /// Flushes the log for every batch committed since the last flush, then their callers hear they are stored. It runs
+    /// beside the writer, which goes on with the next batch meanwhile: LiteDB's commit has handed its pages to the
+    /// operating system by the time a batch gets here, so a flush begun afterwards covers them.
+    /// </summary>
+    private void Flush()
     {
-        if (committed.Count == 0)
+        var batches = new List<List<WriteRequest>>();
+        foreach (var first in _committed.GetConsumingEnumerable())
         {
-            return;
-        }
-
-        try
-        {
-            _flushLogToDisk();
-        }
-        catch (Exception e)
-        {
-            // Committed in LiteDB but perhaps not on disk: nobody may be told it is stored (a sender will retry, and
-            // finds what did survive).
-            _logger.LogError(e, "Flushing the LiteDB log to disk failed; {Count} writes are reported failed", committed.Count);
-            foreach (var request in committed)
+            batches.Clear();
+            batches.Add(first);
+            while (_committed.TryTake(out var next))
             {
-                request.Fail(e);
+                batches.Add(next);
             }
 
-            return;
-        }
+            try
+            {
+                _flushLogToDisk();
+            }
+            catch (Exception e)
+            {
+                // Committed in LiteDB but perhaps not on disk: nobody may be told it is stored (a sender will retry,
+                // and finds what did survive).
+                _logger.LogError(e, "Flushing the LiteDB log to disk failed; {Count} writes are reported failed", batches.Sum(b => b.Count));
+                batches.ForEach(batch => batch.ForEach(request => request.Fail(e)));
+                continue;
+            }
 
-        foreach (var request in committed)
-        {
-            request.Succeed();
+            batches.ForEach(batch => batch.ForEach(request => request.Succeed()));
         }
     }
 
@@ -216,23 +244,26 @@ internal sealed class LiteDbWriter : IDisposable
     public void Dispose()
     {
         _requests.CompleteAdding();
-        if (Thread.CurrentThread != _thread)
+        if (Thread.CurrentThread != _thread && Thread.CurrentThread != _flusher)
         {
             _thread.Join();
+            _flusher.Join();
         }
 
         _requests.Dispose();
+        _committed.Dispose();
     }
 
-    private abstract class WriteRequest(bool groupable)
+    private abstract class WriteRequest(bool groupable, bool waitForDisk)
     {
         public bool Groupable { get; } = groupable;
+        public bool WaitForDisk { get; } = waitForDisk;
         public abstract void Apply(WriteScope scope);
         public abstract void Succeed();
         public abstract void Fail(Exception error);
     }
 
-    private sealed class WriteRequest<T>(Func<WriteScope, T> work, bool groupable) : WriteRequest(groupable)
+    private sealed class WriteRequest<T>(Func<WriteScope, T> work, bool groupable, bool waitForDisk) : WriteRequest(groupable, waitForDisk)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;

@@ -89,6 +89,49 @@ public sealed class LiteDbDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task TheQueuesBookkeeping_DoesNotWaitForTheFlush_TheNextAcceptDoes()
+    {
+        var changes = new LiteDbChangeStore(_database, _writer, _work, new IncidentChangeBroadcast());
+        var first = Item("command 1", "slack:trigger:1");
+        await _writer.RunGroupedAsync(scope => _work.Accept(scope, first), CancellationToken.None);
+        var flushes = _flush.Count;
+        _flush.Hold();
+
+        // Lost in a power cut, a claim or a completion only makes the run run (again): the runner goes on at once.
+        var claimed = await _writer.RunAsync(scope => _work.Claim(scope, "inbox.slack", "owner-a", Now, TimeSpan.FromMinutes(1), 1),
+            CancellationToken.None, waitForDisk: false).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(first.Id, Assert.Single(claimed).Id);
+        await changes.CommitAsync(new StoreChange { Completes = new WorkCompletion(first.Id, "owner-a") }, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(WorkStatus.Done, _database.Work.FindById(first.Id).Status);
+        Assert.Equal(flushes, _flush.Count);
+
+        var accept = _writer.RunGroupedAsync(scope => _work.Accept(scope, Item("command 2", "slack:trigger:2")), CancellationToken.None);
+        _flush.WaitUntilAsked();
+        Assert.False(accept.IsCompleted);
+
+        _flush.Release();
+        Assert.True(await accept);
+        Assert.Equal(flushes + 1, _flush.Count);
+    }
+
+    [Fact]
+    public async Task AChangeNotFromARun_WaitsForTheFlush()
+    {
+        var changes = new LiteDbChangeStore(_database, _writer, _work, new IncidentChangeBroadcast());
+        _flush.Hold();
+
+        var change = new StoreChange();
+        change.Enqueued.Add(Item("reminder", "reminder:1"));
+        var commit = changes.CommitAsync(change, CancellationToken.None);
+
+        _flush.WaitUntilAsked();
+        Assert.False(commit.IsCompleted);
+        _flush.Release();
+        await commit;
+    }
+
+    [Fact]
     public async Task TheLogOfAProcessThatDied_IsReplayedAtTheNextOpen()
     {
         for (var i = 1; i <= 3; i++)
@@ -109,9 +152,11 @@ public sealed class LiteDbDurabilityTests : IDisposable
         Assert.False(File.Exists(Path.Combine(copy, "bot-log.litedb")), "a clean close checkpoints the log and removes it");
     }
 
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
     private WorkItem Item(string payload, string uniqueKey) => new()
     {
-        Topic = "inbox.slack", Key = "slack:C1", Kind = "command", Payload = payload, UniqueKey = uniqueKey, DueAt = _clock.GetUtcNow().UtcDateTime,
+        Topic = "inbox.slack", Key = "slack:C1", Kind = "command", Payload = payload, UniqueKey = uniqueKey, DueAt = Now,
     };
 
     public void Dispose()
