@@ -93,7 +93,7 @@ public sealed class WorkDispatcher : BackgroundService
             foreach (var runner in _runners)
             {
                 var claimed = await _queue.ClaimAsync(runner.Topic.Name, Owner, Now, _options.Value.LeaseDuration, ParallelismOf(runner), cancellationToken);
-                round.AddRange(claimed.Select(item => RunOneAsync(runner, item, cancellationToken)));
+                round.AddRange(NotRunningHere(claimed).Select(item => RunOneAsync(runner, item, cancellationToken)));
             }
 
             if (round.Count == 0)
@@ -124,7 +124,7 @@ public sealed class WorkDispatcher : BackgroundService
                 try
                 {
                     var claimed = await _queue.ClaimAsync(topic, Owner, Now, _options.Value.LeaseDuration, free, stoppingToken);
-                    foreach (var item in claimed)
+                    foreach (var item in NotRunningHere(claimed))
                     {
                         // Registered before it starts: a run that finishes at once must still free its slot.
                         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -176,13 +176,36 @@ public sealed class WorkDispatcher : BackgroundService
         await Task.WhenAll(runs.Values);
     }
 
+    /// <summary>
+    /// Leaves out the claimed items this process is running already. A lease lapses mid-run when the clock steps past
+    /// it before a renewal (the host's clock set forward, the process paused); the item is then claimable, and a claim
+    /// by this process only renews it: starting it again would do its work twice at once, a reply sent twice.
+    /// </summary>
+    private IEnumerable<WorkItem> NotRunningHere(IReadOnlyList<WorkItem> claimed)
+    {
+        foreach (var item in claimed)
+        {
+            if (_running.ContainsKey(item.Id))
+            {
+                _logger.LogWarning("{Item} was claimed again while it runs here (its lease lapsed before it was renewed); not started twice", Describe(item));
+                continue;
+            }
+
+            yield return item;
+        }
+    }
+
     private async Task RunOneAsync(IWorkRunner runner, WorkItem item, CancellationToken stoppingToken)
     {
         // Two sources, so that a lease lost just as the host stops is still known as lost: a lost item is not ours
         // to give back, whatever the stopping token says by the time the run unwinds.
         using var lostLease = new CancellationTokenSource();
         using var lease = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lostLease.Token);
-        _running[item.Id] = lostLease;
+        if (!_running.TryAdd(item.Id, lostLease))
+        {
+            return; // claimed by the drain and a topic's loop at once, each after the other's check: one run is enough
+        }
+
         using var span = WorkTrace.StartRun(item);
         _metrics.Started(item, Now);
         var outcome = "done";
@@ -247,7 +270,7 @@ public sealed class WorkDispatcher : BackgroundService
         }
         finally
         {
-            _running.TryRemove(item.Id, out _);
+            _running.TryRemove(new KeyValuePair<long, CancellationTokenSource>(item.Id, lostLease));
             _metrics.Ended(item.Topic, outcome);
         }
     }

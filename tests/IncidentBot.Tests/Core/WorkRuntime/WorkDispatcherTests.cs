@@ -144,6 +144,38 @@ public class WorkDispatcherTests
         Assert.Equal(1, (await FindAsync(core, item)).Attempts);
     }
 
+    /// <summary>
+    /// The clock steps past a running item's lease before any renewal could run (the host's clock is set forward, the
+    /// process is paused): the lease has lapsed, so the item is claimable again, and this process claims it. It is
+    /// still running here, so it is not started a second time; the first run completes it. (Found as a response_url
+    /// reply sent twice.)
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ItemStillRunningHere_WhenItsLapsedLeaseIsClaimedAgain_IsNotStartedTwice(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var executor = new RecordingExecutor { Behaviour = _ => Interlocked.Increment(ref calls) == 1 ? release.Task : Task.CompletedTask };
+        await using var core = await StartAsync(db, executor, new() { ["Outbox:LeaseDuration"] = "00:00:30" });
+        var item = await QueueAsync(core, executor, new RefreshStatusCard(1));
+
+        // Driven by DrainAsync alone: no renewal loop runs, so nothing extends the lease between the step and the claim.
+        var first = core.Work.DrainAsync(None);
+        await TestTime.UntilAsync(() => !executor.Started.IsEmpty, "the executor was called");
+        core.Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, await core.Work.DrainAsync(None));
+        Assert.Single(executor.Started);
+
+        release.SetResult();
+        Assert.Equal(1, await first);
+        Assert.Single(executor.Started);
+        Assert.Single(executor.Ran);
+        Assert.Equal(WorkStatus.Done, (await FindAsync(core, item)).Status);
+    }
+
     /// <summary>A process shutting down mid-call gives the item back at once, so the next process need not wait out the lease.</summary>
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
