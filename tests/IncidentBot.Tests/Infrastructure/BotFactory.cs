@@ -27,6 +27,11 @@ public sealed class BotFactory(
     {
         builder.UseEnvironment(environment);
         builder.UseSetting("Storage:Path", _databaseFile);
+
+        // Tests move the fake clock by minutes or weeks in one step while background loops run work; no renewal can
+        // run inside a step, so a real lease would lapse mid-run and the work would run again. Leases have their own
+        // tests (the work queue's and the dispatcher's, and the process tests); a test may still set its own.
+        builder.UseSetting("Outbox:LeaseDuration", "30.00:00:00");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

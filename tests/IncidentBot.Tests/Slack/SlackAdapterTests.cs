@@ -374,10 +374,17 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     private static string ReactionEvent(string fixture, string channel, string ts, string eventId, string emoji) =>
         SlackHarness.Placeholders(SlackHarness.Fixture(fixture), ("CHANNEL", channel), ("TS", ts), ("EVENT_ID", eventId), ("REACTION", emoji));
 
-    /// <summary>The published reaction events come from U123ABC456; here that person is in the incident's channel.</summary>
-    private async Task ReactorJoinsAsync(string channel) =>
-        Assert.Equal(HttpStatusCode.OK, (await _h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-member_joined_channel.json"),
+    /// <summary>
+    /// The published reaction events come from U123ABC456; here that person is in the incident's channel. Waits until
+    /// the bot knows it: a reaction is ordered with its message, not behind the channel's joins, so one sent at once
+    /// could be applied first and refused (only members mark key moments).
+    /// </summary>
+    private static async Task ReactorJoinsAsync(SlackHarness h, string channel)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-member_joined_channel.json"),
             ("USER", "U123ABC456"), ("CHANNEL", channel), ("EVENT_ID", "EvJoinReactor")))).StatusCode);
+        await TestTime.UntilAsync(async () => (await h.IncidentAsync(1)).Members.Any(m => m.Key == "slack:U123ABC456"), "the reactor is a member");
+    }
 
     /// <summary>
     /// A capture and its mark are two changes, and a background loop may hold the delivery when the harness settles:
@@ -390,7 +397,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     public async Task StarReaction_CapturesAndMarksAKeyMoment_AndTakingTheStarAwayUnmarksIt()
     {
         var (channel, _) = await DeclareAsync();
-        await ReactorJoinsAsync(channel.Id);
+        await ReactorJoinsAsync(_h, channel.Id);
         Slack.AddMessage(channel.Id, "1763370999.000200", "U0AUTHOR", "db primary failed over at 14:02");
 
         Assert.Equal(HttpStatusCode.OK, (await _h.EventAsync(ReactionEvent("event-reaction_added.json", channel.Id, "1763370999.000200", "EvStar1", "star"))).StatusCode);
@@ -411,7 +418,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
     public async Task OtherReactions_LeaveKeyMomentsAlone_AndThePushpinStillOnlyCaptures()
     {
         var (channel, _) = await DeclareAsync();
-        await ReactorJoinsAsync(channel.Id);
+        await ReactorJoinsAsync(_h, channel.Id);
         Slack.AddMessage(channel.Id, "1763370999.000200", "U0AUTHOR", "rollback started");
         Slack.AddMessage(channel.Id, "1763370999.000300", "U0AUTHOR", "error rate back to normal");
 
@@ -434,7 +441,7 @@ public sealed class SlackAdapterTests : IAsyncLifetime
         await h.CommandAsync("declare sev2 Checkout errors spike");
         await h.SettleAsync();
         var channel = Assert.Single((await h.IncidentAsync(1)).Channels, c => c.Platform == "slack").ChannelId;
-        await h.EventAsync(SlackHarness.Placeholders(SlackHarness.Fixture("event-member_joined_channel.json"), ("USER", "U123ABC456"), ("CHANNEL", channel), ("EVENT_ID", "EvJoin")));
+        await ReactorJoinsAsync(h, channel);
         h.Slack.AddMessage(channel, "1763370999.000200", "U0AUTHOR", "rollback started");
         h.Slack.AddMessage(channel, "1763370999.000300", "U0AUTHOR", "error rate back to normal");
 

@@ -97,9 +97,11 @@ public sealed class SlackSocketModeEndToEndTests : IAsyncLifetime
         // The published reaction events come from U123ABC456, who is in the incident's channel here.
         string Event(string fixture, string eventId, params (string Key, string Value)[] values) =>
             SlackHarness.Placeholders(SlackHarness.Fixture(fixture), [("CHANNEL", channel.Id), ("EVENT_ID", eventId), .. values]);
-        // Envelopes are dispatched side by side: the star is sent once the join is acked (and so stored).
+        // Envelopes are dispatched side by side, and a reaction is ordered with its message rather than behind the
+        // channel's joins: the star is sent once the join is applied, or it could be refused (only members mark).
         await socket.SendEnvelopeAsync("env-join", "events_api", Event("event-member_joined_channel.json", "EvSocketJoin", ("USER", "U123ABC456")));
         Assert.Equal("env-join", (await socket.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
+        await TestTime.UntilAsync(async () => (await _h.IncidentAsync(1)).Members.Any(m => m.Key == "slack:U123ABC456"), "the reactor is a member");
         await socket.SendEnvelopeAsync("env-star", "events_api", Event("event-reaction_added.json", "EvSocketStar", ("TS", "1763372000.000100"), ("REACTION", "star")));
         Assert.Equal("env-star", (await socket.ReceiveJsonAsync()).GetProperty("envelope_id").GetString());
         await _h.SettleAsync();
