@@ -212,14 +212,8 @@ public sealed class TrustTests
     [Fact]
     public void The_quick_start_profile_runs_in_development()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IncidentBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
         using var settings = System.Text.Json.JsonDocument.Parse(
-            File.ReadAllText(Path.Combine(dir!.FullName, "src", "IncidentBot", "Properties", "launchSettings.json")));
+            File.ReadAllText(Repository.PathOf("src", "IncidentBot", "Properties", "launchSettings.json")));
         var profile = settings.RootElement.GetProperty("profiles").GetProperty("IncidentBot");
 
         Assert.Equal("Development", profile.GetProperty("environmentVariables").GetProperty("ASPNETCORE_ENVIRONMENT").GetString());

@@ -1,4 +1,5 @@
 using IncidentBot.Slack.Blocks;
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Slack;
 
@@ -7,16 +8,7 @@ public class SlackManifestTests
 {
     public static TheoryData<string> Manifests => new() { "manifest.yml", "manifest.socket-mode.yml" };
 
-    private static string Read(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IncidentBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return File.ReadAllText(Path.Combine(dir!.FullName, "manifests", "slack", name));
-    }
+    private static string Read(string name) => File.ReadAllText(Repository.PathOf("manifests", "slack", name));
 
     [Theory]
     [MemberData(nameof(Manifests))]

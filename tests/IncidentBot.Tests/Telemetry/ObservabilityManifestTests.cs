@@ -9,19 +9,7 @@ namespace IncidentBot.Tests.Telemetry;
 [Collection(TelemetryCollection.Name)]
 public sealed partial class ObservabilityManifestTests
 {
-    private static readonly string Root = FindRoot();
-    private static readonly string Folder = Path.Combine(Root, "manifests", "observability");
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IncidentBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("The repository root (IncidentBot.sln) is not above the test's folder.");
-    }
+    private static readonly string Folder = Repository.PathOf("manifests", "observability");
 
     [SkippableFact]
     public void Rules_PassPromtoolsCheck_AndTheirUnitTests()
@@ -41,7 +29,7 @@ public sealed partial class ObservabilityManifestTests
         var alerts = AlertRunbook().Matches(File.ReadAllText(Path.Combine(Folder, "rules.yml"))).Select(m => m.Groups[1].Value).Distinct().ToList();
 
         Assert.NotEmpty(alerts);
-        Assert.All(alerts, runbook => Assert.True(File.Exists(Path.Combine(Root, runbook)), $"{runbook} is missing"));
+        Assert.All(alerts, runbook => Assert.True(File.Exists(Path.Combine(Repository.Root, runbook)), $"{runbook} is missing"));
     }
 
     [SkippableFact]

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using IncidentBot.Teams.Cards;
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Teams.Cards;
 
@@ -11,17 +12,7 @@ public class TeamsManifestTests
 {
     private const string Placeholder = "00000000-0000-0000-0000-000000000000";
 
-    private static string Folder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IncidentBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "manifests", "teams");
-    }
+    private static string Folder() => Repository.PathOf("manifests", "teams");
 
     private static JsonNode Manifest() => JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(), "manifest.json")))!;
 
