@@ -25,7 +25,9 @@ internal sealed class StandIn : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly ConcurrentQueue<Call> _calls = new();
     private readonly ConcurrentDictionary<string, long> _firstPostByChannel = new();
+    private readonly ConcurrentDictionary<string, byte> _replied = new(StringComparer.Ordinal);
     private long _replies;
+    private long _repeatedReplies;
     private long _lastReply;
     private long _ids;
     private long _teamsActivities;
@@ -42,10 +44,18 @@ internal sealed class StandIn : IAsyncDisposable
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/api/{method}", SlackAsync);
-        _app.MapPost("/respond/{id}", () =>
+        _app.MapPost("/respond/{id}", (string id) =>
         {
-            Interlocked.Increment(ref _replies);
-            Volatile.Write(ref _lastReply, Stopwatch.GetTimestamp());
+            if (_replied.TryAdd(id, 0))
+            {
+                Interlocked.Increment(ref _replies);
+                Volatile.Write(ref _lastReply, Stopwatch.GetTimestamp());
+            }
+            else
+            {
+                Interlocked.Increment(ref _repeatedReplies);
+            }
+
             return Results.Ok();
         });
         _app.MapPost("/teams/v3/conversations/{conversation}/activities/{id?}", TeamsPost);
@@ -67,7 +77,11 @@ internal sealed class StandIn : IAsyncDisposable
     /// <summary>How long each Slack Web API call takes to answer.</summary>
     public TimeSpan SlackDelay { get; set; }
 
+    /// <summary>Commands answered through their <c>response_url</c> since the last <see cref="Reset"/>, each once.</summary>
     public long Replies => Interlocked.Read(ref _replies);
+
+    /// <summary>Answers to a <c>response_url</c> already answered, over the stand-in's life (a reset does not clear it).</summary>
+    public long RepeatedReplies => Interlocked.Read(ref _repeatedReplies);
 
     public long LastReply => Volatile.Read(ref _lastReply);
 
@@ -84,6 +98,7 @@ internal sealed class StandIn : IAsyncDisposable
     {
         _calls.Clear();
         _firstPostByChannel.Clear();
+        _replied.Clear();
         Interlocked.Exchange(ref _replies, 0);
         Interlocked.Exchange(ref _teamsActivities, 0);
     }

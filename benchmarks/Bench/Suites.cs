@@ -22,6 +22,16 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
     // The published build, as the deployment manifests run it (ReadyToRun: precompiled, so the bot starts warmer).
     private string BotDll => Path.Combine(repo, "artifacts/bot/IncidentBot.dll");
 
+    /// <summary>
+    /// The runtime settings (<c>DOTNET_*</c>) the systemd unit gives the bot (the Dockerfile gives the same, a test sees
+    /// to it): the runtime reads them only from the environment, so the bot runs here as deployed.
+    /// </summary>
+    private IEnumerable<KeyValuePair<string, string>> DeployedRuntimeSettings =>
+        File.ReadLines(Path.Combine(repo, "manifests/deploy/incidentbot.service"))
+            .Where(line => line.StartsWith("Environment=DOTNET_", StringComparison.Ordinal))
+            .Select(line => line["Environment=".Length..].Split('=', 2))
+            .Select(pair => KeyValuePair.Create(pair[0], pair[1].Trim()));
+
     private string BenchDll => Path.Combine(repo, "benchmarks/Bench/bin/Release/net10.0/Bench.dll");
 
     /// <summary>Goals 1, 2 and 7: acks at peak and paced against Bolt and a bare Kestrel, keeping up, footprint.</summary>
@@ -76,7 +86,8 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
         Table.Add("ack p99 at peak", peak.P99Ms, "ms", "", null, "Bolt", boltPeak?.P99Ms);
         Table.Add("failed at peak", peak.Failed, "req", "0", peak.Failed == 0);
         Table.Add("processed after peak (applied + answered)", drained / drainSeconds, "cmd/s", "≥ 2,000/s", drained / drainSeconds >= 2000);
-        Table.Add("drain time of the peak run", drainSeconds, "s", $"{peak.Ok} acked, {drained} answered", drained == peak.Ok);
+        // Commands still in flight when wrk stops are stored and answered, but wrk does not count them as acked.
+        Table.Add("drain time of the peak run", drainSeconds, "s", $"{peak.Ok} acked, {drained} answered", drained >= peak.Ok);
 
         var pacedFile = Requests.SlashCommands("/slack/commands", Path.Combine(work, "bot-paced.txt"), 40_000, "list", standIn.BaseUrl);
         standIn.Reset();
@@ -102,6 +113,7 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
 
         var warmRss = bot.Memory().Peak;
         Table.Add("RSS peak with the warm peak too", warmRss, "MB", "≤ 300 MB", warmRss <= 300);
+        Table.Add("commands answered twice (all three runs)", standIn.RepeatedReplies, "cmd", "0", standIn.RepeatedReplies == 0);
     }
 
     /// <summary>
@@ -404,6 +416,11 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
             ["Teams__LoginBaseUrl"] = $"{standIn.BaseUrl}login/",
             ["Teams__OpenIdMetadataUrl"] = $"{standIn.BaseUrl}botframework/openid",
         };
+        foreach (var (setting, value) in DeployedRuntimeSettings)
+        {
+            environment[setting] = value;
+        }
+
         if (postgresDatabase is null)
         {
             environment["Storage__Path"] = Path.Combine(work, $"{name}-{port}.litedb");
