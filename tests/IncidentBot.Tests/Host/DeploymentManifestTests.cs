@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using IncidentBot.Tests.Infrastructure;
 
@@ -10,15 +11,16 @@ namespace IncidentBot.Tests.Host;
 public sealed partial class DeploymentManifestTests
 {
     [Fact]
-    public void TheSystemdUnitAndTheImage_RunTheRuntimeAlike_PromotingHotCodeWithoutDelay()
+    public void TheSystemdUnitAndTheImage_RunTheRuntimeAlike_PromotingHotCodeSoonerThanByDefault()
     {
         var unit = Settings(SystemdLine(), Repository.PathOf("manifests", "deploy", "incidentbot.service"));
         var image = Settings(DockerfileLine(), Repository.PathOf("manifests", "deploy", "Dockerfile"));
         var kubernetes = Settings(KubernetesLine(), Repository.PathOf("manifests", "deploy", "kubernetes.yaml"));
 
         // Under a steady load the runtime kept postponing its recompilation of hot code (every method called for the
-        // first time restarts a 100 ms wait), so a restarted bot ran its first seconds on start-up quality code.
-        Assert.Equal("0", unit.GetValueOrDefault("DOTNET_TC_CallCountingDelayMs"));
+        // first time restarts its 100 ms wait), so a restarted bot ran its first seconds on start-up quality code.
+        Assert.True(unit.TryGetValue("DOTNET_TC_CallCountingDelayMs", out var delay) && int.Parse(delay, CultureInfo.InvariantCulture) < 100,
+            $"DOTNET_TC_CallCountingDelayMs is {delay ?? "not set"} in the systemd unit; below the runtime's 100 ms, please");
         Assert.Equal(unit, image);
         Assert.All(kubernetes, setting => Assert.Equal(image.GetValueOrDefault(setting.Key), setting.Value));
     }
