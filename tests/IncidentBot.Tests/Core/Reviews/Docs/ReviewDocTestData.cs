@@ -1,6 +1,7 @@
 using IncidentBot.Core.Domain;
 using IncidentBot.Core.Features;
 using IncidentBot.Core.Reviews.Docs;
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Core.Reviews.Docs;
 
@@ -108,18 +109,6 @@ internal static class ReviewDocTestData
         return (markdown[..at], markdown[at..]);
     }
 
-    /// <summary>The repository file at <paramref name="relativePath"/>, found by walking up from the test binaries.</summary>
-    public static string RepoFile(string relativePath)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relativePath);
-            if (File.Exists(candidate))
-            {
-                return File.ReadAllText(candidate);
-            }
-        }
-
-        throw new FileNotFoundException($"{relativePath} not found above {AppContext.BaseDirectory}");
-    }
+    /// <summary>The text of the repository file at <paramref name="relativePath"/>.</summary>
+    public static string RepoFile(string relativePath) => File.ReadAllText(Repository.PathOf(relativePath));
 }
