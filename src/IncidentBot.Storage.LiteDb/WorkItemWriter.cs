@@ -136,7 +136,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     public bool TryComplete(WriteScope scope, WorkCompletion completion)
     {
         var item = Read(completion.Id);
-        if (item is not { Status: WorkStatus.Pending } || item.LeaseOwner != completion.Owner || !(item.LeaseUntil >= scope.Now))
+        if (item is not { Status: WorkStatus.Pending } || item.LeaseOwner != completion.Owner)
         {
             return false;
         }
@@ -192,7 +192,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         var lost = new List<long>();
         foreach (var id in ids)
         {
-            if (Read(id) is { Status: WorkStatus.Pending } item && item.LeaseOwner == owner && item.LeaseUntil >= scope.Now)
+            if (Read(id) is { Status: WorkStatus.Pending } item && item.LeaseOwner == owner)
             {
                 item.LeaseUntil = until;
                 work.Update(item);
@@ -209,7 +209,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
     public bool Retry(WriteScope scope, WorkRetry retry)
     {
-        if (Read(retry.Id) is not { Status: WorkStatus.Pending } item || item.LeaseOwner != retry.Owner || !(item.LeaseUntil >= scope.Now))
+        if (Read(retry.Id) is not { Status: WorkStatus.Pending } item || item.LeaseOwner != retry.Owner)
         {
             return false;
         }

@@ -55,7 +55,7 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
 
     private const string CompleteSql =
         "UPDATE work_items SET status = 1, result = @result, completed_at = @now, lease_owner = NULL, lease_until = NULL " +
-        "WHERE id = @id AND status = 0 AND lease_owner = @owner AND lease_until >= @now RETURNING id";
+        "WHERE id = @id AND status = 0 AND lease_owner = @owner RETURNING id";
 
     public async Task CommitAsync(StoreChange change, CancellationToken cancellationToken)
     {

@@ -112,18 +112,18 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
 
     private const string RenewSql =
         "UPDATE work_items SET lease_until = @until " +
-        "WHERE id = ANY(@ids) AND status = 0 AND lease_owner = @owner AND lease_until >= @now RETURNING id";
+        "WHERE id = ANY(@ids) AND status = 0 AND lease_owner = @owner RETURNING id";
 
     private const string RetrySql =
         "UPDATE work_items SET due_at = @due_at, holds_key = @holds_key, last_error = @last_error, " +
         "attempts = CASE WHEN @counts THEN attempts ELSE GREATEST(attempts - 1, 0) END, " +
         "lease_owner = NULL, lease_until = NULL " +
-        "WHERE id = @id AND status = 0 AND lease_owner = @owner AND lease_until >= @now RETURNING id";
+        "WHERE id = @id AND status = 0 AND lease_owner = @owner RETURNING id";
 
     private const string ParkSql =
         "UPDATE work_items SET status = 2, completed_at = @now, last_error = @last_error, holds_key = false, " +
         "lease_owner = NULL, lease_until = NULL " +
-        "WHERE id = @id AND status = 0 AND lease_owner = @owner AND lease_until >= @now RETURNING id";
+        "WHERE id = @id AND status = 0 AND lease_owner = @owner RETURNING id";
 
     private const string FindSql = "SELECT " + WorkItemRows.Columns + " FROM work_items WHERE id = @id";
 
@@ -229,8 +229,7 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         await using var command = dataSource.CreateCommand(RenewSql);
         command.Parameters.AddBigintArray("ids", ids)
             .AddText("owner", owner)
-            .AddTime("until", until)
-            .AddTime("now", PostgresTime.Now(clock));
+            .AddTime("until", until);
         var held = new HashSet<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -244,13 +243,15 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
     public async Task<bool> RetryAsync(WorkRetry retry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(retry);
-        var now = PostgresTime.Now(clock);
         await using var command = dataSource.CreateCommand(retry.Park ? ParkSql : RetrySql);
         command.Parameters.AddBigint("id", retry.Id)
             .AddText("owner", retry.Owner)
-            .AddTime("now", now)
             .AddText("last_error", WorkItemRows.Clip(retry.Reason, WorkItemRows.MaxError));
-        if (!retry.Park)
+        if (retry.Park)
+        {
+            command.Parameters.AddTime("now", PostgresTime.Now(clock));
+        }
+        else
         {
             command.Parameters.AddTime("due_at", retry.DueAt)
                 .AddBool("holds_key", retry.HoldsKey)

@@ -71,6 +71,11 @@ public sealed class WorkItem
     public string? Result { get; set; }
     public DateTime? CompletedAt { get; set; }
     public string? LeaseOwner { get; set; }
+
+    /// <summary>
+    /// Until then no one else may claim the item. Past it, others may; until one does, the item is still
+    /// <see cref="LeaseOwner"/>'s to renew, complete or give back (its run may have outlived a clock step or a pause).
+    /// </summary>
     public DateTime? LeaseUntil { get; set; }
 
     /// <summary>The span that queued the item (W3C <c>traceparent</c>): its run continues that trace.</summary>
@@ -116,7 +121,10 @@ public interface IWorkQueueStore
     /// </summary>
     Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max, CancellationToken cancellationToken);
 
-    /// <summary>Extends the leases <paramref name="owner"/> still holds; returns the ids it no longer holds.</summary>
+    /// <summary>
+    /// Extends the leases <paramref name="owner"/> still holds, lapsed ones too while no one else has claimed them;
+    /// returns the ids it no longer holds.
+    /// </summary>
     Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until, CancellationToken cancellationToken);
 
     /// <summary>Puts a claimed item back (retry later, rate limited, shut down, or parked). False when the lease was lost.</summary>

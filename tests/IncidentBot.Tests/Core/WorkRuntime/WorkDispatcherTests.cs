@@ -62,8 +62,8 @@ public class WorkDispatcherTests
             Assert.Equal((WorkStatus.Pending, 1, "connection reset"), (failed.Status, failed.Attempts, failed.LastError));
             Assert.Equal(queuedAt + TimeSpan.FromSeconds(2), failed.DueAt, TimeSpan.FromMilliseconds(1));
 
-            // The clock stops once the retry starts: a minute's step past its 30 s lease would let the loop claim it
-            // again while it runs (a third start, seen on a loaded machine).
+            // A minute a step: on a loaded machine a step can come while the retry runs, past its 30 s lease; the lease
+            // is still its own, so it runs once (RunningItem_WhoseLeaseLapsedUntaken_IsRenewedAndRunsOnce).
             await core.Clock.AdvanceUntilAsync(TimeSpan.FromMinutes(1), () => Task.FromResult(executor.Started.Count >= 2), "the retry started");
             await TestTime.UntilAsync(async () => (await FindAsync(core, item)).Status == WorkStatus.Done, "the retry ran");
         }
@@ -174,6 +174,42 @@ public class WorkDispatcherTests
         Assert.Single(executor.Started);
         Assert.Single(executor.Ran);
         Assert.Equal(WorkStatus.Done, (await FindAsync(core, item)).Status);
+    }
+
+    /// <summary>
+    /// The clock steps several leases forward while an item runs, and the renewal comes before any claim: the lease
+    /// has lapsed but nobody else took it, so the renewal keeps it and the run goes on to complete it, once. (Found as
+    /// a retry started a third time on a loaded machine: the renewal cancelled its own lapsed run and it ran again.)
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task RunningItem_WhoseLeaseLapsedUntaken_IsRenewedAndRunsOnce(string provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var executor = new RecordingExecutor { Behaviour = _ => Interlocked.Increment(ref calls) == 1 ? release.Task : Task.CompletedTask };
+        // Polls an hour apart, so the renewal (every third of the lease) is the loop that meets the step first.
+        await using var core = await StartAsync(db, executor, new() { ["Outbox:LeaseDuration"] = "00:00:30", ["Outbox:PollInterval"] = "01:00:00" });
+        var item = await QueueAsync(core, executor, new RefreshStatusCard(1));
+
+        await using (await RunningAsync(core))
+        {
+            await TestTime.UntilAsync(() => !executor.Started.IsEmpty, "the executor was called");
+            core.Clock.Advance(Lease * 4);
+            var renewedTo = Now(core) + Lease;
+            await TestTime.UntilAsync(async () => executor.Started.Count > 1 || (await FindAsync(core, item)).LeaseUntil >= renewedTo - TimeSpan.FromMilliseconds(1),
+                "the lease was renewed, or the item started again");
+            Assert.Single(executor.Started);
+            var running = await FindAsync(core, item);
+            Assert.Equal((WorkStatus.Pending, WorkDispatcher.Owner), (running.Status, running.LeaseOwner));
+
+            release.SetResult();
+            await TestTime.UntilAsync(async () => (await FindAsync(core, item)).Status == WorkStatus.Done, "the released call completed its item");
+        }
+
+        Assert.Single(executor.Started);
+        Assert.Single(executor.Ran);
     }
 
     /// <summary>A process shutting down mid-call gives the item back at once, so the next process need not wait out the lease.</summary>
