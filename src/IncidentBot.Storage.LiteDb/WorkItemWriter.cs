@@ -87,6 +87,10 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
                 existing.Kind = item.Kind;
                 existing.Key = item.Key;
                 existing.TraceParent = item.TraceParent;
+
+                // A lapsed lease's owner may still be running the old payload: it must not settle the new one.
+                existing.LeaseOwner = null;
+                existing.LeaseUntil = null;
                 work.Update(existing);
                 Track(scope, existing);
                 var id = existing.Id;

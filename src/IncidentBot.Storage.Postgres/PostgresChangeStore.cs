@@ -34,7 +34,8 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
 
     /// <summary>Timed work named again: a pending item of that name that is not running takes the new schedule.</summary>
     private const string RescheduleSql =
-        "UPDATE work_items SET kind = @kind, key = @key, payload = @payload, incident_id = @incident_id, due_at = @due_at, trace_parent = @trace_parent " +
+        "UPDATE work_items SET kind = @kind, key = @key, payload = @payload, incident_id = @incident_id, due_at = @due_at, trace_parent = @trace_parent, " +
+        "lease_owner = NULL, lease_until = NULL " +
         "WHERE unique_key = @unique_key AND status = 0 AND (lease_until IS NULL OR lease_until < @now) RETURNING id";
 
     /// <summary>Otherwise the old item (running, or settled) gives up the name, and a new item takes it.</summary>
@@ -46,7 +47,7 @@ internal sealed class PostgresChangeStore(NpgsqlDataSource dataSource, TimeProvi
         "INSERT INTO work_items (" + WorkItemRows.InsertColumns + ") SELECT " + WorkItemRows.InsertValues +
         " WHERE NOT EXISTS (SELECT 1 FROM work_items WHERE unique_key = @unique_key) " +
         "ON CONFLICT (unique_key) DO UPDATE SET kind = excluded.kind, key = excluded.key, payload = excluded.payload, " +
-        "incident_id = excluded.incident_id, due_at = excluded.due_at, trace_parent = excluded.trace_parent " +
+        "incident_id = excluded.incident_id, due_at = excluded.due_at, trace_parent = excluded.trace_parent, lease_owner = NULL, lease_until = NULL " +
         "WHERE work_items.status = 0 AND (work_items.lease_until IS NULL OR work_items.lease_until < @now) RETURNING id";
 
     private const string CancelSql =

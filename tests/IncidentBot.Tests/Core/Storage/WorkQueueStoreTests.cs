@@ -573,6 +573,30 @@ public class WorkQueueStoreTests
         Assert.Equal(new[] { "freeze", "other archive" }, Names(await ClaimAsync(s)));
     }
 
+    /// <summary>
+    /// An item whose lease lapsed is rescheduled in place like any unclaimed item, and that takes it from its owner:
+    /// the owner's run, if it still goes on, has the old payload, so its completion must not settle the new one.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Enqueue_WithTheUniqueKeyOfAnItemWhoseLeaseLapsed_ReschedulesIt_AndItsOwnerLosesIt(string provider)
+    {
+        await using var s = await StoreSession.OpenAsync(provider);
+        await CommitAsync(s.Store, c => c.Enqueued.Add(Work("card v1", "incident:1", s.Now, uniqueKey: "card:1", kind: "card")));
+        var claimed = Assert.Single(await ClaimAsync(s, "owner-1", lease: TimeSpan.FromSeconds(30)));
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await CommitAsync(s.Store, c => c.Enqueued.Add(Work("card v2", "incident:1", s.Now, uniqueKey: "card:1", kind: "card")));
+
+        var rescheduled = await FindWorkAsync(s.Store, claimed.Id);
+        Assert.Equal((WorkStatus.Pending, "card v2", (string?)null, (DateTime?)null),
+            (rescheduled.Status, rescheduled.Payload, rescheduled.LeaseOwner, rescheduled.LeaseUntil));
+        var conflict = await Assert.ThrowsAsync<StoreConflictException>(() => CompleteAsync(s.Store, claimed, "owner-1", "v1 posted"));
+        Assert.Equal(StoreConflictKind.LeaseLost, conflict.Kind);
+        Assert.Equal(new[] { claimed.Id }, await s.Store.Queue.RenewAsync("owner-1", [claimed.Id], s.Now.AddSeconds(30), None));
+        Assert.Equal(new[] { "card v2" }, Names(await ClaimAsync(s, "owner-2")));
+    }
+
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Complete_ViaCommit_MarksTheItemDoneWithItsResult_WithTheChange(string provider)
