@@ -16,13 +16,14 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
     /// Nothing runnable in the index means nothing to claim: answered without queueing an empty transaction behind the
     /// accepts. (The index takes a commit's items before its writer's task completes, so work that woke a loop is seen.)
     /// Claims, renewals and retries are the queue's bookkeeping: a power cut that loses one only makes work run again
-    /// (or sooner), so they do not wait for the disk (see <see cref="LiteDbWriter.RunAsync{T}"/>).
+    /// (or sooner), so they do not wait for the disk (see <see cref="LiteDbWriter.RunAsync{T}"/>). A claim comes each
+    /// time a run finishes and frees its slot, so claims share the group commit with the completions and accepts waiting.
     /// </summary>
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max,
         CancellationToken cancellationToken) =>
         pending.SelectRunnable(topic, now, max).Count == 0
             ? []
-            : await writer.RunAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken, waitForDisk: false);
+            : await writer.RunGroupedFirstAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken, waitForDisk: false);
 
     public async Task<IReadOnlyList<long>> RenewAsync(string owner, IReadOnlyCollection<long> ids, DateTime until,
         CancellationToken cancellationToken) =>

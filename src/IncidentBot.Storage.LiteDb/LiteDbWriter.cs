@@ -7,8 +7,8 @@ namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
 /// The one writer: a dedicated thread that runs every write in a synchronous transaction, one writer at a time.
-/// Groupable requests (queue accepts) that are waiting together share one transaction, so a burst of deliveries
-/// costs one commit per batch instead of one per delivery. A caller hears of its write once the log is flushed to disk
+/// Groupable requests (queue accepts, claims and completions, incident changes) that are waiting together share one
+/// transaction, so a burst of deliveries costs one commit per batch instead of one per delivery. A caller hears of its write once the log is flushed to disk
 /// after it: a thread of its own flushes once for every batch committed meanwhile, while the writer goes on.
 /// </summary>
 internal sealed class LiteDbWriter : IDisposable
@@ -44,7 +44,7 @@ internal sealed class LiteDbWriter : IDisposable
     /// (ADR 8), and that flush covers every commit before it, the bookkeeping included.
     /// </summary>
     public Task<T> RunAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken, bool waitForDisk = true) =>
-        Enqueue(new WriteRequest<T>(work, groupable: false, waitForDisk), cancellationToken);
+        Enqueue(new WriteRequest<T>(work, WriteKind.Alone, waitForDisk), cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction shared with the other groupable requests waiting, after those
@@ -54,7 +54,15 @@ internal sealed class LiteDbWriter : IDisposable
     /// <see cref="RunAsync{T}"/>.
     /// </summary>
     public Task<T> RunGroupedAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken, bool waitForDisk = true) =>
-        Enqueue(new WriteRequest<T>(work, groupable: true, waitForDisk), cancellationToken);
+        Enqueue(new WriteRequest<T>(work, WriteKind.Grouped, waitForDisk), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunGroupedAsync{T}"/>, for work that reads state the writes apply to memory only as they commit (a
+    /// claim reads the pending-work index): it runs first in the shared transaction, one such request per transaction,
+    /// so it reads what is committed and nothing of its neighbours' writes.
+    /// </summary>
+    public Task<T> RunGroupedFirstAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken, bool waitForDisk = true) =>
+        Enqueue(new WriteRequest<T>(work, WriteKind.GroupedFirst, waitForDisk), cancellationToken);
 
     private Task<T> Enqueue<T>(WriteRequest<T> request, CancellationToken cancellationToken)
     {
@@ -86,9 +94,15 @@ internal sealed class LiteDbWriter : IDisposable
             }
 
             var committed = new List<WriteRequest>(batch.Count);
+            var leader = batch.FindIndex(r => r.Kind == WriteKind.GroupedFirst);
+            if (leader >= 0)
+            {
+                group.Add(batch[leader]);
+            }
+
             foreach (var request in batch)
             {
-                if (request.Groupable)
+                if (request.Kind == WriteKind.Grouped)
                 {
                     group.Add(request);
                 }
@@ -103,11 +117,12 @@ internal sealed class LiteDbWriter : IDisposable
                 RunAlone(group[0], committed);
             }
 
-            foreach (var request in batch)
+            // The rest alone, in order: another request that must run first in its transaction runs first in its own.
+            for (var i = 0; i < batch.Count; i++)
             {
-                if (!request.Groupable)
+                if (batch[i].Kind == WriteKind.Alone || (batch[i].Kind == WriteKind.GroupedFirst && i != leader))
                 {
-                    RunAlone(request, committed);
+                    RunAlone(batch[i], committed);
                 }
             }
 
@@ -254,16 +269,23 @@ internal sealed class LiteDbWriter : IDisposable
         _committed.Dispose();
     }
 
-    private abstract class WriteRequest(bool groupable, bool waitForDisk)
+    private enum WriteKind
     {
-        public bool Groupable { get; } = groupable;
+        Alone,
+        Grouped,
+        GroupedFirst,
+    }
+
+    private abstract class WriteRequest(WriteKind kind, bool waitForDisk)
+    {
+        public WriteKind Kind { get; } = kind;
         public bool WaitForDisk { get; } = waitForDisk;
         public abstract void Apply(WriteScope scope);
         public abstract void Succeed();
         public abstract void Fail(Exception error);
     }
 
-    private sealed class WriteRequest<T>(Func<WriteScope, T> work, bool groupable, bool waitForDisk) : WriteRequest(groupable, waitForDisk)
+    private sealed class WriteRequest<T>(Func<WriteScope, T> work, WriteKind kind, bool waitForDisk) : WriteRequest(kind, waitForDisk)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;

@@ -46,6 +46,37 @@ public sealed class LiteDbPendingItemsTests : IDisposable
         Assert.Empty(await _writer.RunAsync(scope => _work.Claim(scope, Topic, "owner-a", Now, Lease, 10), CancellationToken.None));
     }
 
+    /// <summary>
+    /// Claims share the group commit with the writes waiting beside them, yet read the pending-work index, which a write
+    /// reaches only as it commits: each claim leads a transaction of its own, so it never takes what another claim of
+    /// the same batch took, nor holds two items of a key.
+    /// </summary>
+    [Fact]
+    public async Task ClaimsWaitingTogether_WithOtherWrites_EachReadWhatIsCommitted()
+    {
+        await _writer.RunAsync(scope =>
+        {
+            _work.Accept(scope, Item("C1 first"));
+            _work.Accept(scope, Item("C1 second"));
+            _work.Accept(scope, Item("C2 first", key: "C2"));
+            return 0;
+        }, CancellationToken.None);
+
+        // The writer is held while the next batch gathers: an accept and two claims, taken together.
+        var gate = new ManualResetEventSlim();
+        var held = _writer.RunAsync(_ => gate.Wait(TimeSpan.FromSeconds(30)), CancellationToken.None);
+        var accepted = _writer.RunGroupedAsync(scope => _work.Accept(scope, Item("C3 first", key: "C3")), CancellationToken.None);
+        var first = _writer.RunGroupedFirstAsync(scope => _work.Claim(scope, Topic, "owner-a", Now, Lease, 10), CancellationToken.None);
+        var second = _writer.RunGroupedFirstAsync(scope => _work.Claim(scope, Topic, "owner-b", Now, Lease, 10), CancellationToken.None);
+        gate.Set();
+        Assert.True(await held);
+        Assert.True(await accepted);
+
+        Assert.Equal(["C1 first", "C2 first"], (await first).Select(i => i.Payload).Order());
+        Assert.Equal(["C3 first"], (await second).Select(i => i.Payload));
+        Assert.All(_database.Work.Find(x => x.LeaseOwner != null), i => Assert.Equal(1, i.Attempts));
+    }
+
     [Fact]
     public async Task AClaimThatRolledBack_LeavesTheItemAsCommitted_ForTheNextClaim()
     {
@@ -106,6 +137,6 @@ public sealed class LiteDbPendingItemsTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private WorkItem Item(string payload, string? uniqueKey = null) =>
-        new() { Topic = Topic, Key = "slack:C1", Kind = "command", Payload = payload, UniqueKey = uniqueKey, DueAt = Now };
+    private WorkItem Item(string payload, string? uniqueKey = null, string key = "C1") =>
+        new() { Topic = Topic, Key = $"slack:{key}", Kind = "command", Payload = payload, UniqueKey = uniqueKey, DueAt = Now };
 }
