@@ -75,8 +75,11 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
         standIn.Reset();
         var started = Stopwatch.GetTimestamp();
         var peak = await Wrk.RunAsync(bot.BaseUrl, peakFile, 64, PeakSeconds, 0, work);
+        var peakEnded = Stopwatch.GetTimestamp();
+        var answeredDuringPeak = standIn.Replies;
         var drained = await WaitForRepliesAsync(standIn, peak.Ok, TimeSpan.FromSeconds(quick ? 60 : 180));
         var drainSeconds = Stopwatch.GetElapsedTime(started, standIn.LastReply).TotalSeconds;
+        var afterPeak = (drained - answeredDuringPeak) / Math.Max(Stopwatch.GetElapsedTime(peakEnded, standIn.LastReply).TotalSeconds, 0.001);
         var peakMemory = bot.Memory().Peak;
 
         var ratio = boltPeak is null ? (double?)null : peak.OkPerSecond / boltPeak.OkPerSecond;
@@ -85,7 +88,9 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
         Table.Add("ack p50 at peak", peak.P50Ms, "ms", "", null, "Bolt", boltPeak?.P50Ms);
         Table.Add("ack p99 at peak", peak.P99Ms, "ms", "", null, "Bolt", boltPeak?.P99Ms);
         Table.Add("failed at peak", peak.Failed, "req", "0", peak.Failed == 0);
-        Table.Add("processed after peak (applied + answered)", drained / drainSeconds, "cmd/s", "≥ 2,000/s", drained / drainSeconds >= 2000);
+        // While wrk runs the bot acks first and processes little: the rate the queue keeps up with is the one after it.
+        Table.Add("processed after peak (applied + answered)", afterPeak, "cmd/s", "≥ 2,000/s", afterPeak >= 2000);
+        Table.Add("  processed from the peak's start to the last answer", drained / drainSeconds, "cmd/s", $"{answeredDuringPeak} answered during the peak", null);
         // Commands still in flight when wrk stops are stored and answered, but wrk does not count them as acked.
         Table.Add("drain time of the peak run", drainSeconds, "s", $"{peak.Ok} acked, {drained} answered", drained >= peak.Ok);
 
