@@ -8,8 +8,9 @@ namespace IncidentBot.Storage.LiteDb;
 /// <summary>
 /// The one writer: a dedicated thread that runs every write in a synchronous transaction, one writer at a time.
 /// Groupable requests (queue accepts, claims and completions, incident changes) that are waiting together share one
-/// transaction, so a burst of deliveries costs one commit per batch instead of one per delivery. A caller hears of its write once the log is flushed to disk
-/// after it: a thread of its own flushes once for every batch committed meanwhile, while the writer goes on.
+/// transaction, so a burst of deliveries costs one commit per batch instead of one per delivery. A caller hears of its
+/// write once the log is flushed to disk after it: a thread of its own flushes once for every batch committed
+/// meanwhile, while the writer goes on.
 /// </summary>
 internal sealed class LiteDbWriter : IDisposable
 {
