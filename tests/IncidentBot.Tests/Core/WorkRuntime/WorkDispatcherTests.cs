@@ -31,6 +31,13 @@ public class WorkDispatcherTests
         return item;
     }
 
+    /// <summary>An executor whose first call hangs until <paramref name="release"/> completes; any later call returns at once.</summary>
+    private static RecordingExecutor FirstCallWaitsFor(Task release)
+    {
+        var calls = 0;
+        return new RecordingExecutor { Behaviour = _ => Interlocked.Increment(ref calls) == 1 ? release : Task.CompletedTask };
+    }
+
     private static async Task<WorkItem> FindAsync(CoreHarness core, WorkItem item) =>
         await core.Queue.FindAsync(item.Id, None) ?? throw new InvalidOperationException($"Work item {item.Id} is gone.");
 
@@ -156,8 +163,7 @@ public class WorkDispatcherTests
     {
         await using var db = await TestDatabases.CreateAsync(provider);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        var executor = new RecordingExecutor { Behaviour = _ => Interlocked.Increment(ref calls) == 1 ? release.Task : Task.CompletedTask };
+        var executor = FirstCallWaitsFor(release.Task);
         await using var core = await StartAsync(db, executor, new() { ["Outbox:LeaseDuration"] = "00:00:30" });
         var item = await QueueAsync(core, executor, new RefreshStatusCard(1));
 
@@ -187,8 +193,7 @@ public class WorkDispatcherTests
     {
         await using var db = await TestDatabases.CreateAsync(provider);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        var executor = new RecordingExecutor { Behaviour = _ => Interlocked.Increment(ref calls) == 1 ? release.Task : Task.CompletedTask };
+        var executor = FirstCallWaitsFor(release.Task);
         // Polls an hour apart, so the renewal (every third of the lease) is the loop that meets the step first.
         await using var core = await StartAsync(db, executor, new() { ["Outbox:LeaseDuration"] = "00:00:30", ["Outbox:PollInterval"] = "01:00:00" });
         var item = await QueueAsync(core, executor, new RefreshStatusCard(1));
