@@ -10,7 +10,8 @@ namespace IncidentBot.Storage.Postgres;
 /// transaction (<see cref="NotifySql"/>), and each replica with someone watching holds one connection that
 /// <c>LISTEN</c>s and hands the ids to its watchers, its own commits included. The connection is opened on the first
 /// watch, so a replica nobody watches holds none. After the connection breaks, watchers are told that anything may
-/// have changed, since what was sent meanwhile is lost.
+/// have changed, since what was sent meanwhile is lost. The listener owns its data source, unpooled: a connection that
+/// still listened when given back to a pool would hold PostgreSQL's notification queue with nobody reading it.
 /// </summary>
 internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<PostgresChangeListener> logger)
     : IIncidentChangeFeed, IDisposable
@@ -123,6 +124,7 @@ internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource
         }
 
         _stop.Dispose();
+        dataSource.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for incident changes on PostgreSQL failed; live pages miss updates until it reconnects")]

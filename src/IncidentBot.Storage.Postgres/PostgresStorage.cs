@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace IncidentBot.Storage.Postgres;
 
-/// <summary>The PostgreSQL storage adapter: every port on one <see cref="NpgsqlDataSource"/>.</summary>
+/// <summary>The PostgreSQL storage adapter: every port on one pooled <see cref="NpgsqlDataSource"/>, the change listener on its own.</summary>
 public static class PostgresStorage
 {
     /// <summary>
@@ -31,26 +31,47 @@ public static class PostgresStorage
             new PostgresWorkQueue(dataSource, clock),
             new PostgresChangeStore(dataSource, clock),
             new PostgresLifecycle(dataSource, connectionString, loggers.CreateLogger<PostgresLifecycle>()),
-            new PostgresChangeListener(dataSource, clock, loggers.CreateLogger<PostgresChangeListener>()));
+            new PostgresChangeListener(NpgsqlDataSource.Create(Unpooled(connectionString)), clock, loggers.CreateLogger<PostgresChangeListener>()));
     }
 
     /// <summary>
     /// The connection string with the settings the adapter relies on, where the operator's string leaves them unset.
-    /// Every statement here is a constant run thousands of times (claims, completions, timeline rows); without
-    /// automatic preparation each execution was parsed and planned again, the larger part of a claim's cost.
+    /// Every statement here is a constant run thousands of times (claims, completions, timeline rows): prepared after
+    /// a couple of uses, it is no longer parsed and planned on each execution, the larger part of a claim's cost. A
+    /// connection going back to the pool is not reset: the reset was four statements on every use, and the adapter
+    /// leaves no session state behind (the migration lock is released by hand; the one connection that listens is
+    /// never pooled).
     /// </summary>
     internal static string WithDefaults(string connectionString)
     {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", string.Empty, StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.Keys.Cast<string>().Any(k => string.Equals(k.Replace(" ", string.Empty, StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        if (!given.Contains(nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
         {
             builder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        if (!given.Contains(nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages)))
+        {
+            builder.AutoPrepareMinUsages = AutoPrepareAfterUses;
+        }
+
+        if (!given.Contains(nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
+        {
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
     }
 
+    /// <summary>For the change listener: a connection of its own that closes when it stops, so it never listens from the pool.</summary>
+    internal static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(WithDefaults(connectionString)) { Pooling = false }.ConnectionString;
+
     /// <summary>Comfortably more than the distinct statements the adapter runs often.</summary>
     internal const int AutoPreparedStatements = 64;
+
+    /// <summary>Uses before a statement is prepared on a connection: each of the pool's connections prepares its own.</summary>
+    internal const int AutoPrepareAfterUses = 2;
 }

@@ -351,6 +351,42 @@ public class IncidentStoreTests
         Assert.Equal(declared.Id, await NextAsync(changes, probe));
     }
 
+    [SkippableFact]
+    public async Task ChangeFeed_OnPostgres_StoppedListening_LeavesNoConnectionListening()
+    {
+        // Pooled connections are not reset when they go back (that reset cost the database four statements per use),
+        // so a listening connection given back to the pool would keep listening with nobody reading: PostgreSQL keeps
+        // every notification until each listener has read it.
+        await using var s = await StoreSession.OpenAsync(TestDatabases.Postgres);
+        using var replica = await s.OpenAnotherAsync();
+        using (var watch = replica.ChangeFeed.Watch())
+        {
+            await using var changes = watch.ChangesAsync(CancellationToken.None).GetAsyncEnumerator();
+            await WaitUntilListeningAsync(s.Store, changes);
+        }
+
+        ((IDisposable)replica.ChangeFeed).Dispose();
+
+        var listening = await ListeningBackendsAsync(s.Database.ConnectionString!);
+        for (var i = 0; i < 100 && listening > 0; i++)
+        {
+            await Task.Delay(50);
+            listening = await ListeningBackendsAsync(s.Database.ConnectionString!);
+        }
+
+        Assert.Equal(0, listening);
+    }
+
+    /// <summary>Connections to the database whose last statement was a LISTEN (idle in a pool, or still listening).</summary>
+    private static async Task<long> ListeningBackendsAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN %'", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     /// <summary>
     /// A PostgreSQL replica starts listening on the first watch, over a connection of its own: a probe incident is
     /// changed until the watch sees it, which proves it listens. Returns the probe's id, for the test to pass over.
