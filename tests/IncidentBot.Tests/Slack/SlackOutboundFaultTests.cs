@@ -178,7 +178,9 @@ public sealed class SlackOutboundFaultTests
             await Task.Delay(50);
         }
 
-        Assert.StartsWith("Open incidents", h.Slack.Responses.Skip(repliesBefore).Single()["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        var replies = h.Slack.Responses.Skip(repliesBefore).ToList();
+        Assert.True(replies.Count == 1, $"{replies.Count} replies after the outage; the queue: {await QueueAsync(h)}");
+        Assert.StartsWith("Open incidents", replies[0]["text"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("db primary failed over", Assert.Single((await h.IncidentAsync(1)).Timeline, e => e.Kind == TimelineKind.Captured).Text);
         await TestTime.UntilAsync(() => h.Slack.CallsTo("chat.update").Count > updatesBefore, "the card shows the new lead");
         Assert.Empty(await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty, WorkStatus.Parked));
@@ -209,4 +211,8 @@ public sealed class SlackOutboundFaultTests
         node["response_url"] = h.Slack.ResponseUrl(Guid.NewGuid().ToString("N"));
         return node.ToJsonString();
     }
+
+    /// <summary>Every work item with its state, for a failure's message: which one never ran, and why.</summary>
+    private static async Task<string> QueueAsync(SlackHarness h) =>
+        string.Join("; ", (await StoreProbe.ItemsAsync(h.Bot.Services, string.Empty)).Select(i => $"{i.Topic} {i.Kind} {i.Status} attempts {i.Attempts} due {i.DueAt:HH:mm:ss} error {i.LastError}"));
 }
