@@ -180,9 +180,14 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
                 continue;
             }
 
+            // Its own lapsed lease claimed back by the owner starts no run (the item still runs there): no attempt spent.
+            if (item.LeaseOwner != owner)
+            {
+                item.Attempts++;
+            }
+
             item.LeaseOwner = owner;
             item.LeaseUntil = now + lease;
-            item.Attempts++;
             work.Update(item);
             Track(scope, item);
             claimed.Add(item);

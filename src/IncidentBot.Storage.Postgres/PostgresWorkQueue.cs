@@ -102,7 +102,8 @@ internal sealed class PostgresWorkQueue(NpgsqlDataSource dataSource, TimeProvide
         " LIMIT @max" +
         " FOR UPDATE OF w SKIP LOCKED)," +
         " claimed AS (" +
-        " UPDATE work_items t SET lease_owner = @owner, lease_until = @until, attempts = t.attempts + 1" +
+        " UPDATE work_items t SET lease_owner = @owner, lease_until = @until," +
+        " attempts = t.attempts + CASE WHEN t.lease_owner = @owner THEN 0 ELSE 1 END" +
         " FROM picked WHERE t.id = picked.id" +
         " RETURNING t.id, t.topic, t.key, t.kind, t.payload, t.unique_key, t.incident_id, t.status, t.created_at, t.due_at," +
         " t.holds_key, t.attempts, t.last_error, t.result, t.completed_at, t.lease_owner, t.lease_until, t.trace_parent)" +

@@ -117,7 +117,9 @@ public interface IWorkQueueStore
     /// per key only the oldest item due now, none behind an earlier item of its key (or of the keys its key waits for,
     /// <see cref="OrderingKeys"/>) that is running, due or holds the key, keys in the order their head fell due. A store
     /// may look at a window of keys per claim (due order then holds within it) if its next claims go on to the others.
-    /// Each claimed item's <see cref="WorkItem.Attempts"/> goes up by one.
+    /// Each claimed item's <see cref="WorkItem.Attempts"/> goes up by one, except an item whose lapsed lease
+    /// <paramref name="owner"/> still held: it still runs there (the dispatcher starts it no second time), so the claim
+    /// only renews it.
     /// </summary>
     Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max, CancellationToken cancellationToken);
 

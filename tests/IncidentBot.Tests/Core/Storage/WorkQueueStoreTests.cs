@@ -470,6 +470,30 @@ public class WorkQueueStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Claim_OfALapsedLease_ByTheSameOwner_SpendsNoAttempt(string provider)
+    {
+        // The owner's own loop claims back an item whose lease lapsed while it still runs there (a clock step, a pause):
+        // that starts no run, so it must not spend one of the item's attempts, or a slow run parks its item early.
+        // Another owner's claim is a new run, and counts.
+        await using var s = await StoreSession.OpenAsync(provider);
+        await AcceptAllAsync(s.Store, Work("A1", "A", s.Now));
+        var first = Assert.Single(await ClaimAsync(s, "owner-1", lease: TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, first.Attempts);
+
+        for (var step = 0; step < 3; step++)
+        {
+            s.Clock.Advance(TimeSpan.FromMinutes(5));
+            var again = Assert.Single(await ClaimAsync(s, "owner-1", lease: TimeSpan.FromSeconds(30)));
+            Assert.Equal((first.Id, 1), (again.Id, again.Attempts));
+        }
+
+        Assert.Equal(1, (await FindWorkAsync(s.Store, first.Id)).Attempts);
+        s.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(2, Assert.Single(await ClaimAsync(s, "owner-2")).Attempts);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Renew_ExtendsTheLeasesStillHeld(string provider)
     {
         await using var s = await StoreSession.OpenAsync(provider);
