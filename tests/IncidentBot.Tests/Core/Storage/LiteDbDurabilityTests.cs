@@ -152,6 +152,43 @@ public sealed class LiteDbDurabilityTests : IDisposable
         Assert.False(File.Exists(Path.Combine(copy, "bot-log.litedb")), "a clean close checkpoints the log and removes it");
     }
 
+    [Fact]
+    public async Task TheLog_IsCopiedIntoTheDataFile_BeforeItGrowsPastTheCheckpointSize()
+    {
+        // Every write waits while LiteDB copies its log into the data file, for as long as the log is big.
+        const int pageSize = 8192;
+        var log = new FileInfo(Path.Combine(_folder, "bot-log.litedb"));
+        var payload = new string('x', 6000); // over half a page: each accept writes a data page, index pages, the header
+        long largest = 0;
+        for (var i = 1; i <= 2 * LiteDbDatabase.CheckpointPages; i++)
+        {
+            await _writer.RunGroupedAsync(scope => _work.Accept(scope, Item($"{i} {payload}", $"slack:trigger:{i}")), CancellationToken.None);
+            log.Refresh();
+            largest = Math.Max(largest, log.Length);
+        }
+
+        Assert.Equal(2 * LiteDbDatabase.CheckpointPages, _database.Work.Count());
+        // One commit's pages may go past the size before the copy that follows it.
+        Assert.InRange(largest, 1, (LiteDbDatabase.CheckpointPages + 20L) * pageSize);
+        Assert.Equal(LiteDbDatabase.CheckpointPages, _database.Db.CheckpointSize);
+    }
+
+    [Fact]
+    public void AFileMadeWithLiteDbsDefaults_TakesTheCheckpointSize_WhenOpened()
+    {
+        var path = Path.Combine(_folder, "older.litedb");
+        using (var plain = new LiteDB.LiteDatabase(path))
+        {
+            plain.GetCollection("work").Insert(new LiteDB.BsonDocument { ["payload"] = "command" });
+            Assert.NotEqual(LiteDbDatabase.CheckpointPages, plain.CheckpointSize);
+        }
+
+        using (var opened = LiteDbDatabase.Open(path, _clock))
+        {
+            Assert.Equal(LiteDbDatabase.CheckpointPages, opened.Db.CheckpointSize);
+        }
+    }
+
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
     private WorkItem Item(string payload, string uniqueKey) => new()
