@@ -62,9 +62,16 @@ public sealed class LiteDbPendingItemsTests : IDisposable
             return 0;
         }, CancellationToken.None);
 
-        // The writer is held while the next batch gathers: an accept and two claims, taken together.
+        // The writer is held while the next batch gathers: an accept and two claims, taken together. It must have taken
+        // the holding write alone first: taken with the accept, the accept would commit before it.
         var gate = new ManualResetEventSlim();
-        var held = _writer.RunAsync(_ => gate.Wait(TimeSpan.FromSeconds(30)), CancellationToken.None);
+        var holding = new ManualResetEventSlim();
+        var held = _writer.RunAsync(_ =>
+        {
+            holding.Set();
+            return gate.Wait(TimeSpan.FromSeconds(30));
+        }, CancellationToken.None);
+        Assert.True(holding.Wait(TimeSpan.FromSeconds(30)), "the writer took the holding write");
         var accepted = _writer.RunGroupedAsync(scope => _work.Accept(scope, Item("C3 first", key: "C3")), CancellationToken.None);
         var first = _writer.RunGroupedFirstAsync(scope => _work.Claim(scope, Topic, "owner-a", Now, Lease, 10), CancellationToken.None);
         var second = _writer.RunGroupedFirstAsync(scope => _work.Claim(scope, Topic, "owner-b", Now, Lease, 10), CancellationToken.None);
