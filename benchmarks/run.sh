@@ -13,7 +13,7 @@ work="$(mktemp -d /tmp/incidentbot-bench.XXXXXX)"
 pg_data=""
 cleanup() {
   if [ -n "$pg_data" ]; then
-    su postgres -s /bin/sh -c "'$pg_bin/pg_ctl' -D '$pg_data' -m immediate -w stop" >/dev/null 2>&1 || true
+    su postgres -s /bin/sh -c "cd / && '$pg_bin/pg_ctl' -D '$pg_data' -m immediate -w stop" >/dev/null 2>&1 || true
     rm -rf "$pg_data"
   fi
   rm -rf "$work"
@@ -52,8 +52,8 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 pg_data="$(mktemp -d /tmp/incidentbot-bench-pg.XXXXXX)"
 pg_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 chown postgres:postgres "$pg_data"
-su postgres -s /bin/sh -c "'$pg_bin/initdb' -D '$pg_data' -A trust -U postgres -E UTF8" >/dev/null
-su postgres -s /bin/sh -c "'$pg_bin/pg_ctl' -D '$pg_data' -l '$pg_data/server.log' -w -o \"-c listen_addresses=127.0.0.1 -p $pg_port -k /tmp -c max_connections=200\" start" >/dev/null
+su postgres -s /bin/sh -c "cd / && '$pg_bin/initdb' -D '$pg_data' -A trust -U postgres -E UTF8" >/dev/null
+su postgres -s /bin/sh -c "cd / && '$pg_bin/pg_ctl' -D '$pg_data' -l '$pg_data/server.log' -w -o \"-c listen_addresses=127.0.0.1 -p $pg_port -k /tmp -c max_connections=200\" start" >/dev/null
 export BENCH_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=50"
 export BENCH_BOLT_DIR="$bolt"
 
