@@ -92,7 +92,6 @@ public sealed class MetricsScrapeTests
         var response = await h.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
-        File.AppendAllText("/tmp/obs-scrape.txt", "=====\n" + text);
         return text;
     }
 
