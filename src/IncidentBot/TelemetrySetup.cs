@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Options;
@@ -129,14 +130,23 @@ public static class TelemetrySetup
 internal static class Otlp
 {
     public static BaseProcessor<System.Diagnostics.Activity> Traces(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp is { Enabled: true } otlp
-            ? new BatchActivityExportProcessor(new OtlpTraceExporter(TelemetrySetup.Exporter(otlp, "traces")))
-            : new NoExportOfSpans();
+        Settings(services) is { } otlp ? TraceExporter(otlp) : new NoExportOfSpans();
 
     public static MetricReader? Metrics(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp is { Enabled: true } otlp
-            ? new PeriodicExportingMetricReader(new OtlpMetricExporter(TelemetrySetup.Exporter(otlp, "metrics")))
-            : null;
+        Settings(services) is { } otlp ? MetricExporter(otlp) : null;
+
+    private static TelemetryOptions.OtlpOptions? Settings(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp is { Enabled: true } otlp ? otlp : null;
+
+    // The exporters are made apart from the decision, so that a bot without a collector never loads their assembly
+    // (half a megabyte): a method's code, and what it names, is only loaded when it is first called.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static BatchActivityExportProcessor TraceExporter(TelemetryOptions.OtlpOptions otlp) =>
+        new BatchActivityExportProcessor(new OtlpTraceExporter(TelemetrySetup.Exporter(otlp, "traces")));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PeriodicExportingMetricReader MetricExporter(TelemetryOptions.OtlpOptions otlp) =>
+        new PeriodicExportingMetricReader(new OtlpMetricExporter(TelemetrySetup.Exporter(otlp, "metrics")));
 
     /// <summary>Spans are still made without an exporter: their ids tie the json log lines of one request together.</summary>
     private sealed class NoExportOfSpans : BaseProcessor<System.Diagnostics.Activity>;
