@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Telemetry;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Tests.Slack;
@@ -81,6 +84,34 @@ public sealed class MetricsScrapeTests
         using var request = Authorized();
         Assert.Equal(HttpStatusCode.NotFound, (await off.Client.SendAsync(request)).StatusCode);
     }
+
+    [Fact]
+    public async Task AStream_KeepsAtMostItsSeriesLimit_AndCountsTheRestInOneOverflowSeries()
+    {
+        await using var h = await SlackHarness.StartAsync(new Dictionary<string, string?> { ["Web:ApiTokens:0"] = Token });
+        // An instrument of one of the bot's meters, given more label sets than any of the bot's own streams has.
+        using var meter = new Meter(InboxMetrics.MeterName);
+        var counter = meter.CreateCounter<long>("incidentbot.test.labelled");
+        var sets = TelemetrySetup.MinSeriesPerStream + 100;
+        for (var i = 0; i < sets; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("value", $"v{i}"));
+        }
+
+        var series = (await ScrapeTextAsync(h)).Split('\n').Where(line => line.StartsWith("incidentbot_test_labelled_total{", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(TelemetrySetup.MinSeriesPerStream + 1, series.Count);
+        Assert.Single(series, line => line.Contains("otel_metric_overflow=\"true\"", StringComparison.Ordinal));
+        // Folded, not dropped: every measurement is still counted.
+        Assert.Equal(sets, series.Sum(line => long.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData(4, 20, TelemetrySetup.MinSeriesPerStream)]
+    [InlineData(4, 200, 808)]
+    [InlineData(12, 200, 2424)]
+    public void TheSeriesLimit_HoldsEverySeverityWithEveryKeptService(int severities, int maxServiceLabels, int expected) =>
+        Assert.Equal(expected, TelemetrySetup.SeriesPerStream(severities, maxServiceLabels));
 
     internal static async Task<IReadOnlyList<Sample>> ScrapeAsync(SlackHarness h) => PrometheusTools.Parse(await ScrapeTextAsync(h));
 
