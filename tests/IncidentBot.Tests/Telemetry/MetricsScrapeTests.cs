@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using IncidentBot.Core.Features;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Telemetry;
 using IncidentBot.Tests.Infrastructure;
@@ -104,6 +105,27 @@ public sealed class MetricsScrapeTests
         Assert.Single(series, line => line.Contains("otel_metric_overflow=\"true\"", StringComparison.Ordinal));
         // Folded, not dropped: every measurement is still counted.
         Assert.Equal(sets, series.Sum(line => long.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task WithMoreServicesKept_AStreamKeepsEverySeverityWithEveryService()
+    {
+        await using var h = await SlackHarness.StartAsync(new Dictionary<string, string?> { ["Web:ApiTokens:0"] = Token, ["Telemetry:MaxServiceLabels"] = "200" });
+        using var meter = new Meter(IncidentMetrics.MeterName);
+        var durations = meter.CreateHistogram<double>("incidentbot.test.durations");
+        var severities = new[] { "SEV1", "SEV2", "SEV3", "SEV4" };
+        for (var service = 0; service < 202; service++)
+        {
+            foreach (var severity in severities)
+            {
+                durations.Record(1, new KeyValuePair<string, object?>("severity", severity), new KeyValuePair<string, object?>("service", $"s{service}"));
+            }
+        }
+
+        var series = (await ScrapeTextAsync(h)).Split('\n').Where(line => line.StartsWith("incidentbot_test_durations_count{", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(4 * 202, series.Count);
+        Assert.DoesNotContain(series, line => line.Contains("otel_metric_overflow", StringComparison.Ordinal));
     }
 
     [Theory]
