@@ -82,13 +82,31 @@ public static class TelemetrySetup
     private static MeterProviderBuilder LimitSeriesPerStream(this MeterProviderBuilder metrics) =>
         ((IDeferredMeterProviderBuilder)metrics).Configure((services, provider) =>
         {
-            var limit = SeriesPerStream(
-                services.GetRequiredService<IOptions<IncidentsOptions>>().Value.Severities.Count,
-                services.GetRequiredService<IOptions<TelemetryOptions>>().Value.MaxServiceLabels);
+            var limit = (ValidOrNull<IncidentsOptions>(services), ValidOrNull<TelemetryOptions>(services)) is ({ } incidents, { } telemetry)
+                ? SeriesPerStream(incidents.Severities.Count, telemetry.MaxServiceLabels)
+                : MinSeriesPerStream;
             provider.AddView(_ => new MetricStreamConfiguration { CardinalityLimit = limit });
         });
 
     internal const int MinSeriesPerStream = 200;
+
+    /// <summary>
+    /// Settings the telemetry wiring reads, or null while they are invalid. The meter provider is built while the
+    /// start-up check runs; throwing here would stop the host naming only this section's errors, not every one, and
+    /// with a setting wrong the host never starts anyway.
+    /// </summary>
+    internal static T? ValidOrNull<T>(IServiceProvider services)
+        where T : class
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Room for every severity with every kept service, <c>other</c> and <c>none</c> (<see cref="LabelCap"/>).</summary>
     internal static int SeriesPerStream(int severities, int maxServiceLabels) =>
@@ -160,7 +178,7 @@ internal static class Otlp
         Settings(services) is { } otlp ? MetricExporter(otlp) : null;
 
     private static TelemetryOptions.OtlpOptions? Settings(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp is { Enabled: true } otlp ? otlp : null;
+        TelemetrySetup.ValidOrNull<TelemetryOptions>(services)?.Otlp is { Enabled: true } otlp ? otlp : null;
 
     // The exporters are made apart from the decision, so that a bot without a collector never loads their assembly
     // (half a megabyte): a method's code, and what it names, is only loaded when it is first called.

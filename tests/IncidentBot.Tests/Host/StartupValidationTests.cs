@@ -53,6 +53,19 @@ public class StartupValidationTests
     }
 
     [Theory]
+    [InlineData("Telemetry:MaxServiceLabels", "0", "Configuration error: Telemetry:MaxServiceLabels")]
+    [InlineData("Telemetry:Otlp:Endpoint", "collector:4318", "Configuration error: Telemetry:Otlp:Endpoint")]
+    [InlineData("Incidents:TimeZone", "Mars/Olympus", "Configuration error: Incidents:TimeZone")]
+    public void ASettingTheTelemetryWiringReads_IsNamedBesideTheOthers(string key, string value, string named)
+    {
+        // The metrics are wired while the start-up check runs: a wrong setting they read must not cut the list short.
+        var error = Assert.Throws<ConfigurationErrorsException>(() => Build((key, value), ("Outbox:MaxAttempts", "0")));
+
+        Assert.Single(error.Lines, l => l.StartsWith(named, StringComparison.Ordinal));
+        Assert.Single(error.Lines, l => l.StartsWith("Configuration error: Outbox:MaxAttempts", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("Reviews:Meeting:DayOfWeek", "Funday", "Configuration error: Reviews:Meeting:DayOfWeek \"Funday\" is not a day (Monday … Sunday)")]
     [InlineData("Reviews:SessionCapacity", "abc", "Configuration error: Reviews:SessionCapacity \"abc\" is not a whole number")]
     [InlineData("Web:Console:Open", "perhaps", "Configuration error: Web:Console:Open \"perhaps\" is not true or false")]
