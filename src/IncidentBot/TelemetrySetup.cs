@@ -108,9 +108,9 @@ public static class TelemetrySetup
         }
     }
 
-    /// <summary>Room for every severity with every kept service, <c>other</c> and <c>none</c> (<see cref="LabelCap"/>).</summary>
+    /// <summary>Room for every severity with every value the capped <c>service</c> label can take.</summary>
     internal static int SeriesPerStream(int severities, int maxServiceLabels) =>
-        Math.Max(MinSeriesPerStream, severities * (maxServiceLabels + 2));
+        Math.Max(MinSeriesPerStream, severities * LabelCap.ValuesWith(maxServiceLabels));
 
     /// <summary>Marks each request's arrival for the ack latency; first in the pipeline so the measure starts at the door.</summary>
     public static void UseDeliveryTiming(this WebApplication app) =>

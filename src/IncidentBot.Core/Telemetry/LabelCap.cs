@@ -14,6 +14,9 @@ public sealed class LabelCap(int max)
 
     public int Max { get; } = max;
 
+    /// <summary>How many values <see cref="Of"/> can give with <paramref name="max"/> kept: those, <c>other</c> and <c>none</c>.</summary>
+    public static int ValuesWith(int max) => max + 2;
+
     public string Of(string? value) =>
         string.IsNullOrWhiteSpace(value) ? None : _kept.Contains(value.Trim()) ? value.Trim().ToLowerInvariant() : Other;
 
