@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using IncidentBot.Core.Storage;
 using LiteDB;
 using Microsoft.Extensions.Logging;
@@ -20,8 +19,8 @@ internal sealed class LiteDbWriter : IDisposable
     private readonly Action _flushLogToDisk;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly BlockingCollection<WriteRequest> _requests = [];
-    private readonly BlockingCollection<List<WriteRequest>> _committed = [];
+    private readonly HandOffQueue<WriteRequest> _requests = new();
+    private readonly HandOffQueue<List<WriteRequest>> _committed = new();
     private readonly Thread _thread;
     private readonly Thread _flusher;
 
@@ -68,11 +67,7 @@ internal sealed class LiteDbWriter : IDisposable
     private Task<T> Enqueue<T>(WriteRequest<T> request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            _requests.Add(request, CancellationToken.None);
-        }
-        catch (InvalidOperationException)
+        if (!_requests.TryAdd(request))
         {
             throw new ObjectDisposedException(nameof(LiteDbWriter), "The LiteDB store is closed.");
         }
@@ -84,16 +79,8 @@ internal sealed class LiteDbWriter : IDisposable
     {
         var batch = new List<WriteRequest>(MaxBatch);
         var group = new List<WriteRequest>(MaxBatch);
-        foreach (var first in _requests.GetConsumingEnumerable())
+        while (_requests.TakeBatch(batch, MaxBatch))
         {
-            batch.Clear();
-            group.Clear();
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _requests.TryTake(out var next))
-            {
-                batch.Add(next);
-            }
-
             var committed = new List<WriteRequest>(batch.Count);
             var leader = batch.FindIndex(r => r.Kind == WriteKind.GroupedFirst);
             if (leader >= 0)
@@ -129,11 +116,14 @@ internal sealed class LiteDbWriter : IDisposable
 
             if (committed.Count > 0)
             {
-                _committed.Add(committed);
+                _committed.TryAdd(committed);
             }
+
+            batch.Clear();
+            group.Clear();
         }
 
-        _committed.CompleteAdding();
+        _committed.Complete();
     }
 
     private void RunGroup(List<WriteRequest> group, List<WriteRequest> committed)
@@ -223,15 +213,8 @@ internal sealed class LiteDbWriter : IDisposable
     private void Flush()
     {
         var batches = new List<List<WriteRequest>>();
-        foreach (var first in _committed.GetConsumingEnumerable())
+        while (_committed.TakeBatch(batches, int.MaxValue))
         {
-            batches.Clear();
-            batches.Add(first);
-            while (_committed.TryTake(out var next))
-            {
-                batches.Add(next);
-            }
-
             try
             {
                 _flushLogToDisk();
@@ -242,10 +225,12 @@ internal sealed class LiteDbWriter : IDisposable
                 // and finds what did survive).
                 _logger.LogError(e, "Flushing the LiteDB log to disk failed; {Count} writes are reported failed", batches.Sum(b => b.Count));
                 batches.ForEach(batch => batch.ForEach(request => request.Fail(e)));
+                batches.Clear();
                 continue;
             }
 
             batches.ForEach(batch => batch.ForEach(request => request.Succeed()));
+            batches.Clear();
         }
     }
 
@@ -259,15 +244,12 @@ internal sealed class LiteDbWriter : IDisposable
 
     public void Dispose()
     {
-        _requests.CompleteAdding();
+        _requests.Complete();
         if (Thread.CurrentThread != _thread && Thread.CurrentThread != _flusher)
         {
             _thread.Join();
             _flusher.Join();
         }
-
-        _requests.Dispose();
-        _committed.Dispose();
     }
 
     private enum WriteKind
