@@ -77,9 +77,6 @@ public sealed class BotProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
 
-        // Workstation GC: the children share two cores with the test run; a server GC heap per core buys them nothing.
-        start.Environment["DOTNET_gcServer"] = "0";
-
         var process = new Process { StartInfo = start };
         var bot = new BotProcess(name, process);
         process.OutputDataReceived += (_, e) => bot.Receive("out", e.Data);
