@@ -74,11 +74,7 @@ public sealed class HandOffQueueTests
         var result = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() => result.SetResult(take())) { IsBackground = true };
         thread.Start();
-        var deadline = DateTime.UtcNow + Patience;
-        while ((thread.ThreadState & ThreadState.WaitSleepJoin) == 0 && !result.Task.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(1);
-        }
+        SpinWait.SpinUntil(() => (thread.ThreadState & ThreadState.WaitSleepJoin) != 0 || result.Task.IsCompleted, Patience);
 
         Assert.False(result.Task.IsCompleted, "the taker returned before anything was added");
         Assert.True((thread.ThreadState & ThreadState.WaitSleepJoin) != 0, "the taker never went to sleep");
