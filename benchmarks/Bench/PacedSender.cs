@@ -10,8 +10,9 @@ internal sealed record PacedResult(int Sent, int Ok, double Seconds, double P50M
 }
 
 /// <summary>
-/// Sends prepared requests at a fixed rate (open loop, so a slow server cannot slow the sender down and hide its own
-/// latency, as a closed loop like wrk's would).
+/// Sends every line of a request file once at a fixed rate (open loop, so a slow server cannot slow the sender down)
+/// and counts each answer: for ingestion, whose stored rows are counted against the requests acknowledged. wrk's
+/// schedule (<see cref="Wrk"/>) runs for a time instead, and does not count the requests still in flight as it stops.
 /// </summary>
 internal static class PacedSender
 {

@@ -165,7 +165,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 }
 
 /// <summary>What wrk measured, read from the JSON line our Lua script prints when it is done.</summary>
-internal sealed record WrkResult(long Requests, double Seconds, long Failed, double P50Ms, double P90Ms, double P99Ms, double MaxMs)
+internal sealed record WrkResult(long Requests, double Seconds, long Failed, double P50Ms, double P90Ms, double P99Ms, double MaxMs, long Late)
 {
     public long Ok => Requests - Failed;
 
@@ -175,16 +175,38 @@ internal sealed record WrkResult(long Requests, double Seconds, long Failed, dou
 /// <summary>
 /// Drives load with wrk on one thread. Requests are written to a file beforehand (each already signed), one per line:
 /// path, headers and body separated by tabs; our Lua script formats them once and cycles through them, optionally
-/// pausing each connection between requests to pace the load.
+/// pausing each connection between requests (a closed loop: the pause begins at the answer), or sending on a fixed
+/// schedule (an open loop: each request that a connection is free to send takes the next slot of the schedule, so the
+/// rate holds whatever the latency, while connections are free; a send that finds its slot passed by more than a
+/// millisecond is counted late).
 /// </summary>
 internal static class Wrk
 {
     private const string Script = """
+        local ffi = require("ffi")
+        ffi.cdef[[
+          typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+          int clock_gettime(int clock_id, bench_timespec *tp);
+        ]]
+        local clock = ffi.new("bench_timespec")
+        local function now_ms()
+          ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
+          return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+        end
         local requests = {}
         local n = 0
         local pause = 0
+        local interval = 0
+        local next_slot = nil
+        late = 0 -- a global: done() runs in another Lua state and reads it from each thread's
+        local threads = {}
+        function setup(thread)
+          threads[#threads + 1] = thread
+        end
         function init(args)
           pause = tonumber(args[2] or "0")
+          local rate = tonumber(args[3] or "0")
+          if rate > 0 then interval = 1000 / rate end
           for line in io.lines(args[1]) do
             local fields = {}
             for field in string.gmatch(line, "[^\t]+") do fields[#fields + 1] = field end
@@ -202,17 +224,29 @@ internal static class Wrk
           return requests[n]
         end
         function delay()
-          return pause
+          if interval == 0 then return pause end
+          local now = now_ms()
+          next_slot = next_slot or now
+          local wait = next_slot - now
+          next_slot = next_slot + interval
+          if wait < -1 then late = late + 1 end
+          if wait <= 0 then return 0 end
+          return math.floor(wait + 0.5)
         end
         function done(summary, latency, _)
           local e = summary.errors
-          io.write(string.format('BENCH {"requests":%d,"duration_us":%d,"failed":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d}\n',
+          local late = 0
+          for _, thread in ipairs(threads) do late = late + thread:get("late") end
+          io.write(string.format('BENCH {"requests":%d,"duration_us":%d,"failed":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"late":%d}\n',
             summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout + e.status,
-            latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+            latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, late))
         end
         """;
 
-    /// <summary>Writes the Lua script wrk runs (arguments: the request file and the pause in ms) into <paramref name="work"/>.</summary>
+    /// <summary>
+    /// Writes the Lua script wrk runs (arguments: the request file, the pause in ms, and the schedule's requests per
+    /// second, 0 for none) into <paramref name="work"/>.
+    /// </summary>
     public static async Task<string> WriteScriptAsync(string work)
     {
         var script = Path.Combine(work, "requests.lua");
@@ -220,7 +254,7 @@ internal static class Wrk
         return script;
     }
 
-    public static async Task<WrkResult> RunAsync(string baseUrl, string requestFile, int connections, int seconds, int pauseMs, string work)
+    public static async Task<WrkResult> RunAsync(string baseUrl, string requestFile, int connections, int seconds, int pauseMs, string work, int ratePerSecond = 0)
     {
         var script = await WriteScriptAsync(work);
         var info = new ProcessStartInfo("wrk")
@@ -229,7 +263,7 @@ internal static class Wrk
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-t1", $"-c{connections}", $"-d{seconds}s", "--timeout", "5s", "-s", script, baseUrl, "--", requestFile, pauseMs.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "-t1", $"-c{connections}", $"-d{seconds}s", "--timeout", "5s", "-s", script, baseUrl, "--", requestFile, pauseMs.ToString(CultureInfo.InvariantCulture), ratePerSecond.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }
@@ -244,6 +278,6 @@ internal static class Wrk
         var r = json.RootElement;
         double Ms(string key) => r.GetProperty(key).GetDouble() / 1000;
         return new WrkResult(r.GetProperty("requests").GetInt64(), r.GetProperty("duration_us").GetDouble() / 1_000_000,
-            r.GetProperty("failed").GetInt64(), Ms("p50_us"), Ms("p90_us"), Ms("p99_us"), Ms("max_us"));
+            r.GetProperty("failed").GetInt64(), Ms("p50_us"), Ms("p90_us"), Ms("p99_us"), Ms("max_us"), r.GetProperty("late").GetInt64());
     }
 }
