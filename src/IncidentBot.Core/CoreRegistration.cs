@@ -64,6 +64,7 @@ public static class CoreRegistration
         services.AddHostedService(sp => sp.GetRequiredService<Telemetry.TelemetrySampler>());
 
         services.TryAddSingleton<WorkSignal>();
+        services.TryAddSingleton<Features.Channels.RecentConversations>();
         services.TryAddScoped<WorkContext>();
         services.TryAddScoped<OutboxWriter>();
         services.TryAddScoped<InboxWriter>();
