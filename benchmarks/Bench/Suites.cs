@@ -417,8 +417,8 @@ internal sealed class Suites(string repo, string work, bool quick, string? postg
 
     private static async Task<long> WaitForAsync(Func<long> counted, long count, TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + patience;
-        while (counted() < count && DateTime.UtcNow < deadline)
+        var started = Stopwatch.GetTimestamp();
+        while (counted() < count && Stopwatch.GetElapsedTime(started) < patience)
         {
             await Task.Delay(20);
         }
