@@ -100,7 +100,6 @@ internal sealed class LiteDbDatabase : IDisposable
 
             LiteDbSchema.Upgrade(db);
             var database = new LiteDbDatabase(path, fileLock, log, db);
-            database.ReleaseLeases();
             database.FlushLogToDisk();
             return database;
         }
@@ -144,26 +143,6 @@ internal sealed class LiteDbDatabase : IDisposable
     /// this makes them survive a power cut or a crash of the machine, so no write is reported stored before it.
     /// </summary>
     public void FlushLogToDisk() => _log.FlushToDisk();
-
-    /// <summary>This process owns the file, so leases left by a stopped one are void: its work is taken over at once.</summary>
-    private void ReleaseLeases()
-    {
-        var leased = Work.Find(x => x.Status == WorkStatus.Pending && x.LeaseOwner != null).ToList();
-        if (leased.Count == 0)
-        {
-            return;
-        }
-
-        LiteDbTransaction.Run(Db, () =>
-        {
-            foreach (var item in leased)
-            {
-                item.LeaseOwner = null;
-                item.LeaseUntil = null;
-                Work.Update(item);
-            }
-        });
-    }
 
     public void Dispose()
     {

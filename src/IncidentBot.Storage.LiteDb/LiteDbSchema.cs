@@ -27,6 +27,7 @@ internal static class LiteDbSchema
         (2, ActionItemStatus),
         (3, OpenIncidentIndex),
         (4, DropWorkUniqueKeyIndex),
+        (5, DropWorkStatusIndex),
     ];
 
     /// <summary>
@@ -147,6 +148,14 @@ internal static class LiteDbSchema
 
     /// <summary>The writer knows every work item's unique key in memory; the file's index of them only cost every insert.</summary>
     private static void DropWorkUniqueKeyIndex(LiteDatabase db) => db.GetCollection(Work).DropIndex("UniqueKey");
+
+    /// <summary>
+    /// The writer knows every pending and parked item in memory (<see cref="UnsettledWorkIndex"/>). The file's index of
+    /// statuses cost each command's insert a node, its completion a node moved, and every write of an item (accepted,
+    /// claimed, completed) the index key worked out and compared. Without it, on 2 cores: 5-7 % less CPU per command at
+    /// 1,500-2,000 commands/s, 14 % less at the ack peak, which rose by 12 %.
+    /// </summary>
+    private static void DropWorkStatusIndex(LiteDatabase db) => db.GetCollection(Work).DropIndex("Status");
 
     private static void CreateIndexes(LiteDatabase db)
     {

@@ -18,9 +18,9 @@ public static class LiteDbStorage
         var database = LiteDbDatabase.Open(options.FullPath, clock);
         try
         {
-            var pending = new PendingWorkIndex();
+            var unsettled = new UnsettledWorkIndex();
+            var work = new WorkItemWriter(database, unsettled);
             var writer = new LiteDbWriter(database.Db, database.FlushLogToDisk, clock, logger);
-            var work = new WorkItemWriter(database.Work, pending);
             var incidents = new LiteDbIncidentStore(database, writer);
             var changes = new IncidentChangeBroadcast();
             var adapter = new StorageAdapter(
@@ -29,7 +29,7 @@ public static class LiteDbStorage
                 new LiteDbPeopleStore(database, writer),
                 new LiteDbConversationStore(database, writer),
                 new LiteDbReviewStore(database, writer),
-                new LiteDbWorkQueue(database, writer, work, pending),
+                new LiteDbWorkQueue(database, writer, work, unsettled),
                 new LiteDbChangeStore(database, writer, work, changes),
                 new LiteDbLifecycle(database, writer),
                 changes);

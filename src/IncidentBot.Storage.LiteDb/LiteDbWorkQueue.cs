@@ -3,7 +3,7 @@ using LiteDB;
 
 namespace IncidentBot.Storage.LiteDb;
 
-internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writer, WorkItemWriter work, PendingWorkIndex pending)
+internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writer, WorkItemWriter work, UnsettledWorkIndex unsettled)
     : IWorkQueueStore
 {
     private const int PurgeChunk = 500;
@@ -21,7 +21,7 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
     /// </summary>
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string topic, string owner, DateTime now, TimeSpan lease, int max,
         CancellationToken cancellationToken) =>
-        pending.SelectRunnable(topic, now, max).Count == 0
+        unsettled.SelectRunnable(topic, now, max).Count == 0
             ? []
             : await writer.RunGroupedFirstAsync(scope => work.Claim(scope, topic, owner, now, lease, max), cancellationToken, waitForDisk: false);
 
@@ -38,9 +38,22 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
         return Task.FromResult<WorkItem?>(database.Work.FindById(id));
     }
 
+    /// <summary>
+    /// Parked items come from the index in memory. Others are diagnostics: the file keeps no index of statuses, so they
+    /// are read in id order until <paramref name="take"/> are found.
+    /// </summary>
     public Task<IReadOnlyList<WorkItem>> ListAsync(string? topic, WorkStatus status, int take, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (status == WorkStatus.Parked)
+        {
+            var ids = new BsonArray(unsettled.Parked(topic, Math.Max(0, take)).Select(id => new BsonValue(id)));
+            IReadOnlyList<WorkItem> parked = ids.Count == 0 ? [] : database.Work.Find(LiteDbExpressions.Get("_id IN @0", ids))
+                .Where(i => i.Status == WorkStatus.Parked) // retried or discarded since the index was read
+                .OrderBy(i => i.Id).ToList();
+            return Task.FromResult(parked);
+        }
+
         var query = database.Work.Query().Where("$.Status = @0", status.ToString());
         if (topic is not null)
         {
@@ -54,17 +67,16 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
     public Task<QueueHealth> HealthAsync(DateTime now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var parked = database.Work.Count(Query.EQ("Status", nameof(WorkStatus.Parked)));
-        var (dueNow, oldest) = pending.Due(now);
+        var parked = unsettled.ParkedCount();
+        var (dueNow, oldest) = unsettled.Due(now);
         return Task.FromResult(new QueueHealth(parked, dueNow, oldest));
     }
 
     public Task<IReadOnlyList<TopicBacklog>> BacklogAsync(DateTime now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var parked = database.Work.Query().Where("$.Status = @0", nameof(WorkStatus.Parked)).Select(x => x.Topic).ToEnumerable()
-            .GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var due = pending.DueByTopic(now);
+        var parked = unsettled.ParkedByTopic();
+        var due = unsettled.DueByTopic(now);
         IReadOnlyList<TopicBacklog> backlog = due.Keys.Union(parked.Keys).Order(StringComparer.Ordinal)
             .Select(t => new TopicBacklog(t, due.GetValueOrDefault(t).DueNow, due.GetValueOrDefault(t).OldestDueAt, parked.GetValueOrDefault(t)))
             .ToList();
@@ -78,8 +90,9 @@ internal sealed class LiteDbWorkQueue(LiteDbDatabase database, LiteDbWriter writ
         writer.RunAsync(scope => work.DiscardParked(scope, id, now), cancellationToken);
 
     /// <summary>
-    /// Finds the candidates with a read, then deletes them in small transactions so a large purge never holds up the
-    /// writer (and the ack path behind it) for long; each delete checks the item again.
+    /// Finds the candidates with a read of the whole collection (hourly; the file keeps no index of statuses), then
+    /// deletes them in small transactions so a large purge never holds up the writer (and the ack path behind it) for
+    /// long; each delete checks the item again.
     /// </summary>
     public async Task<int> PurgeAsync(DateTime before, CancellationToken cancellationToken)
     {

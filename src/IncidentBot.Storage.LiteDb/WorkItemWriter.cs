@@ -5,9 +5,9 @@ namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
 /// The work-item writes shared by the queue and the change store. Runs inside a writer transaction; every item
-/// written is applied to the pending index after the commit.
+/// written is applied to the unsettled-work index after the commit.
 /// </summary>
-internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWorkIndex pending)
+internal sealed class WorkItemWriter
 {
     public const int MaxErrorLength = 2000;
 
@@ -16,6 +16,9 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     /// few megabytes; a deeper backlog's claims read the rest from the file.
     /// </summary>
     public const int PendingItemsKept = 4_096;
+
+    private readonly ILiteCollection<WorkItem> _work;
+    private readonly UnsettledWorkIndex _unsettled;
 
     /// <summary>
     /// Pending items as last committed, by id, so a claim and a completion change the item without reading it back:
@@ -26,7 +29,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     /// once); other pending ones up to <see cref="PendingItemsKept"/>, so a long backlog is read from the file instead of
     /// held in memory.
     /// </summary>
-    private readonly Dictionary<long, WorkItem> _pendingItems = LoadPending(work, pending);
+    private readonly Dictionary<long, WorkItem> _pendingItems = [];
 
     /// <summary>
     /// Every unique key an item holds, and that item, in memory: asking the file on each delivery (is this event id
@@ -34,11 +37,41 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     /// insert besides. One process owns the file, so the map is exact: loaded at open, changed by the writes below only
     /// as they commit. Only the writer thread runs them and their after-commit effects, so the map needs no lock.
     /// </summary>
-    private readonly Dictionary<string, long> _uniqueKeys = work.Query()
-        .Where(x => x.UniqueKey != null)
-        .Select(LiteDbExpressions.Get("{ k: $.UniqueKey, id: $._id }"))
-        .ToDocuments()
-        .ToDictionary(d => d["k"].AsString, d => d["id"].AsInt64, StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _uniqueKeys = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads the file's work once, in one pass: every unique key, and the unsettled items whole. The file keeps no index
+    /// of keys or statuses, each of which every accept, claim and completion paid for, so this is the one full read of
+    /// the collection. This process owns the file, so leases left by a stopped one are void: its running items are
+    /// released, to be taken over at once.
+    /// </summary>
+    public WorkItemWriter(LiteDbDatabase database, UnsettledWorkIndex unsettled)
+    {
+        _work = database.Work;
+        _unsettled = unsettled;
+        var open = new BsonArray();
+        foreach (var row in _work.Query().Select(LiteDbExpressions.Get("{ k: $.UniqueKey, id: $._id, s: $.Status }")).ToDocuments())
+        {
+            var id = row["id"].AsInt64;
+            if (row["k"].IsString)
+            {
+                _uniqueKeys[row["k"].AsString] = id;
+            }
+
+            if (row["s"].AsString is nameof(WorkStatus.Pending) or nameof(WorkStatus.Parked))
+            {
+                open.Add(id);
+            }
+        }
+
+        var items = open.Count == 0 ? [] : _work.Find(LiteDbExpressions.Get("_id IN @0", open)).ToList();
+        ReleaseLeases(database.Db, items);
+        unsettled.Load(items);
+        foreach (var item in items)
+        {
+            Keep(_pendingItems, item);
+        }
+    }
 
     /// <summary>A delivery: dropped (false) when an item with its unique key exists, whatever its state.</summary>
     public bool Accept(WriteScope scope, WorkItem item)
@@ -61,7 +94,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
             item.LeaseUntil = null;
         }
 
-        work.Insert(item);
+        _work.Insert(item);
         TakeUniqueKey(scope, item);
         Track(scope, item);
         return true;
@@ -91,7 +124,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
                 // A lapsed lease's owner may still be running the old payload: it must not settle the new one.
                 existing.LeaseOwner = null;
                 existing.LeaseUntil = null;
-                work.Update(existing);
+                _work.Update(existing);
                 Track(scope, existing);
                 var id = existing.Id;
                 scope.AfterCommit(() => item.Id = id);
@@ -100,11 +133,11 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
             // Settled, or running right now: the old row gives up the key and the new work stands on its own.
             existing.UniqueKey = null;
-            work.Update(existing);
+            _work.Update(existing);
             Track(scope, existing);
         }
 
-        work.Insert(item);
+        _work.Insert(item);
         TakeUniqueKey(scope, item);
         Track(scope, item);
     }
@@ -121,7 +154,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         item.CompletedAt = scope.Now;
         item.LeaseOwner = null;
         item.LeaseUntil = null;
-        work.Update(item);
+        _work.Update(item);
         Track(scope, item);
     }
 
@@ -150,7 +183,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         item.Result = completion.Result;
         item.LeaseOwner = null;
         item.LeaseUntil = null;
-        work.Update(item);
+        _work.Update(item);
         Track(scope, item);
         return true;
     }
@@ -171,7 +204,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     public List<WorkItem> Claim(WriteScope scope, string topic, string owner, DateTime now, TimeSpan lease, int max)
     {
         var claimed = new List<WorkItem>();
-        var runnable = pending.SelectRunnable(topic, now, max);
+        var runnable = _unsettled.SelectRunnable(topic, now, max);
         var items = ReadAll(runnable);
         foreach (var id in runnable)
         {
@@ -188,7 +221,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
             item.LeaseOwner = owner;
             item.LeaseUntil = now + lease;
-            work.Update(item);
+            _work.Update(item);
             Track(scope, item);
             claimed.Add(item);
         }
@@ -204,7 +237,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
             if (Read(id) is { Status: WorkStatus.Pending } item && item.LeaseOwner == owner)
             {
                 item.LeaseUntil = until;
-                work.Update(item);
+                _work.Update(item);
                 Track(scope, item);
             }
             else
@@ -241,14 +274,14 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
             }
         }
 
-        work.Update(item);
+        _work.Update(item);
         Track(scope, item);
         return true;
     }
 
     public bool RetryParked(WriteScope scope, long id, DateTime now)
     {
-        if (work.FindById(id) is not { Status: WorkStatus.Parked } item)
+        if (_work.FindById(id) is not { Status: WorkStatus.Parked } item)
         {
             return false;
         }
@@ -260,21 +293,21 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         item.CompletedAt = null;
         item.LeaseOwner = null;
         item.LeaseUntil = null;
-        work.Update(item);
+        _work.Update(item);
         Track(scope, item);
         return true;
     }
 
     public bool DiscardParked(WriteScope scope, long id, DateTime now)
     {
-        if (work.FindById(id) is not { Status: WorkStatus.Parked } item)
+        if (_work.FindById(id) is not { Status: WorkStatus.Parked } item)
         {
             return false;
         }
 
         item.Status = WorkStatus.Cancelled;
         item.CompletedAt = now;
-        work.Update(item);
+        _work.Update(item);
         Track(scope, item);
         return true;
     }
@@ -285,7 +318,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         var deleted = 0;
         foreach (var id in ids)
         {
-            if (work.FindById(id) is { Status: WorkStatus.Done or WorkStatus.Cancelled, CompletedAt: { } at } item && at < before && work.Delete(id))
+            if (_work.FindById(id) is { Status: WorkStatus.Done or WorkStatus.Cancelled, CompletedAt: { } at } item && at < before && _work.Delete(id))
             {
                 deleted++;
                 if (item.UniqueKey is { } uniqueKey)
@@ -301,7 +334,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
     private static bool IsRunning(WorkItem item, DateTime now) => item.LeaseOwner is not null && !(item.LeaseUntil < now);
 
     /// <summary>The item as this transaction sees it: from memory while it is pending and unwritten here, else from the file.</summary>
-    private WorkItem? Read(long id) => _pendingItems.TryGetValue(id, out var kept) ? kept.Copy() : work.FindById(id);
+    private WorkItem? Read(long id) => _pendingItems.TryGetValue(id, out var kept) ? kept.Copy() : _work.FindById(id);
 
     /// <summary>Several items as <see cref="Read"/> sees them, those not in memory in one query of the file.</summary>
     private Dictionary<long, WorkItem> ReadAll(IReadOnlyList<long> ids)
@@ -322,7 +355,7 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
 
         if (fromFile is not null)
         {
-            foreach (var item in work.Find(LiteDbExpressions.Get("_id IN @0", fromFile)))
+            foreach (var item in _work.Find(LiteDbExpressions.Get("_id IN @0", fromFile)))
             {
                 items[item.Id] = item;
             }
@@ -337,23 +370,28 @@ internal sealed class WorkItemWriter(ILiteCollection<WorkItem> work, PendingWork
         var written = item.Copy();
         scope.AfterCommit(() =>
         {
-            pending.Apply(written);
+            _unsettled.Apply(written);
             Keep(written);
         });
     }
 
-    /// <summary>The file's pending items, into <paramref name="pending"/> and (as many as are kept) the map.</summary>
-    private static Dictionary<long, WorkItem> LoadPending(ILiteCollection<WorkItem> work, PendingWorkIndex pending)
+    private void ReleaseLeases(LiteDatabase db, List<WorkItem> items)
     {
-        var items = work.Find(x => x.Status == WorkStatus.Pending).ToList();
-        pending.Load(items);
-        var kept = new Dictionary<long, WorkItem>(Math.Min(items.Count, PendingItemsKept));
-        foreach (var item in items)
+        var leased = items.Where(i => i.Status == WorkStatus.Pending && i.LeaseOwner is not null).ToList();
+        if (leased.Count == 0)
         {
-            Keep(kept, item);
+            return;
         }
 
-        return kept;
+        LiteDbTransaction.Run(db, () =>
+        {
+            foreach (var item in leased)
+            {
+                item.LeaseOwner = null;
+                item.LeaseUntil = null;
+                _work.Update(item);
+            }
+        });
     }
 
     private void Keep(WorkItem item) => Keep(_pendingItems, item);

@@ -23,7 +23,7 @@ public sealed class LiteDbDurabilityTests : IDisposable
         _database = LiteDbDatabase.Open(Path.Combine(_folder, "bot.litedb"), _clock);
         _flush = new HeldFlush(_database);
         _writer = new LiteDbWriter(_database.Db, _flush.FlushLogToDisk, _clock, NullLogger.Instance);
-        _work = new WorkItemWriter(_database.Work, new PendingWorkIndex());
+        _work = new WorkItemWriter(_database, new UnsettledWorkIndex());
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class LiteDbPendingItemsTests : IDisposable
     {
         _database = LiteDbDatabase.Open(Path.Combine(_folder, "bot.litedb"), _clock);
         _writer = new LiteDbWriter(_database.Db, _database.FlushLogToDisk, _clock, NullLogger.Instance);
-        _work = new WorkItemWriter(_database.Work, new PendingWorkIndex());
+        _work = new WorkItemWriter(_database, new UnsettledWorkIndex());
     }
 
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;

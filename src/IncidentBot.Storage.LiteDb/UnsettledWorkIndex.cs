@@ -3,43 +3,83 @@ using IncidentBot.Core.Storage;
 namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
-/// The pending work items in memory (topic → keyless items in due order, and topic → key → id order, with the keys of
-/// each family of lanes), so a claim visits each key's head and not the whole collection. One process owns the file, so
-/// the index is exact: it is loaded at open and every committed write of a work item is applied to it (by the writer,
-/// after the commit).
+/// The work items not yet settled, in memory: the pending ones (topic → keyless items in due order, and topic → key → id
+/// order, with the keys of each family of lanes), so a claim visits each key's head and not the whole collection; and
+/// the parked ones (id → topic), which health and the backlog count and the parked-work page lists. One process owns
+/// the file, so the index is exact: it is loaded at open and every committed write of a work item is applied to it (by
+/// the writer, after the commit). The file itself keeps no index of statuses (see <see cref="LiteDbSchema"/>).
 /// </summary>
-internal sealed class PendingWorkIndex
+internal sealed class UnsettledWorkIndex
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Entry> _byId = [];
     private readonly Dictionary<string, TopicQueue> _topics = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, string> _parked = [];
 
     /// <summary>Per family, during a claim: the first item its lanes wait for (of its whole) and the first its whole waits for (of its lanes).</summary>
     private readonly Dictionary<string, (long Whole, long Lanes)> _firstBlocking = new(StringComparer.Ordinal);
 
-    public void Load(IEnumerable<WorkItem> pending)
+    /// <summary>Starts over from <paramref name="items"/>, the file's unsettled items (others are ignored).</summary>
+    public void Load(IEnumerable<WorkItem> items)
     {
         lock (_gate)
         {
             _byId.Clear();
             _topics.Clear();
-            foreach (var item in pending)
+            _parked.Clear();
+            foreach (var item in items)
             {
-                Add(Entry.From(item));
+                Record(item);
             }
         }
     }
 
-    /// <summary>Records an item's committed state: pending items are (re)indexed, settled ones dropped.</summary>
+    /// <summary>Records an item's committed state: pending and parked items are (re)indexed, settled ones dropped.</summary>
     public void Apply(WorkItem item)
     {
         lock (_gate)
         {
             Remove(item.Id);
-            if (item.Status == WorkStatus.Pending)
-            {
-                Add(Entry.From(item));
-            }
+            _parked.Remove(item.Id);
+            Record(item);
+        }
+    }
+
+    private void Record(WorkItem item)
+    {
+        if (item.Status == WorkStatus.Pending)
+        {
+            Add(Entry.From(item));
+        }
+        else if (item.Status == WorkStatus.Parked)
+        {
+            _parked[item.Id] = item.Topic;
+        }
+    }
+
+    /// <summary>The parked items' ids in the order they were accepted, of <paramref name="topic"/> or of every topic.</summary>
+    public IReadOnlyList<long> Parked(string? topic, int take)
+    {
+        lock (_gate)
+        {
+            return _parked.Where(p => topic is null || p.Value == topic).Take(take).Select(p => p.Key).ToList();
+        }
+    }
+
+    /// <summary>How many items are parked, per topic.</summary>
+    public Dictionary<string, int> ParkedByTopic()
+    {
+        lock (_gate)
+        {
+            return _parked.Values.GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        }
+    }
+
+    public int ParkedCount()
+    {
+        lock (_gate)
+        {
+            return _parked.Count;
         }
     }
 
