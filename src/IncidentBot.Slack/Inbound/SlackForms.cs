@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using IncidentBot.Core.Http;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Blocks;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,14 +16,11 @@ namespace IncidentBot.Slack.Inbound;
 public sealed record SlackForm(string TriggerId, JsonObject View, string UserId, string? ResponseUrl, string? ChannelId);
 
 /// <summary>Opens forms after their ack; when Slack will not open one, the person is told, never left with nothing.</summary>
-public sealed class SlackForms(SlackApiClient api, SlackResponseUrlClient responses, OutboundPolicies outbound, ILogger<SlackForms> logger)
+public sealed class SlackForms(SlackApiClient api, SlackResponseUrlClient responses, ILogger<SlackForms> logger)
 {
     public const string CannotOpen = "Slack is not answering the bot just now, so the form cannot open. Please try again in a minute.";
 
     public const string Refused = "Slack would not open the form (it allows a few seconds from your click or command). Please try again.";
-
-    /// <summary>True while the Web API's circuit is open: a form would fail at once.</summary>
-    public bool SlackUnreachable => outbound[SlackApiClient.Outbound].IsBroken;
 
     /// <summary>Opens <paramref name="form"/>; never throws (the ack has gone, nobody else would hear of it).</summary>
     public async Task OpenAsync(SlackForm form, CancellationToken cancellationToken)

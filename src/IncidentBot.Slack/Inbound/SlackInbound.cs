@@ -3,11 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IncidentBot.Core.Commands;
 using IncidentBot.Core.Domain;
+using IncidentBot.Core.Http;
 using IncidentBot.Core.Features.Channels;
 using IncidentBot.Core.Features.Incidents;
 using IncidentBot.Core.Inbox;
 using IncidentBot.Core.Input;
 using IncidentBot.Core.Options;
+using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Blocks;
 using MediatR;
 using Microsoft.Extensions.Logging;
@@ -41,7 +43,7 @@ public sealed record SlackAck(int StatusCode, JsonObject? Body = null)
 public sealed class SlackInbound(
     InboxWriter inbox,
     IMediator mediator,
-    SlackForms forms,
+    OutboundPolicies outbound,
     IOptions<IncidentsOptions> incidents,
     IOptions<SlackOptions> slack,
     ILogger<SlackInbound> logger)
@@ -69,8 +71,9 @@ public sealed class SlackInbound(
         // Forms must open within 3 s of the trigger, so they open right after the ack rather than after the queue.
         if (await FormForCommandAsync(text, actor, form, cancellationToken) is { } toOpen)
         {
-            // A command's ack can carry text: when Slack is known to be unreachable, say so at once.
-            return forms.SlackUnreachable ? SlackAck.Ephemeral(SlackForms.CannotOpen) : SlackAck.Opening(toOpen);
+            // A command's ack can carry text: when Slack is known to be unreachable (its Web API's circuit is open), say so
+            // at once. The circuit is asked directly: the form's opener, with its HTTP clients, is made only after the ack.
+            return outbound[SlackApiClient.Outbound].IsBroken ? SlackAck.Ephemeral(SlackForms.CannotOpen) : SlackAck.Opening(toOpen);
         }
 
         var payload = JsonSerializer.Serialize(form);
