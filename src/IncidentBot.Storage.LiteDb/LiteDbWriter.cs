@@ -58,7 +58,7 @@ internal sealed class LiteDbWriter : IDisposable
 
     /// <summary>
     /// As <see cref="RunGroupedAsync{T}"/>, for work that reads state the writes apply to memory only as they commit (a
-    /// claim reads the pending-work index): it runs first in the shared transaction, one such request per transaction,
+    /// claim reads the unsettled-work index): it runs first in the shared transaction, one such request per transaction,
     /// so it reads what is committed and nothing of its neighbours' writes.
     /// </summary>
     public Task<T> RunGroupedFirstAsync<T>(Func<WriteScope, T> work, CancellationToken cancellationToken, bool waitForDisk = true) =>

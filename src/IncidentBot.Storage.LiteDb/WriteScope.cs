@@ -2,7 +2,7 @@ namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
 /// What one writer transaction knows: its "now", and the in-memory effects to apply only once it committed (a
-/// rolled-back transaction must leave the caller's objects and the pending-work index as they were).
+/// rolled-back transaction must leave the caller's objects and the unsettled-work index as they were).
 /// </summary>
 internal sealed class WriteScope(DateTime now)
 {
