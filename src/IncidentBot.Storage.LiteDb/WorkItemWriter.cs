@@ -375,6 +375,10 @@ internal sealed class WorkItemWriter
         });
     }
 
+    /// <summary>
+    /// Not flushed to disk here: a release lost in a power cut is made again at the next open, and the first write a
+    /// caller waits for flushes it with its own.
+    /// </summary>
     private void ReleaseLeases(LiteDatabase db, List<WorkItem> items)
     {
         var leased = items.Where(i => i.Status == WorkStatus.Pending && i.LeaseOwner is not null).ToList();

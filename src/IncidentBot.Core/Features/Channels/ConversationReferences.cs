@@ -86,7 +86,7 @@ internal sealed class ConversationReferencesHandler(IConversationStore conversat
 
 /// <summary>
 /// The references this process wrote lately, with what it wrote (null values already merged), so an activity that
-/// reports the same conversation again reads nothing. Another replica's write is not seen here: at worst an activity
+/// reports the same conversation again writes nothing. Another replica's write is not seen here: at worst an activity
 /// is not written until the entry is <see cref="ConversationReferencesHandler.LastSeenPrecision"/> old.
 /// </summary>
 internal sealed class RecentConversations
